@@ -1,0 +1,41 @@
+"""Answers from the knowledge data, for every topic intent, and the echo of the user's situation."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import get_knowledge, known_slots, latest_intent, send
+
+
+class ActionAnswer(Action):
+    """Renders the knowledge entries for the user's latest intent, tailored by known slots."""
+
+    def name(self) -> Text:
+        return "action_answer"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        answer = get_knowledge().answer(latest_intent(tracker), known_slots(tracker))
+        if answer is None:
+            # A topic with no entry is a data bug; say something useful rather than nothing.
+            dispatcher.utter_message(response="utter_default", buttons=get_knowledge().buttons(get_knowledge().menu))
+            return []
+        send(dispatcher, answer)
+        return []
+
+
+class ActionRecordSituation(Action):
+    """Repeats back the facts the user gave (slots filled from entities) and suggests next topics."""
+
+    def name(self) -> Text:
+        return "action_record_situation"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        send(dispatcher, get_knowledge().situation_answer(known_slots(tracker)))
+        return []

@@ -1,0 +1,44 @@
+"""What every action shares: the knowledge data (loaded once, on first use) and sending answers."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Dict
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot import knowledge
+from bot.config import settings
+
+# Slots the answers may be tailored with.
+SITUATION_SLOTS = (
+    "amount",
+    "overdue_days",
+    "monthly_income",
+    "affordable_payment",
+    "hardship_reason",
+    "daily_rate",
+    "annual_rate",
+    "term_months",
+)
+
+
+@lru_cache(maxsize=1)
+def get_knowledge() -> knowledge.Knowledge:
+    """The knowledge data, read on first use (never on import) and kept for the process."""
+    return knowledge.load(settings().knowledge_dir)
+
+
+def latest_intent(tracker: Tracker) -> str:
+    """The intent NLU gave the latest message (``nlu_fallback`` included, unlike the SDK helper,
+    which skips it and returns the runner-up)."""
+    return (tracker.latest_message.get("intent") or {}).get("name") or ""
+
+
+def known_slots(tracker: Tracker) -> Dict[str, Any]:
+    return {name: tracker.get_slot(name) for name in SITUATION_SLOTS}
+
+
+def send(dispatcher: CollectingDispatcher, answer: knowledge.Answer) -> None:
+    dispatcher.utter_message(text=answer.text, buttons=answer.buttons)

@@ -1,0 +1,228 @@
+"""Custom Rasa NLU components for Chinese, used by ``config.yml``.
+
+- ``ChineseNormalizer`` runs before the tokenizer: traditional→simplified, full-width→half-width,
+  markup and control characters blanked; it also flags input the bot cannot understand (empty,
+  too long, no words at all).
+- ``ChineseEntityExtractor`` finds amounts, rates, durations and hardship reasons with
+  ``bot.entities`` on a spaCy ``zh`` doc (jieba segmenter, no downloaded model), so entity spans
+  end on token boundaries.
+- ``InputGuard`` runs last: a flagged message becomes ``nlu_fallback`` whatever the classifier
+  guessed, so the fallback action can answer it politely.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text
+
+import yaml
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_ROLE,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot import entities, text
+
+logger = logging.getLogger(__name__)
+
+# Message property (sent with the parse data) naming why a message could not be understood.
+INPUT_ISSUE = "input_issue"
+FALLBACK_INTENT = "nlu_fallback"
+
+
+def input_issue(raw: str, max_chars: int) -> Optional[str]:
+    """``empty``, ``too_long`` or ``no_words`` for input the bot cannot understand, else None."""
+    if not raw.strip():
+        return "empty"
+    if len(raw) > max_chars:
+        return "too_long"
+    if not text.has_words(text.normalise(raw)):
+        return "no_words"
+    return None
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
+class ChineseNormalizer(GraphComponent):
+    """Normalises the text of training examples and user messages before tokenising."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """``max_chars``: longer messages are flagged ``too_long`` and cut to this length for NLU."""
+        return {"max_chars": 500}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._max_chars = int(config["max_chars"])
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ChineseNormalizer:
+        return cls(config)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        for example in training_data.training_examples:
+            if example.get(TEXT):
+                example.set(TEXT, text.normalise(example.get(TEXT)))
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            raw = message.get(TEXT) or ""
+            issue = input_issue(raw, self._max_chars)
+            if issue:
+                message.set(INPUT_ISSUE, issue, add_to_output=True)
+            message.set(TEXT, text.normalise(raw[: self._max_chars]))
+        return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
+class ChineseEntityExtractor(GraphComponent, EntityExtractorMixin):
+    """Rule-based extractor of normalised numbers and hardship reasons, aligned to spaCy tokens."""
+
+    LEXICON_FILE = "hardship_reasons.yml"
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """``lexicon``: YAML file mapping each canonical hardship reason to the words that name it."""
+        return {"lexicon": None}
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        reasons: Dict[str, List[str]],
+    ) -> None:
+        self._config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self._reasons = reasons
+        self._nlp: Any = None
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ChineseEntityExtractor:
+        return cls(config, model_storage, resource, {})
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> ChineseEntityExtractor:
+        with model_storage.read_from(resource) as directory:
+            reasons = yaml.safe_load((Path(directory) / cls.LEXICON_FILE).read_text(encoding="utf-8"))
+        return cls(config, model_storage, resource, reasons or {})
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Reads the lexicon named in the config and stores it in the model, which is then self-contained."""
+        if self._config.get("lexicon"):
+            data = yaml.safe_load(Path(self._config["lexicon"]).read_text(encoding="utf-8"))
+            self._reasons = data["hardship_reasons"]
+        with self._model_storage.write_to(self._resource) as directory:
+            (Path(directory) / self.LEXICON_FILE).write_text(
+                yaml.safe_dump(self._reasons, allow_unicode=True), encoding="utf-8"
+            )
+        return self._resource
+
+    def _spacy(self) -> Any:
+        if self._nlp is None:
+            self._nlp = build_spacy_zh()
+        return self._nlp
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if message.get(INPUT_ISSUE) or not message.get(TEXT):
+                continue
+            found = self.entities_for(message.get(TEXT))
+            message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
+        return messages
+
+    def entities_for(self, normalised: str) -> List[Dict[str, Any]]:
+        """Rasa entity dicts for a normalised text, with spans widened to whole tokens."""
+        doc = self._spacy()(normalised)
+        spans = []
+        for found in entities.extract(normalised, self._reasons):
+            span = doc.char_span(found.start, found.end, label=found.entity, alignment_mode="expand")
+            if span is not None:
+                span._.entity = found
+                spans.append(span)
+        from spacy.util import filter_spans
+
+        doc.ents = filter_spans(spans)
+        result = []
+        for span in doc.ents:
+            found = span._.entity
+            entity = {
+                ENTITY_ATTRIBUTE_TYPE: found.entity,
+                ENTITY_ATTRIBUTE_VALUE: found.value,
+                ENTITY_ATTRIBUTE_START: span.start_char,
+                ENTITY_ATTRIBUTE_END: span.end_char,
+                EXTRACTOR: self.__class__.__name__,
+            }
+            if found.role:
+                entity[ENTITY_ATTRIBUTE_ROLE] = found.role
+            result.append(entity)
+        return result
+
+
+def build_spacy_zh() -> Any:
+    """A blank Chinese spaCy pipeline segmenting with jieba (which shares the custom dictionary)."""
+    import spacy
+    from spacy.tokens import Span
+
+    Span.set_extension("entity", default=None, force=True)
+    return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class InputGuard(GraphComponent):
+    """Turns messages flagged by ``ChineseNormalizer`` into ``nlu_fallback`` with full confidence."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> InputGuard:
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if message.get(INPUT_ISSUE):
+                intent = {INTENT_NAME_KEY: FALLBACK_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
+                message.set(INTENT, intent, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+        return messages

@@ -1,0 +1,166 @@
+"""Starts the whole bot: the action server and the Rasa server, and stops them together.
+
+``python -m bot.stack`` is what ``make run`` calls (Ctrl-C stops all); ``--shell`` chats in the
+terminal instead of serving. Tests use ``Stack`` to start the same servers on free ports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, List, Optional
+
+from bot.config import ROOT, Settings, settings
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def server_env(config: Settings) -> dict:
+    """The environment both servers run with: endpoints.yml reads ACTION_PORT and TRACKER_DB."""
+    env = dict(os.environ)
+    env.update(
+        ACTION_PORT=str(config.action_port),
+        TRACKER_DB=str(config.tracker_db),
+        KNOWLEDGE_DIR=str(config.knowledge_dir),
+        RASA_TELEMETRY_ENABLED="false",
+        TF_CPP_MIN_LOG_LEVEL="2",
+        PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
+    )
+    return env
+
+
+def action_server_command(config: Settings) -> List[str]:
+    return [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(config.action_port)]
+
+
+def rasa_server_command(config: Settings) -> List[str]:
+    command = [
+        str(BIN / "rasa"), "run",
+        "--model", str(config.model),
+        "--port", str(config.rasa_port),
+        "--endpoints", "endpoints.yml",
+        "--credentials", "credentials.yml",
+        "--cors", *config.cors_origins,
+    ]  # fmt: skip
+    if config.auth_token:
+        command += ["--enable-api", "--auth-token", config.auth_token]
+    return command
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float) -> None:
+    """Waits until the URL answers 200; fails early if the process died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[:3]} exited with code {process.returncode} before {url} answered")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
+
+
+@dataclass
+class Stack:
+    """The action server and the Rasa server as child processes."""
+
+    config: Settings
+    log: Optional[IO] = None
+    processes: List[subprocess.Popen] = field(default_factory=list)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://localhost:{self.config.rasa_port}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://localhost:{self.config.action_port}"
+
+    def _spawn(self, command: List[str]) -> subprocess.Popen:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=server_env(self.config), stdout=self.log, stderr=subprocess.STDOUT if self.log else None
+        )
+        self.processes.append(process)
+        return process
+
+    def start_actions(self, timeout: float = 60) -> None:
+        wait_for(f"{self.action_url}/health", self._spawn(action_server_command(self.config)), timeout)
+
+    def start_rasa(self, timeout: float = 240) -> None:
+        self.config.tracker_db.parent.mkdir(parents=True, exist_ok=True)
+        wait_for(f"{self.rasa_url}/", self._spawn(rasa_server_command(self.config)), timeout)
+
+    def start(self) -> "Stack":
+        if not self.config.model.exists():
+            raise FileNotFoundError(f"no trained model at {self.config.model}: run `make train`")
+        self.start_actions()
+        self.start_rasa()
+        return self
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)
+        for process in reversed(self.processes):
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.processes.clear()
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shell", action="store_true", help="chat in the terminal instead of serving")
+    args = parser.parse_args(argv)
+    config = settings()
+    stack = Stack(config)
+    try:
+        stack.start_actions()
+        if args.shell:
+            env = server_env(config)
+            command = [str(BIN / "rasa"), "shell", "--model", str(config.model), "--endpoints", "endpoints.yml"]
+            return subprocess.call(command, cwd=ROOT, env=env)
+        stack.start_rasa()
+        print(
+            f"\n微粒贷客服模拟助手 is up:\n"
+            f"  REST     POST {stack.rasa_url}/webhooks/rest/webhook  {{\"sender\": \"me\", \"message\": \"你好\"}}\n"
+            f"  socketio {stack.rasa_url}/socket.io\n"
+            f"  actions  {stack.action_url}/health\n"
+            f"  HTTP API {'on (token required)' if config.auth_token else 'off (set RASA_AUTH_TOKEN to enable)'}\n"
+            f"Ctrl-C stops all.",
+            flush=True,
+        )
+        while all(p.poll() is None for p in stack.processes):
+            time.sleep(1)
+        dead = [p.args[:3] for p in stack.processes if p.poll() is not None]
+        print(f"a server stopped: {dead}; stopping the rest", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Command-line tools: benchmarks and data checks."""

@@ -1,0 +1,98 @@
+"""Shared fixtures: the knowledge data, trackers for actions, and the real servers started once."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional
+
+import pytest
+import requests
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot import knowledge
+from bot.config import ROOT, settings
+from bot.stack import Stack, free_port
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def kb() -> knowledge.Knowledge:
+    return knowledge.load(ROOT / "data" / "knowledge")
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+def make_tracker(intent: str, slots: Optional[Dict[str, Any]] = None, text: str = "", **parse: Any) -> Tracker:
+    """A tracker whose latest user message has the given intent and parse data, and these slots."""
+    ranked = {"name": intent, "confidence": 0.99}
+    latest = {"intent": ranked, "intent_ranking": [ranked], "entities": [], "text": text, **parse}
+    return Tracker.from_dict(
+        {
+            "sender_id": "test-user",
+            "slots": dict(slots or {}),
+            "latest_message": latest,
+            "events": [{"event": "user", "text": text, "parse_data": latest}],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        }
+    )
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Both servers on free ports with a fresh SQLite tracker store, started once per session."""
+    workdir = tmp_path_factory.mktemp("stack")
+    base = settings()
+    config = type(base)(
+        knowledge_dir=base.knowledge_dir,
+        model=base.model,
+        rasa_port=free_port(),
+        action_port=free_port(),
+        auth_token=secrets.token_hex(16),
+        cors_origins=base.cors_origins,
+        tracker_db=workdir / "tracker.db",
+    )
+    log_path = workdir / "servers.log"
+    with open(log_path, "w") as log:
+        running = Stack(config, log=log)
+        try:
+            running.start()
+        except Exception:
+            running.stop()
+            raise RuntimeError("servers did not start; log:\n" + log_path.read_text()[-5000:])
+        yield running
+        running.stop()
+
+
+class Chat:
+    """One conversation over the REST channel."""
+
+    def __init__(self, stack: Stack, sender: Optional[str] = None) -> None:
+        self.url = f"{stack.rasa_url}/webhooks/rest/webhook"
+        self.sender = sender or f"test-{uuid.uuid4().hex[:8]}"
+
+    def send(self, message: Any) -> List[Dict[str, Any]]:
+        response = requests.post(self.url, json={"sender": self.sender, "message": message}, timeout=60)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def say(self, message: Any) -> str:
+        """Sends a message and returns all reply text; fails if the bot went silent."""
+        replies = self.send(message)
+        text = "\n".join(r.get("text", "") for r in replies)
+        assert text.strip(), f"no answer to {message!r}: {replies}"
+        return text
+
+
+@pytest.fixture
+def chat(stack: Stack) -> Chat:
+    return Chat(stack)
