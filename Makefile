@@ -6,8 +6,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 MODEL := models/current.tar.gz
+TRAINING_DATA := data/nlu data/stories
 # Everything that changes what `rasa train` produces; the model is rebuilt only when one of these changes.
-MODEL_INPUTS := config.yml domain.yml $(shell find data bot -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null | sort)
+# (data/knowledge is read by the action server at run time, so editing answers needs no retraining.)
+MODEL_INPUTS := config.yml domain.yml bot/components.py bot/entities.py bot/text.py \
+	$(shell find $(TRAINING_DATA) data/jieba data/lexicon -type f 2>/dev/null | sort)
 
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -40,11 +43,11 @@ $(VENV)/.installed: requirements.txt
 train: $(MODEL)
 
 $(MODEL): $(VENV)/.installed $(MODEL_INPUTS)
-	$(RASA) train --fixed-model-name current --out models
+	$(RASA) train --data $(TRAINING_DATA) --fixed-model-name current --out models
 	touch $@
 
 validate: install
-	$(RASA) data validate --fail-on-warnings
+	$(RASA) data validate --data $(TRAINING_DATA) --fail-on-warnings
 
 run: train
 	$(PY) -m bot.stack

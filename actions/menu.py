@@ -1,4 +1,4 @@
-"""Greeting, menus and the fallback: short responses from the domain plus the topic menu as buttons."""
+"""Greeting, menus and the fallback: a short reply from the data plus the topic menu as buttons."""
 
 from __future__ import annotations
 
@@ -7,16 +7,12 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import get_knowledge, latest_intent
+from actions.common import get_knowledge, latest_intent, send
 
-# Which domain response opens the menu, by the intent that led to it.
-MENU_RESPONSES = {"greet": "utter_greet", "affirm": "utter_anything_else"}
-# Why a message could not be read (set by bot.components.ChineseNormalizer) → the response for it.
-INPUT_ISSUE_RESPONSES = {
-    "empty": "utter_input_empty",
-    "too_long": "utter_input_too_long",
-    "no_words": "utter_input_no_words",
-}
+# Which reply (data/knowledge/replies.yml) opens the menu, by the intent that led to it.
+MENU_REPLIES = {"greet": "greet", "affirm": "anything_else"}
+# Why a message could not be read (set by bot.components.ChineseNormalizer) → the reply for it.
+INPUT_ISSUE_REPLIES = {"empty": "input_empty", "too_long": "input_too_long", "no_words": "input_no_words"}
 
 
 class ActionShowMenu(Action):
@@ -28,10 +24,15 @@ class ActionShowMenu(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        response = MENU_RESPONSES.get(latest_intent(tracker), "utter_anything_else")
-        knowledge = get_knowledge()
-        dispatcher.utter_message(response=response, buttons=knowledge.buttons(knowledge.menu))
+        send(dispatcher, get_knowledge().reply(MENU_REPLIES.get(latest_intent(tracker), "anything_else")))
         return []
+
+
+def fallback_reply(intent: str, issue: Any) -> str:
+    """Which reply explains why the bot cannot answer: unreadable input, off topic, or not understood."""
+    if issue in INPUT_ISSUE_REPLIES:
+        return INPUT_ISSUE_REPLIES[issue]
+    return "out_of_scope" if intent == "out_of_scope" else "default"
 
 
 class ActionFallback(Action):
@@ -43,13 +44,6 @@ class ActionFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        issue = tracker.latest_message.get("input_issue")
-        if issue in INPUT_ISSUE_RESPONSES:
-            response = INPUT_ISSUE_RESPONSES[issue]
-        elif latest_intent(tracker) == "out_of_scope":
-            response = "utter_out_of_scope"
-        else:
-            response = "utter_default"
-        knowledge = get_knowledge()
-        dispatcher.utter_message(response=response, buttons=knowledge.buttons(knowledge.menu))
+        reply = fallback_reply(latest_intent(tracker), tracker.latest_message.get("input_issue"))
+        send(dispatcher, get_knowledge().reply(reply))
         return []

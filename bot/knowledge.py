@@ -80,6 +80,11 @@ class Knowledge:
     topics: Mapping[str, str]
     menu: Tuple[str, ...]
     situation: Mapping[str, Any]
+    replies: Mapping[str, str] = field(default_factory=dict)
+
+    def reply(self, name: str) -> Answer:
+        """A short reply from replies.yml, followed by the topic menu."""
+        return Answer(self.replies[name], self.buttons(self.menu), [])
 
     def entries_for(self, intent: str, slots: Mapping[str, Any]) -> List[Entry]:
         """The main entries for an intent, then the add-ons whose conditions hold."""
@@ -176,6 +181,7 @@ def load(directory: Path) -> Knowledge:
     topics: Dict[str, str] = {}
     menu: Tuple[str, ...] = ()
     situation: Dict[str, Any] = {}
+    replies: Dict[str, str] = {}
     for path in sorted(Path(directory).glob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         entries.extend(_entry(raw) for raw in data.get("entries", []))
@@ -184,7 +190,8 @@ def load(directory: Path) -> Knowledge:
         topics.update(data.get("topics", {}))
         menu = tuple(data.get("menu", menu))
         situation.update(data.get("situation", {}))
-    knowledge = Knowledge(tuple(entries), sources, topics, menu, situation)
+        replies.update(data.get("replies", {}))
+    knowledge = Knowledge(tuple(entries), sources, topics, menu, situation, replies)
     problems = check(knowledge)
     if problems:
         raise ValueError("knowledge data has problems:\n" + "\n".join(problems))

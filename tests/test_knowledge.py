@@ -34,7 +34,7 @@ def all_user_facing_text(kb: knowledge.Knowledge) -> list:
     for e in kb.entries:
         texts += [e.title, e.summary, e.note, *[i.text for i in e.items]]
     texts += [s.cite for s in kb.sources.values()]
-    texts += list(kb.topics.values())
+    texts += list(kb.topics.values()) + list(kb.replies.values())
     texts += [v for v in kb.situation.values() if isinstance(v, str)] + list(kb.situation["facts"].values())
     for variants in DOMAIN["responses"].values():
         texts += [v["text"] for v in variants]
@@ -162,3 +162,9 @@ def test_situation_echo(kb: knowledge.Knowledge) -> None:
 def test_situation_with_nothing_known_asks_for_details(kb: knowledge.Knowledge) -> None:
     answer = kb.situation_answer({})
     assert "欠了多少" in answer.text and answer.buttons
+
+
+def test_no_stray_spaces_inside_chinese_text(kb: knowledge.Knowledge) -> None:
+    # YAML's folded style (>) joins lines with a space, which reads wrong in Chinese.
+    for text in all_user_facing_text(kb):
+        assert not re.search(r"[\u4e00-\u9fff，。；：！？] +[\u4e00-\u9fff]", text), text

@@ -34,11 +34,11 @@ def load_examples(paths: Iterable[Path]) -> List[Example]:
     return examples
 
 
-def train_files() -> List[Path]:
+def training_files() -> List[Path]:
     return sorted((ROOT / "data" / "nlu").glob("*.yml"))
 
 
-def test_files() -> List[Path]:
+def held_out_files() -> List[Path]:
     return sorted((ROOT / "tests" / "nlu").glob("*.yml"))
 
 
@@ -109,7 +109,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=settings().model)
     args = parser.parse_args()
-    train, test = load_examples(train_files()), load_examples(test_files())
+    train, test = load_examples(training_files()), load_examples(held_out_files())
     texts = [t for t, _ in test]
     reports = {
         "DIET": evaluate(rasa_predictor(args.model)(texts), test),

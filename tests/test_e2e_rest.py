@@ -1,0 +1,86 @@
+"""End to end: the real action and Rasa servers, a conversation over the REST channel."""
+
+import sqlite3
+
+import pytest
+import requests
+
+from bot.stack import Stack
+from tests.conftest import Chat
+
+
+def test_action_server_is_healthy(stack: Stack) -> None:
+    assert requests.get(f"{stack.action_url}/health", timeout=5).json()["status"] == "ok"
+
+
+def test_greeting_says_it_is_a_simulation_and_offers_topics(chat: Chat) -> None:
+    [reply] = chat.send("你好")
+    assert "模拟" in reply["text"] and "不是微众银行官方" in reply["text"]
+    assert {"title": "模拟协商练习", "payload": "/start_rehearsal"} in reply["buttons"]
+
+
+@pytest.mark.parametrize(
+    "message, must_say",
+    [
+        ("利息太高了，能不能跟你们谈低一点", "无法直接修改"),
+        ("催收天天打我家人电话，还威胁我", "12378"),
+        ("微粒贷真正的客服电话是多少", "95384"),
+        ("逾期记录能不能花钱洗掉", "骗局"),
+        ("逾期了會怎麼樣", "征信"),  # traditional characters
+        ("wld yuqi le zenme ban, 我逾期了怎么办", "主动联系官方客服"),  # pinyin mixed in
+        ("你是机器人吗", "模拟助手"),
+    ],
+)
+def test_topic_answers(chat: Chat, message: str, must_say: str) -> None:
+    assert must_say in chat.say(message)
+
+
+def test_quick_reply_payload_is_understood(chat: Chat) -> None:
+    assert "身份证明" in chat.say("/ask_materials")
+
+
+def test_multi_turn_materials_are_tailored_to_what_the_user_said(chat: Chat) -> None:
+    echo = chat.say("我被裁员了，欠了两万五，已经逾期三个月了")
+    assert "欠款约 25000 元" in echo and "已逾期约 90 天" in echo and "失业" in echo
+    materials = chat.say("那我需要准备什么材料")
+    assert "离职证明" in materials
+
+
+def test_human_request_gets_the_official_channels(chat: Chat) -> None:
+    replies = chat.send("转人工")
+    assert "没办法帮你转接" in replies[0]["text"]
+    assert "95384" in replies[1]["text"]
+
+
+@pytest.mark.parametrize(
+    "message, must_say",
+    [
+        ("", "空消息"),
+        ("   ", "空消息"),
+        ("我逾期了" * 1250, "有点长"),  # 5,000 characters
+        ("😭😭😭🙏", "表情或符号"),
+        ("？？？！！！", "表情或符号"),
+        ("<script>alert(1)</script>", ""),
+        ("'; DROP TABLE events; --", ""),
+        ("asdfghjkl qwerty", ""),
+    ],
+)
+def test_bad_input_gets_a_polite_answer(chat: Chat, message: str, must_say: str) -> None:
+    text = chat.say(message)
+    assert must_say in text
+    assert "<script>" not in text
+    # The conversation goes on normally afterwards.
+    assert "95384" in chat.say("客服热线是多少")
+
+
+def test_conversation_is_stored_in_sqlite(stack: Stack, chat: Chat) -> None:
+    chat.say("我欠了一万块")
+    with sqlite3.connect(stack.config.tracker_db) as db:
+        rows = db.execute("SELECT type_name FROM events WHERE sender_id = ?", (chat.sender,)).fetchall()
+    assert ("user",) in rows and ("bot",) in rows
+
+
+def test_http_api_requires_the_token(stack: Stack) -> None:
+    assert requests.get(f"{stack.rasa_url}/status", timeout=10).status_code == 401
+    ok = requests.get(f"{stack.rasa_url}/status", params={"token": stack.config.auth_token}, timeout=10)
+    assert ok.status_code == 200 and ok.json()["model_file"]

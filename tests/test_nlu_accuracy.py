@@ -1,0 +1,44 @@
+"""Intent accuracy on the held-out split (tests/nlu/, never trained on) must be at least 0.90."""
+
+from typing import List
+
+import pytest
+import requests
+
+from bot.stack import Stack
+from bot.tools.nlu_bench import evaluate, load_examples, held_out_files, training_files
+
+MIN_ACCURACY = 0.90
+
+
+def test_split_is_held_out_and_large_enough() -> None:
+    train = {t for t, _ in load_examples(training_files())}
+    test = load_examples(held_out_files())
+    assert not [t for t, _ in test if t in train], "test examples must not be in the training data"
+    per_intent = {}
+    for _, intent in test:
+        per_intent[intent] = per_intent.get(intent, 0) + 1
+    assert len(per_intent) == 22 and min(per_intent.values()) >= 8, per_intent
+
+
+def parse(stack: Stack, texts: List[str]) -> List[str]:
+    url = f"{stack.rasa_url}/model/parse"
+    token = {"token": stack.config.auth_token}
+    return [requests.post(url, params=token, json={"text": t}, timeout=30).json()["intent"]["name"] for t in texts]
+
+
+def test_intent_accuracy_on_held_out_split(stack: Stack) -> None:
+    examples = load_examples(held_out_files())
+    report = evaluate(parse(stack, [t for t, _ in examples]), examples)
+    print(f"held-out intent accuracy {report.accuracy:.3f} on {report.total}; errors: {report.errors()}")
+    assert report.accuracy >= MIN_ACCURACY, "\n".join(report.errors())
+
+
+@pytest.mark.parametrize(
+    "text, entity, value",
+    [("我借了两万五", "amount", 25000), ("逾期三個月了", "overdue_days", 90), ("日息万分之五", "daily_rate", 0.0005)],
+)
+def test_entities_through_the_trained_pipeline(stack: Stack, text: str, entity: str, value: float) -> None:
+    url = f"{stack.rasa_url}/model/parse"
+    parsed = requests.post(url, params={"token": stack.config.auth_token}, json={"text": text}, timeout=30).json()
+    assert {(e["entity"], e["value"]) for e in parsed["entities"]} >= {(entity, value)}
