@@ -32,7 +32,8 @@ def get_knowledge() -> knowledge.Knowledge:
 
 def latest_intent(tracker: Tracker) -> str:
     """The intent NLU gave the latest message (``nlu_fallback`` included, unlike the SDK helper,
-    which skips it and returns the runner-up)."""
+    which skips it and returns the runner-up).
+    """
     return (tracker.latest_message.get("intent") or {}).get("name") or ""
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -18,12 +18,12 @@ INPUT_ISSUE_REPLIES = {"empty": "input_empty", "too_long": "input_too_long", "no
 class ActionShowMenu(Action):
     """Greets (or asks what else) and offers the main topics as quick replies."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_show_menu"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         send(dispatcher, get_knowledge().reply(MENU_REPLIES.get(latest_intent(tracker), "anything_else")))
         return []
 
@@ -38,12 +38,12 @@ def fallback_reply(intent: str, issue: Any) -> str:
 class ActionFallback(Action):
     """Low confidence, out of scope or unreadable input: a polite redirect with the topic menu."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_fallback"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         reply = fallback_reply(latest_intent(tracker), tracker.latest_message.get("input_issue"))
         send(dispatcher, get_knowledge().reply(reply))
         return []

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List
 
 import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -48,7 +48,7 @@ INPUT_ISSUE = "input_issue"
 FALLBACK_INTENT = "nlu_fallback"
 
 
-def input_issue(raw: str, max_chars: int) -> Optional[str]:
+def input_issue(raw: str, max_chars: int) -> str | None:
     """``empty``, ``too_long`` or ``no_words`` for input the bot cannot understand, else None."""
     if not raw.strip():
         return "empty"
@@ -64,17 +64,17 @@ class ChineseNormalizer(GraphComponent):
     """Normalises the text of training examples and user messages before tokenising."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         """``max_chars``: longer messages are flagged ``too_long`` and cut to this length for NLU."""
         return {"max_chars": 500}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: Dict[str, Any]) -> None:
         self._max_chars = int(config["max_chars"])
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -104,13 +104,13 @@ class ChineseEntityExtractor(GraphComponent, EntityExtractorMixin):
     LEXICON_FILE = "hardship_reasons.yml"
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         """``lexicon``: YAML file mapping each canonical hardship reason to the words that name it."""
         return {"lexicon": None}
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         reasons: Dict[str, List[str]],
@@ -124,7 +124,7 @@ class ChineseEntityExtractor(GraphComponent, EntityExtractorMixin):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -134,7 +134,7 @@ class ChineseEntityExtractor(GraphComponent, EntityExtractorMixin):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -212,7 +212,7 @@ class InputGuard(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,

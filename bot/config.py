@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Tuple
+from typing import Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -16,7 +16,7 @@ class Settings:
     model: Path
     rasa_port: int
     action_port: int
-    auth_token: Optional[str]
+    auth_token: str | None
     cors_origins: Tuple[str, ...]
     tracker_db: Path
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Optional, Sequence, Union
+from typing import Iterable, Mapping, Sequence, Union
 
 Value = Union[int, float, str]
 
@@ -24,7 +24,7 @@ class Entity:
     value: Value
     start: int
     end: int
-    role: Optional[str] = None
+    role: str | None = None
 
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点"
@@ -42,7 +42,9 @@ _RATE_PERCENT = re.compile(rf"(?:(?P<num>\d+(?:\.\d+)?)\s*%|百分之\s*(?P<cnum
 _RATE_LI = re.compile(rf"(?P<per>日息|日利率|日利息|每天|一天)\s*(?P<num>{NUMBER})\s*厘")
 
 # Words right before a bare number that make it an amount of money.
-_MONEY_CUE = re.compile(r"(欠|借|还|收入|工资|月薪|薪水|本金|额度|贷款|贷|共|总共|一共|大概|差不多|剩|剩下|月供|赚|挣|到手)\s*了?\s*$")
+_MONEY_CUE = re.compile(
+    r"(欠|借|还|收入|工资|月薪|薪水|本金|额度|贷款|贷|共|总共|一共|大概|差不多|剩|剩下|月供|赚|挣|到手)\s*了?\s*$"
+)
 _INCOME_CUE = re.compile(r"(收入|工资|月薪|薪水|赚|挣|到手|底薪)")
 _AFFORDABLE_CUE = re.compile(r"(能还|最多还|最多能还|还得起|只能还|可以还|能拿出|承受|每个?月还|一个月还|月还)")
 _TERM_CUE = re.compile(r"(分|期限|借期|贷款期|还款期|周期|期数|借|贷)")
@@ -55,7 +57,7 @@ _PER_MONTH_AFTER = re.compile(r"\s*(能|还|最多|收入|工资|挣|赚|只能|
 _DAYS_PER_UNIT = {"天": 1, "日": 1, "周": 7, "星期": 7, "个月": 30, "个多月": 30, "月": 30, "年": 365}
 
 
-def parse_number(text: str) -> Optional[float]:
+def parse_number(text: str) -> float | None:
     """Arabic or Chinese numerals (两万五, 1.5, 25,000, 一千五, 零点五) to a number, or None."""
     text = text.replace(",", "").strip()
     if not text:
@@ -117,7 +119,8 @@ def find_rates(text: str) -> list[Entity]:
 
 def find_durations(text: str) -> list[Entity]:
     """Loan terms (分12期, 借一年) as ``term_months``; time overdue (逾期三个月) as ``overdue_days``;
-    any other span of time as ``days``."""
+    any other span of time as ``days``.
+    """
     found = []
     overdue_in_message = bool(_OVERDUE_CUE.search(text))
     for m in _DURATION.finditer(text):
@@ -189,9 +192,10 @@ def resolve_overlaps(candidates: Iterable[Entity]) -> list[Entity]:
     return sorted(kept, key=lambda e: e.start)
 
 
-def extract(text: str, reasons: Optional[Mapping[str, Sequence[str]]] = None) -> list[Entity]:
+def extract(text: str, reasons: Mapping[str, Sequence[str]] | None = None) -> list[Entity]:
     """All entities in a normalised text. Rates and durations are found before amounts and win overlaps
-    of equal length, so 万分之五 is a rate and 三个月 a duration, never an amount."""
+    of equal length, so 万分之五 is a rate and 三个月 a duration, never an amount.
+    """
     specific = find_rates(text) + find_durations(text)
     amounts = [a for a in find_amounts(text) if all(a.end <= s.start or a.start >= s.end for s in specific)]
     keywords = find_keywords(text, reasons, "hardship_reason") if reasons else []

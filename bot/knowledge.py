@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Tuple
 
 import yaml
 
@@ -95,7 +95,7 @@ class Knowledge:
         """Quick replies for topics: the topic's label, and the intent as payload."""
         return [{"title": self.topics[i], "payload": f"/{i}"} for i in intents]
 
-    def answer(self, intent: str, slots: Mapping[str, Any]) -> Optional[Answer]:
+    def answer(self, intent: str, slots: Mapping[str, Any]) -> Answer | None:
         """The rendered answer for an intent given what is known, or None if no entry covers it."""
         entries = self.entries_for(intent, slots)
         if not entries:

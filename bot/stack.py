@@ -17,7 +17,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, List, Optional
+from typing import IO, List
 
 from bot.config import ROOT, Settings, settings
 
@@ -84,7 +84,7 @@ class Stack:
     """The action server and the Rasa server as child processes."""
 
     config: Settings
-    log: Optional[IO] = None
+    log: IO | None = None
     processes: List[subprocess.Popen] = field(default_factory=list)
 
     @property
@@ -97,7 +97,11 @@ class Stack:
 
     def _spawn(self, command: List[str]) -> subprocess.Popen:
         process = subprocess.Popen(
-            command, cwd=ROOT, env=server_env(self.config), stdout=self.log, stderr=subprocess.STDOUT if self.log else None
+            command,
+            cwd=ROOT,
+            env=server_env(self.config),
+            stdout=self.log,
+            stderr=subprocess.STDOUT if self.log else None,
         )
         self.processes.append(process)
         return process
@@ -109,7 +113,7 @@ class Stack:
         self.config.tracker_db.parent.mkdir(parents=True, exist_ok=True)
         wait_for(f"{self.rasa_url}/", self._spawn(rasa_server_command(self.config)), timeout)
 
-    def start(self) -> "Stack":
+    def start(self) -> Stack:
         if not self.config.model.exists():
             raise FileNotFoundError(f"no trained model at {self.config.model}: run `make train`")
         self.start_actions()
@@ -129,7 +133,7 @@ class Stack:
         self.processes.clear()
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: List[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shell", action="store_true", help="chat in the terminal instead of serving")
     args = parser.parse_args(argv)
@@ -144,7 +148,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         stack.start_rasa()
         print(
             f"\n微粒贷客服模拟助手 is up:\n"
-            f"  REST     POST {stack.rasa_url}/webhooks/rest/webhook  {{\"sender\": \"me\", \"message\": \"你好\"}}\n"
+            f'  REST     POST {stack.rasa_url}/webhooks/rest/webhook  {{"sender": "me", "message": "你好"}}\n'
             f"  socketio {stack.rasa_url}/socket.io\n"
             f"  actions  {stack.action_url}/health\n"
             f"  HTTP API {'on (token required)' if config.auth_token else 'off (set RASA_AUTH_TOKEN to enable)'}\n"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List
 
 import pytest
 import requests
@@ -29,7 +28,7 @@ def dispatcher() -> CollectingDispatcher:
     return CollectingDispatcher()
 
 
-def make_tracker(intent: str, slots: Optional[Dict[str, Any]] = None, text: str = "", **parse: Any) -> Tracker:
+def make_tracker(intent: str, slots: Dict[str, Any] | None = None, text: str = "", **parse: Any) -> Tracker:
     """A tracker whose latest user message has the given intent and parse data, and these slots."""
     ranked = {"name": intent, "confidence": 0.99}
     latest = {"intent": ranked, "intent_ranking": [ranked], "entities": [], "text": text, **parse}
@@ -66,9 +65,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         running = Stack(config, log=log)
         try:
             running.start()
-        except Exception:
+        except Exception as error:
             running.stop()
-            raise RuntimeError("servers did not start; log:\n" + log_path.read_text()[-5000:])
+            raise RuntimeError("servers did not start; log:\n" + log_path.read_text()[-5000:]) from error
         yield running
         running.stop()
 
@@ -76,7 +75,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 class Chat:
     """One conversation over the REST channel."""
 
-    def __init__(self, stack: Stack, sender: Optional[str] = None) -> None:
+    def __init__(self, stack: Stack, sender: str | None = None) -> None:
         self.url = f"{stack.rasa_url}/webhooks/rest/webhook"
         self.sender = sender or f"test-{uuid.uuid4().hex[:8]}"
 

@@ -28,7 +28,15 @@ def extractor(tmp_path: Any) -> ChineseEntityExtractor:
 
 
 @pytest.mark.parametrize(
-    "raw, issue", [("", "empty"), ("   \n", "empty"), ("字" * 501, "too_long"), ("😭👍", "no_words"), ("<p></p>", "no_words"), ("逾期了", None)]
+    "raw, issue",
+    [
+        ("", "empty"),
+        ("   \n", "empty"),
+        ("字" * 501, "too_long"),
+        ("😭👍", "no_words"),
+        ("<p></p>", "no_words"),
+        ("逾期了", None),
+    ],
 )
 def test_input_issue(raw: str, issue: Any) -> None:
     assert input_issue(raw, 500) == issue

@@ -1,7 +1,5 @@
 """Entity finding and normalisation on normalised text (bot.entities), no Rasa involved."""
 
-from typing import Optional
-
 import pytest
 
 from bot.entities import extract, parse_number
@@ -22,7 +20,7 @@ def found(text: str) -> list:
         ("一千五", 1500), ("零点五", 0.5), ("十二", 12), ("千万", None), ("", None), ("abc", None),
     ],
 )  # fmt: skip
-def test_parse_number(text: str, expected: Optional[float]) -> None:
+def test_parse_number(text: str, expected: float | None) -> None:
     assert parse_number(text) == expected
 
 
@@ -48,7 +46,11 @@ def test_parse_number(text: str, expected: Optional[float]) -> None:
         ("月收入三千，每个月最多还一千", [("amount", 3000, "三千", "income"), ("amount", 1000, "一千", "affordable")]),
         ("一个月能还500", [("amount", 500, "500", "affordable")]),
         ("逾期三個月了，欠兩萬", [("overdue_days", 90, "三个月", None), ("amount", 20000, "两万", None)]),
-        ("我失业了，家人生病住院", [("hardship_reason", "失业", "失业", None), ("hardship_reason", "家庭变故", "家人生病", None), ("hardship_reason", "疾病", "住院", None)]),
+        ("我失业了，家人生病住院", [
+            ("hardship_reason", "失业", "失业", None),
+            ("hardship_reason", "家庭变故", "家人生病", None),
+            ("hardship_reason", "疾病", "住院", None),
+        ]),
     ],
 )  # fmt: skip
 def test_extract(text: str, expected: list) -> None:

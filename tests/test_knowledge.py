@@ -78,7 +78,10 @@ def test_public_sources_are_in_facts_md(kb: knowledge.Knowledge) -> None:
     facts = SEEDS.parent / "facts.md"
     if not facts.is_file():
         pytest.skip(f"{facts} is not beside this checkout")
-    headings = {re.sub(r"[^\w\u4e00-\u9fff-]", "", h.strip().lower().replace(" ", "-")) for h in re.findall(r"^## (.+)$", facts.read_text(), re.M)}
+    headings = {
+        re.sub(r"[^\w\u4e00-\u9fff-]", "", h.strip().lower().replace(" ", "-"))
+        for h in re.findall(r"^## (.+)$", facts.read_text(), re.M)
+    }
     for source in kb.sources.values():
         if source.kind == "public":
             assert source.file.split("#")[1] in headings, source.file
@@ -104,7 +107,18 @@ def test_secret_request_pattern_would_catch_a_request() -> None:
 REQUIRED = {
     "negotiate_rate": ["系统", "无法直接修改", "延长还款期限", "罚息", "滞纳金", "优惠券", "积分", "信用"],
     "negotiate_repayment": ["延长还款期限", "减少每月还款", "先还一部分", "免息期", "减免", "停息挂账"],
-    "ask_materials": ["身份证明", "合同", "收入证明", "银行流水", "资产清单", "账单", "已经还过的款项", "困难证明", "失业", "生病"],
+    "ask_materials": [
+        "身份证明",
+        "合同",
+        "收入证明",
+        "银行流水",
+        "资产清单",
+        "账单",
+        "已经还过的款项",
+        "困难证明",
+        "失业",
+        "生病",
+    ],
     "ask_overdue_help": ["主动联系官方客服", "如实说明", "方案", "记录"],
     "ask_overdue_consequence": ["征信", "罚息", "起诉", "5 年"],
     "report_harassment": ["威胁", "通讯录", "录音", "截图", "通话记录", "12378", "110", "律师", "95384"],
@@ -153,7 +167,9 @@ def test_follow_up_buttons(kb: knowledge.Knowledge) -> None:
 
 
 def test_situation_echo(kb: knowledge.Knowledge) -> None:
-    answer = kb.situation_answer({"amount": 25000.0, "overdue_days": 90.0, "hardship_reason": ["失业"], "monthly_income": None})
+    answer = kb.situation_answer(
+        {"amount": 25000.0, "overdue_days": 90.0, "hardship_reason": ["失业"], "monthly_income": None}
+    )
     assert "欠款约 25000 元" in answer.text and "已逾期约 90 天" in answer.text and "原因：失业" in answer.text
     assert "月收入" not in answer.text
     assert [b["payload"] for b in answer.buttons] == ["/ask_overdue_help", "/ask_materials", "/negotiate_repayment"]

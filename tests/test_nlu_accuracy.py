@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from bot.stack import Stack
-from bot.tools.nlu_bench import evaluate, load_examples, held_out_files, training_files
+from bot.tools.nlu_bench import evaluate, held_out_files, load_examples, training_files
 
 MIN_ACCURACY = 0.90
 

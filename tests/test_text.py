@@ -22,6 +22,8 @@ def test_normalise(raw: str, expected: str) -> None:
     assert len(normalise(raw)) == len(raw)
 
 
-@pytest.mark.parametrize("raw, expected", [("😭😭😭", False), ("？？！！", False), ("   ", False), ("ok", True), ("罚息", True), ("1", True)])
+@pytest.mark.parametrize(
+    "raw, expected", [("😭😭😭", False), ("？？！！", False), ("   ", False), ("ok", True), ("罚息", True), ("1", True)]
+)
 def test_has_words(raw: str, expected: bool) -> None:
     assert has_words(normalise(raw)) is expected

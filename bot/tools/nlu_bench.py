@@ -59,7 +59,7 @@ class Report:
 
 def evaluate(predictions: Sequence[str], examples: Sequence[Example]) -> Report:
     per_intent: Dict[str, Counter] = defaultdict(Counter)
-    for predicted, (_, intent) in zip(predictions, examples):
+    for predicted, (_, intent) in zip(predictions, examples, strict=False):
         per_intent[intent][predicted] += 1
     correct = sum(row[intent] for intent, row in per_intent.items())
     return Report(correct / len(examples), len(examples), dict(per_intent))
