@@ -89,7 +89,7 @@ def rasa_predictor(model_path: Path) -> Callable[[List[str]], List[str]]:
 
 def print_side_by_side(reports: Dict[str, Report]) -> None:
     names = list(reports)
-    print("accuracy on the held-out split (%d examples):" % next(iter(reports.values())).total)
+    print(f"accuracy on the held-out split ({next(iter(reports.values())).total} examples):")
     for name in names:
         print(f"  {name:10} {reports[name].accuracy:.3f}")
     intents = sorted({i for r in reports.values() for i in r.per_intent})
