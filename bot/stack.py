@@ -137,6 +137,9 @@ def main(argv: List[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shell", action="store_true", help="chat in the terminal instead of serving")
     args = parser.parse_args(argv)
+    # Ctrl-C and `kill` both stop everything (SIGINT may arrive ignored when started in the background).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     config = settings()
     stack = Stack(config)
     try:
