@@ -84,3 +84,26 @@ def test_http_api_requires_the_token(stack: Stack) -> None:
     assert requests.get(f"{stack.rasa_url}/status", timeout=10).status_code == 401
     ok = requests.get(f"{stack.rasa_url}/status", params={"token": stack.config.auth_token}, timeout=10)
     assert ok.status_code == 200 and ok.json()["model_file"]
+
+
+async def test_socketio_channel_answers(stack: Stack) -> None:
+    """The web page's channel: a session, a message, the bot's reply with its quick replies."""
+    import asyncio
+
+    import socketio
+
+    client = socketio.AsyncClient()
+    replies: asyncio.Queue = asyncio.Queue()
+    session = asyncio.get_running_loop().create_future()
+    client.on("session_confirm", lambda sid: session.set_result(sid))
+    client.on("bot_uttered", replies.put_nowait)
+    await client.connect(stack.rasa_url, socketio_path="/socket.io", transports=["polling"])
+    try:
+        await client.emit("session_request", {"session_id": "socketio-test"})
+        assert await asyncio.wait_for(session, 30) == "socketio-test"
+        await client.emit("user_uttered", {"message": "你好", "session_id": "socketio-test"})
+        reply = await asyncio.wait_for(replies.get(), 60)
+        assert "模拟助手" in reply["text"]
+        assert ("模拟协商练习", "/start_rehearsal") in [(q["title"], q["payload"]) for q in reply["quick_replies"]]
+    finally:
+        await client.disconnect()
