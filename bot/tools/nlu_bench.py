@@ -77,7 +77,12 @@ def tfidf_baseline(train: Sequence[Example]) -> Callable[[List[str]], List[str]]
 
 
 def rasa_predictor(model_path: Path) -> Callable[[List[str]], List[str]]:
+    import logging
+
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # Rasa logs every parse at debug level otherwise
 
     agent = Agent.load(str(model_path))
 
