@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot import knowledge
 from bot.config import settings
 
-# Slots the answers may be tailored with.
+# Slots the answers (and the calculator) may be tailored with.
 SITUATION_SLOTS = (
     "amount",
     "overdue_days",
@@ -21,6 +21,8 @@ SITUATION_SLOTS = (
     "daily_rate",
     "annual_rate",
     "term_months",
+    "days",
+    "paid_periods",
 )
 
 

@@ -99,13 +99,13 @@ class ChineseNormalizer(GraphComponent):
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
 class ChineseEntityExtractor(GraphComponent, EntityExtractorMixin):
-    """Rule-based extractor of normalised numbers and hardship reasons, aligned to spaCy tokens."""
+    """Rule-based extractor of normalised numbers and keyword entities, aligned to spaCy tokens."""
 
-    LEXICON_FILE = "hardship_reasons.yml"
+    LEXICON_FILE = "keywords.yml"
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        """``lexicon``: YAML file mapping each canonical hardship reason to the words that name it."""
+        """``lexicon``: YAML file mapping entity → canonical value → the words that name it."""
         return {"lexicon": None}
 
     def __init__(
@@ -113,12 +113,12 @@ class ChineseEntityExtractor(GraphComponent, EntityExtractorMixin):
         config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        reasons: Dict[str, List[str]],
+        keywords: Dict[str, Dict[str, List[str]]],
     ) -> None:
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
-        self._reasons = reasons
+        self._keywords = keywords
         self._nlp: Any = None
 
     @classmethod
@@ -141,17 +141,16 @@ class ChineseEntityExtractor(GraphComponent, EntityExtractorMixin):
         **kwargs: Any,
     ) -> ChineseEntityExtractor:
         with model_storage.read_from(resource) as directory:
-            reasons = yaml.safe_load((Path(directory) / cls.LEXICON_FILE).read_text(encoding="utf-8"))
-        return cls(config, model_storage, resource, reasons or {})
+            keywords = yaml.safe_load((Path(directory) / cls.LEXICON_FILE).read_text(encoding="utf-8"))
+        return cls(config, model_storage, resource, keywords or {})
 
     def train(self, training_data: TrainingData) -> Resource:
         """Reads the lexicon named in the config and stores it in the model, which is then self-contained."""
         if self._config.get("lexicon"):
-            data = yaml.safe_load(Path(self._config["lexicon"]).read_text(encoding="utf-8"))
-            self._reasons = data["hardship_reasons"]
+            self._keywords = yaml.safe_load(Path(self._config["lexicon"]).read_text(encoding="utf-8"))
         with self._model_storage.write_to(self._resource) as directory:
             (Path(directory) / self.LEXICON_FILE).write_text(
-                yaml.safe_dump(self._reasons, allow_unicode=True), encoding="utf-8"
+                yaml.safe_dump(self._keywords, allow_unicode=True), encoding="utf-8"
             )
         return self._resource
 
@@ -172,7 +171,7 @@ class ChineseEntityExtractor(GraphComponent, EntityExtractorMixin):
         """Rasa entity dicts for a normalised text, with spans widened to whole tokens."""
         doc = self._spacy()(normalised)
         spans = []
-        for found in entities.extract(normalised, self._reasons):
+        for found in entities.extract(normalised, self._keywords):
             span = doc.char_span(found.start, found.end, label=found.entity, alignment_mode="expand")
             if span is not None:
                 span._.entity = found

@@ -2,7 +2,8 @@
 the reason they cannot pay. Pure functions over normalised text (see ``bot.text.normalise``).
 
 Values are normalised: 两万五 → 25000, 1.5万 → 15000, 三个月 (overdue) → 90 days, 万分之五 and
-0.05% → 0.0005 a day, 年化18% → 0.18, 分12期 → 12 months. Amounts carry a role when the words
+0.05% → 0.0005 a day, 年化18% → 0.18, 分12期 → 12 months, 还了3期 (before repaying early) → 3 periods
+paid. Amounts carry a role when the words
 before them say what they are: ``income`` (月收入三千), ``affordable`` (每个月能还一千), otherwise
 none (the amount owed or borrowed).
 """
@@ -48,6 +49,9 @@ _MONEY_CUE = re.compile(
 _INCOME_CUE = re.compile(r"(收入|工资|月薪|薪水|赚|挣|到手|底薪)")
 _AFFORDABLE_CUE = re.compile(r"(能还|最多还|最多能还|还得起|只能还|可以还|能拿出|承受|每个?月还|一个月还|月还)")
 _TERM_CUE = re.compile(r"(分|期限|借期|贷款期|还款期|周期|期数|借|贷)")
+# 还了3期 / 第3期 / 3期后: periods already paid (for early repayment), not the loan's term.
+_PAID_BEFORE = re.compile(r"(还了|已还|已经还了?|还完了?|还过|第)\s*$")
+_PAID_AFTER = re.compile(r"\s*(后|之后|以后|的时候|了)")
 _OVERDUE_CUE = re.compile(r"(逾期|拖了|拖欠|没还|未还|晚还|还不上|超期|断供|欠了|欠款|催收)")
 _ANNUAL_CUE = re.compile(r"(年化|年利率|年息|一年|每年|apr|年)")
 _DAILY_CUE = re.compile(r"(日息|日利率|日利息|每天|一天|日)")
@@ -118,8 +122,8 @@ def find_rates(text: str) -> list[Entity]:
 
 
 def find_durations(text: str) -> list[Entity]:
-    """Loan terms (分12期, 借一年) as ``term_months``; time overdue (逾期三个月) as ``overdue_days``;
-    any other span of time as ``days``.
+    """Loan terms (分12期, 借一年) as ``term_months``; periods already paid (还了3期) as ``paid_periods``;
+    time overdue (逾期三个月) as ``overdue_days``; any other span of time as ``days``.
     """
     found = []
     overdue_in_message = bool(_OVERDUE_CUE.search(text))
@@ -132,6 +136,9 @@ def find_durations(text: str) -> list[Entity]:
         before = _clause_before(text, m.start())
         if _PER_MONTH.search(before) or unit == "个月" and _PER_MONTH_AFTER.match(text, m.end()):
             continue  # 每个月 / 一个月能还: a rate of payment, not a span of time
+        if unit == "期" and (_PAID_BEFORE.search(before) or _PAID_AFTER.match(text, m.end())):
+            found.append(Entity("paid_periods", _whole(n), m.start(), m.end()))
+            continue
         if unit == "期" or _TERM_CUE.search(before) and unit in ("个月", "个多月", "月", "年"):
             months = n * 12 if unit == "年" else n
             found.append(Entity("term_months", _whole(months), m.start(), m.end()))
@@ -173,13 +180,17 @@ def find_amounts(text: str) -> list[Entity]:
     return found
 
 
-def find_keywords(text: str, lexicon: Mapping[str, Sequence[str]], entity: str) -> list[Entity]:
-    """Words from a lexicon (canonical value → words); the longest word wins where two overlap."""
+Lexicon = Mapping[str, Mapping[str, Sequence[str]]]  # entity → canonical value → words
+
+
+def find_keywords(text: str, lexicon: Lexicon) -> list[Entity]:
+    """Words from a lexicon (hardship reasons, calculator requests; see data/lexicon/keywords.yml)."""
     found = []
-    for value, words in lexicon.items():
-        for word in words:
-            for m in re.finditer(re.escape(word.lower()), text):
-                found.append(Entity(entity, value, m.start(), m.end()))
+    for entity, values in lexicon.items():
+        for value, words in values.items():
+            for word in words:
+                for m in re.finditer(re.escape(word.lower()), text):
+                    found.append(Entity(entity, value, m.start(), m.end()))
     return found
 
 
@@ -192,11 +203,11 @@ def resolve_overlaps(candidates: Iterable[Entity]) -> list[Entity]:
     return sorted(kept, key=lambda e: e.start)
 
 
-def extract(text: str, reasons: Mapping[str, Sequence[str]] | None = None) -> list[Entity]:
+def extract(text: str, lexicon: Lexicon | None = None) -> list[Entity]:
     """All entities in a normalised text. Rates and durations are found before amounts and win overlaps
     of equal length, so 万分之五 is a rate and 三个月 a duration, never an amount.
     """
     specific = find_rates(text) + find_durations(text)
     amounts = [a for a in find_amounts(text) if all(a.end <= s.start or a.start >= s.end for s in specific)]
-    keywords = find_keywords(text, reasons, "hardship_reason") if reasons else []
+    keywords = find_keywords(text, lexicon) if lexicon else []
     return resolve_overlaps(specific + amounts + keywords)

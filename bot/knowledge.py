@@ -81,6 +81,7 @@ class Knowledge:
     menu: Tuple[str, ...]
     situation: Mapping[str, Any]
     replies: Mapping[str, str] = field(default_factory=dict)
+    calculator: Mapping[str, Any] = field(default_factory=dict)  # templates for bot.calc_text
 
     def reply(self, name: str) -> Answer:
         """A short reply from replies.yml, followed by the topic menu."""
@@ -111,7 +112,7 @@ class Knowledge:
         """Repeats back what is known of the user's situation and suggests what to look at next."""
         words = self.situation
         known = {k: v for k, v in slots.items() if v not in (None, "", [])}
-        facts = [_fill(template, {"value": known[k]}) for k, template in words["facts"].items() if k in known]
+        facts = [fill(template, {"value": known[k]}) for k, template in words["facts"].items() if k in known]
         if not facts:
             return Answer(words["nothing_understood"], self.buttons(self.menu[:4]), [])
         wanted = [s["intent"] for s in words["suggestions"] if s["when"] == ANY or s["when"] in known]
@@ -124,7 +125,7 @@ class Knowledge:
         return [self.sources[s].cite for s in ids if self.sources[s].kind == "public"]
 
 
-def _fill(template: str, slots: Mapping[str, Any]) -> str:
+def fill(template: str, slots: Mapping[str, Any]) -> str:
     """Put slot values into ``{slot}`` places; numbers print without a needless ``.0``."""
     values = {k: _display(v) for k, v in slots.items() if v is not None}
     try:
@@ -145,10 +146,10 @@ def render(entry: Entry, slots: Mapping[str, Any]) -> str:
     """One entry as chat text: 【title】, summary, numbered items, note."""
     parts = [f"【{entry.title}】"]
     if entry.summary:
-        parts.append(_fill(entry.summary, slots))
+        parts.append(fill(entry.summary, slots))
     parts.extend(f"{n}. {item.text}" for n, item in enumerate(entry.items, 1))
     if entry.note:
-        parts.append(_fill(entry.note, slots))
+        parts.append(fill(entry.note, slots))
     return "\n".join(parts)
 
 
@@ -182,6 +183,7 @@ def load(directory: Path) -> Knowledge:
     menu: Tuple[str, ...] = ()
     situation: Dict[str, Any] = {}
     replies: Dict[str, str] = {}
+    calculator: Dict[str, Any] = {}
     for path in sorted(Path(directory).glob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         entries.extend(_entry(raw) for raw in data.get("entries", []))
@@ -191,7 +193,8 @@ def load(directory: Path) -> Knowledge:
         menu = tuple(data.get("menu", menu))
         situation.update(data.get("situation", {}))
         replies.update(data.get("replies", {}))
-    knowledge = Knowledge(tuple(entries), sources, topics, menu, situation, replies)
+        calculator.update(data.get("calculator", {}))
+    knowledge = Knowledge(tuple(entries), sources, topics, menu, situation, replies, calculator)
     problems = check(knowledge)
     if problems:
         raise ValueError("knowledge data has problems:\n" + "\n".join(problems))
@@ -210,9 +213,10 @@ def check(knowledge: Knowledge) -> List[str]:
         for topic in entry.follow_up:
             if topic not in knowledge.topics:
                 problems.append(f"{entry.id}: follow_up names unknown topic {topic}")
-    for sid in knowledge.situation.get("source", []):
-        if sid not in knowledge.sources:
-            problems.append(f"situation: unknown source {sid}")
+    for part in ("situation", "calculator"):
+        for sid in getattr(knowledge, part).get("source", []):
+            if sid not in knowledge.sources:
+                problems.append(f"{part}: unknown source {sid}")
     for source in knowledge.sources.values():
         if source.kind == "public" and not source.cite:
             problems.append(f"source {source.id}: a public source needs a cite")

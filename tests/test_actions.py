@@ -7,6 +7,15 @@ import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import ActionAnswer, ActionRecordSituation
+from actions.calculator import (
+    ActionInterestCalc,
+    AskAmount,
+    AskPeriod,
+    AskRate,
+    ValidateInterestCalcForm,
+    form_updates,
+    user_answered_form,
+)
 from actions.menu import ActionFallback, ActionShowMenu
 from bot.config import ROOT
 from tests.conftest import make_tracker
@@ -83,3 +92,78 @@ async def test_fallback_says_why(intent: str, parse: Dict[str, Any], says: str) 
     [message] = await run(ActionFallback(), make_tracker(intent, **parse))
     assert says in message["text"]
     assert {"title": "模拟协商练习", "payload": "/start_rehearsal"} in message["buttons"]
+
+
+def entities(**values: Any) -> List[Dict[str, Any]]:
+    return [{"entity": name, "value": value} for name, value in values.items()]
+
+
+@pytest.mark.parametrize(
+    "slots, found, message, requested, expected",
+    [
+        # how does interest work / a rate to convert: answer at once
+        ({}, {}, "利息怎么算", None, {"requested_slot": None}),
+        ({"daily_rate": 0.0005}, {"daily_rate": 0.0005}, "万分之五", None, {"annual_rate": 0.1825, "requested_slot": None}),
+        # figures wanted: ask for what is missing, in order
+        ({}, {"calc_request": "start"}, "帮我算算", None, {"requested_slot": "amount"}),
+        ({"amount": 20000.0}, {"amount": 20000}, "借了两万", None, {"requested_slot": "daily_rate"}),
+        ({"amount": 20000.0, "annual_rate": 0.1825}, {"annual_rate": 0.1825}, "年化18.25%", "daily_rate",
+         {"daily_rate": 0.0005, "requested_slot": "days"}),
+        # a bare number answers the amount question; the latest period replaces the other kind
+        ({}, {}, "20000", "amount", {"amount": 20000.0, "requested_slot": "daily_rate"}),
+        ({"amount": 1.0, "daily_rate": 0.0005, "term_months": 10.0, "days": 30.0}, {"days": 30}, "30天", "days",
+         {"term_months": None, "requested_slot": None}),
+        ({"amount": 1.0, "daily_rate": 0.0005, "term_months": 10.0, "days": 30.0}, {"term_months": 10}, "分10期", "days",
+         {"days": None, "requested_slot": None}),
+        # nothing the form can use: no slot changes, so Rasa lets the rules answer the message
+        ({"amount": 1.0}, {}, "催收天天打电话", "daily_rate", {"requested_slot": "daily_rate"}),
+    ],
+)  # fmt: skip
+def test_form_asks_for_what_is_missing(slots, found, message, requested, expected) -> None:
+    updates = form_updates(slots, found, message, requested)
+    assert updates.keys() == expected.keys()
+    for key, value in expected.items():
+        assert updates[key] == (pytest.approx(value) if isinstance(value, float) else value), key
+
+
+def test_user_answered_form_looks_back_to_the_form_start() -> None:
+    start = {"event": "active_loop", "name": "interest_calc_form"}
+    assert not user_answered_form([{"event": "user"}, start, {"event": "bot"}])
+    assert user_answered_form([start, {"event": "bot"}, {"event": "user"}])
+    assert not user_answered_form([{"event": "user"}])
+
+
+async def test_validation_action_returns_slot_events() -> None:
+    tracker = make_tracker("inform_situation", {"requested_slot": "amount"}, text="两万五")
+    events = await ValidateInterestCalcForm().run(CollectingDispatcher(), tracker, DOMAIN)
+    assert {"event": "slot", "name": "amount", "value": 25000.0} in [
+        {k: e[k] for k in ("event", "name", "value")} for e in events
+    ]
+    assert events[-1]["name"] == "requested_slot" and events[-1]["value"] == "daily_rate"
+
+
+@pytest.mark.parametrize("action, says", [(AskAmount(), "两万五"), (AskRate(), "万分之五"), (AskPeriod(), "分10期")])
+async def test_form_questions_come_with_examples(action: Any, says: str) -> None:
+    [message] = await run(action, make_tracker("ask_interest_calc"))
+    assert says in message["text"]
+    assert action.name().startswith("action_ask_interest_calc_form_")
+
+
+async def test_interest_question_without_numbers_explains_and_offers_to_calculate() -> None:
+    [message] = await run(ActionInterestCalc(), make_tracker("ask_interest_calc", {"daily_rate": 0.0004}))
+    assert "按日计息" in message["text"] and "日利率 0.04%" not in message["text"]
+    assert message["buttons"][0]["payload"] == '/ask_interest_calc{"calc_request":"start"}'
+
+
+async def test_interest_question_with_numbers_gives_the_figures() -> None:
+    slots = {"amount": 10000.0, "daily_rate": 0.0005, "days": 365.0}
+    tracker = make_tracker("ask_interest_calc", slots, entities=entities(amount=10000, daily_rate=0.0005, days=365))
+    [message] = await run(ActionInterestCalc(), tracker)
+    assert "利息 1,825.00 元" in message["text"]
+
+
+async def test_whole_table_on_request() -> None:
+    slots = {"amount": 10000.0, "daily_rate": 0.0005, "term_months": 20.0}
+    tracker = make_tracker("ask_interest_calc", slots, entities=entities(calc_request="table"))
+    [message] = await run(ActionInterestCalc(), tracker)
+    assert "第 10 期：" in message["text"] and "略过" not in message["text"]

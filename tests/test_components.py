@@ -21,7 +21,7 @@ def normalizer() -> ChineseNormalizer:
 def extractor(tmp_path: Any) -> ChineseEntityExtractor:
     storage = LocalModelStorage(tmp_path)
     component = ChineseEntityExtractor(
-        {"lexicon": str(ROOT / "data" / "lexicon" / "hardship_reasons.yml")}, storage, Resource("extractor"), {}
+        {"lexicon": str(ROOT / "data" / "lexicon" / "keywords.yml")}, storage, Resource("extractor"), {}
     )
     component.train(TrainingData())
     return ChineseEntityExtractor.load({}, storage, Resource("extractor"), None)

@@ -5,12 +5,15 @@ import pytest
 from bot.entities import extract, parse_number
 from bot.text import normalise
 
-REASONS = {"失业": ["失业", "被裁"], "疾病": ["生病", "住院"], "家庭变故": ["家人生病"]}
+LEXICON = {
+    "hardship_reason": {"失业": ["失业", "被裁"], "疾病": ["生病", "住院"], "家庭变故": ["家人生病"]},
+    "calc_request": {"start": ["帮我算"], "table": ["每期明细"], "early": ["提前还", "提前还清"]},
+}
 
 
 def found(text: str) -> list:
     t = normalise(text)
-    return [(e.entity, e.value, t[e.start : e.end], e.role) for e in extract(t, REASONS)]
+    return [(e.entity, e.value, t[e.start : e.end], e.role) for e in extract(t, LEXICON)]
 
 
 @pytest.mark.parametrize(
@@ -46,6 +49,13 @@ def test_parse_number(text: str, expected: float | None) -> None:
         ("月收入三千，每个月最多还一千", [("amount", 3000, "三千", "income"), ("amount", 1000, "一千", "affordable")]),
         ("一个月能还500", [("amount", 500, "500", "affordable")]),
         ("逾期三個月了，欠兩萬", [("overdue_days", 90, "三个月", None), ("amount", 20000, "两万", None)]),
+        ("还了3期想提前还清", [("paid_periods", 3, "3期", None), ("calc_request", "early", "提前还清", None)]),
+        ("第5期后提前还", [("paid_periods", 5, "5期", None), ("calc_request", "early", "提前还", None)]),
+        ("借2万分10期，帮我算", [
+            ("amount", 20000, "2万", None), ("term_months", 10, "10期", None),
+            ("calc_request", "start", "帮我算", None),
+        ]),
+        ("给我看每期明细", [("calc_request", "table", "每期明细", None)]),
         ("我失业了，家人生病住院", [
             ("hardship_reason", "失业", "失业", None),
             ("hardship_reason", "家庭变故", "家人生病", None),

@@ -36,6 +36,8 @@ def all_user_facing_text(kb: knowledge.Knowledge) -> list:
     texts += [s.cite for s in kb.sources.values()]
     texts += list(kb.topics.values()) + list(kb.replies.values())
     texts += [v for v in kb.situation.values() if isinstance(v, str)] + list(kb.situation["facts"].values())
+    texts += [v for v in kb.calculator.values() if isinstance(v, str)]
+    texts += list(kb.calculator["buttons"].values()) + list(kb.calculator["ask"].values())
     for variants in DOMAIN["responses"].values():
         texts += [v["text"] for v in variants]
     return texts

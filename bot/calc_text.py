@@ -1,0 +1,174 @@
+"""Calculator answers as chat text: figures from ``bot.calculator``, wording from the ``calculator:``
+templates in ``data/knowledge/calculator.yml``. Pure: no Rasa, no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Dict, List, Mapping
+
+from bot import calculator as calc
+from bot.knowledge import Answer, Knowledge, fill
+
+# Schedules with more periods than this are summarised (first two and last period) unless the user
+# asked for the whole table.
+SUMMARY_PERIODS = 6
+TABLE_PAYLOAD = '/ask_interest_calc{"calc_request":"table"}'
+START_PAYLOAD = '/ask_interest_calc{"calc_request":"start"}'
+
+
+@dataclass(frozen=True)
+class CalcRequest:
+    """What the user has told the calculator (slot values; rates as fractions of 1)."""
+
+    amount: float | None = None
+    daily_rate: float | None = None
+    term_months: int | None = None
+    days: int | None = None
+    paid_periods: int | None = None
+    affordable_payment: float | None = None
+    show_table: bool = False
+
+    @classmethod
+    def from_slots(cls, slots: Mapping[str, Any], show_table: bool = False) -> CalcRequest:
+        """From slot values; an annual rate stands in for a missing daily one (÷365)."""
+        daily = slots.get("daily_rate")
+        if daily is None and slots.get("annual_rate") is not None:
+            daily = calc.daily_from_annual(slots["annual_rate"])
+        return cls(
+            amount=_positive(slots.get("amount")),
+            daily_rate=None if daily is None or daily < 0 else daily,
+            term_months=_count(slots.get("term_months")),
+            days=_count(slots.get("days")),
+            paid_periods=_count(slots.get("paid_periods")),
+            affordable_payment=_positive(slots.get("affordable_payment")),
+            show_table=show_table,
+        )
+
+
+def _positive(value: Any) -> float | None:
+    return value if isinstance(value, (int, float, Fraction)) and value > 0 else None
+
+
+def _count(value: Any) -> int | None:
+    return int(value) if isinstance(value, (int, float)) and value >= 1 else None
+
+
+def money(x: Any) -> str:
+    """Yuan to the cent, with thousands separators: 1,825.00."""
+    return f"{calc.yuan(x):,.2f}"
+
+
+def pct(rate: Any, places: int = 4) -> str:
+    """A rate as a percentage without needless zeros: 0.0005 → 0.05, 0.1825 → 18.25."""
+    text = f"{calc.percent(rate, places):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def answer(kb: Knowledge, req: CalcRequest) -> Answer | None:
+    """The calculator's answer, or None when there is no rate to compute with."""
+    if req.daily_rate is None:
+        return None
+    t = kb.calculator
+    daily = calc.to_fraction(req.daily_rate)
+    annual = calc.annual_from_daily(daily)
+    rates = {"daily": pct(daily), "annual": pct(annual, 2)}
+    cap = [fill(t["cap_over"], rates)] if calc.above_cap(annual) else []
+    if req.amount is None or not (req.term_months or req.days):
+        effective = {"effective": f"{calc.effective_annual(daily) * 100:.2f}"}
+        parts = [fill(t["rate"], rates), fill(t["effective"], effective)]
+        parts += cap or [fill(t["cap_ok"], rates)]
+        parts.append(t["rate_only_hint"])
+        return Answer("\n\n".join(parts), [start_button(kb)], ["calculator_rate"])
+    if req.term_months:
+        parts, buttons = _installments(t, req, daily, rates)
+    else:
+        parts, buttons = _holding(t, req, daily, rates), []
+    parts += cap + [t["convention"]]
+    return Answer("\n\n".join(parts), buttons + kb.buttons(["negotiate_repayment"]), ["calculator"])
+
+
+def _holding(t: Mapping[str, Any], req: CalcRequest, daily: Fraction, rates: Dict[str, str]) -> List[str]:
+    interest = calc.holding_interest(req.amount, daily, req.days)
+    values = {**rates, "amount": money(req.amount), "days": req.days, "interest": money(interest)}
+    values["total"] = money(calc.to_fraction(req.amount) + interest)
+    return [fill(t["holding"], values), fill(t["holding_extension"], values)]
+
+
+def _installments(
+    t: Mapping[str, Any], req: CalcRequest, daily: Fraction, rates: Dict[str, str]
+) -> tuple[List[str], List[Dict[str, str]]]:
+    n = req.term_months
+    equal = calc.schedule(req.amount, daily, n, "equal_installment")
+    by_principal = calc.schedule(req.amount, daily, n, "equal_principal")
+    parts = [
+        fill(
+            t["installment"],
+            {
+                **rates,
+                "amount": money(req.amount),
+                "n": n,
+                "payment": money(equal.first.payment),
+                "interest": money(equal.total_interest),
+                "total": money(equal.total_paid),
+                "apr": f"{equal.apr * 100:.2f}",
+            },
+        ),
+        fill(
+            t["principal_method"],
+            {
+                "first": money(by_principal.first.payment),
+                "last": money(by_principal.last.payment),
+                "interest": money(by_principal.total_interest),
+                "saving": money(equal.total_interest - by_principal.total_interest),
+            },
+        ),
+        _table(t, equal, whole=req.show_table),
+    ]
+    if req.paid_periods:
+        parts.append(_early(t, equal, req.paid_periods))
+    if req.affordable_payment:
+        parts += _lower_payment(t, req, daily, equal)
+    table = {"title": t["buttons"]["table"], "payload": TABLE_PAYLOAD}
+    buttons = [] if req.show_table or n <= SUMMARY_PERIODS else [table]
+    return parts, buttons
+
+
+def _table(t: Mapping[str, Any], s: calc.Schedule, whole: bool) -> str:
+    def line(p: calc.Period) -> str:
+        values = {"number": p.number, "payment": money(p.payment), "principal": money(p.principal)}
+        return fill(t["period"], {**values, "interest": money(p.interest), "remaining": money(p.remaining)})
+
+    if whole or s.n <= SUMMARY_PERIODS:
+        lines = [line(p) for p in s.periods]
+    else:
+        gap = fill(t["table_gap"], {"first": 3, "last": s.n - 1})
+        lines = [line(s.periods[0]), line(s.periods[1]), gap, line(s.last)]
+    return "\n".join([t["table_title"], *lines])
+
+
+def _early(t: Mapping[str, Any], s: calc.Schedule, after: int) -> str:
+    if after >= s.n:
+        return fill(t["early_too_late"], {"n": s.n, "after": after})
+    early = calc.early_repayment(s, after)
+    return fill(t["early"], {"after": after, "payoff": money(early.payoff), "saving": money(early.saving)})
+
+
+def _lower_payment(t: Mapping[str, Any], req: CalcRequest, daily: Fraction, base: calc.Schedule) -> List[str]:
+    pay = req.affordable_payment
+    if pay >= base.first.payment:
+        return []  # the plan already fits what the user can pay
+    n = calc.periods_for_payment(req.amount, daily, pay)
+    if n is None:
+        interest = calc.holding_interest(req.amount, daily, calc.DAYS_IN_MONTH)
+        return [fill(t["lower_payment_never"], {"payment": money(pay), "interest": money(interest)})]
+    longer = calc.compare(base, calc.schedule(req.amount, daily, n, "equal_installment"))
+    values = {"payment": money(pay), "n": n, "new_payment": money(longer.other.first.payment)}
+    values.update(interest=money(longer.other.total_interest), base_n=base.n, extra=money(longer.extra_interest))
+    return [fill(t["lower_payment"], values)]
+
+
+def start_button(kb: Knowledge) -> Dict[str, str]:
+    """The quick reply that starts the calculator's questions."""
+    return {"title": kb.calculator["buttons"]["start"], "payload": START_PAYLOAD}

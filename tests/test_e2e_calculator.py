@@ -1,0 +1,42 @@
+"""End to end: the calculator over REST, with the numbers in free text, against the real servers."""
+
+from tests.conftest import Chat
+
+
+def test_figures_from_one_message(chat: Chat) -> None:
+    text = chat.say("借1万，日息万分之五，用365天，利息多少")
+    assert "利息 1,825.00 元" in text
+
+
+def test_form_asks_one_number_at_a_time_then_answers(chat: Chat) -> None:
+    assert "借款金额" in chat.say("帮我算算利息")
+    assert "日利率或年化利率" in chat.say("两万五")
+    assert "分几期" in chat.say("年化18.25%")
+    text = chat.say("分10期")
+    # 25,000 at 0.05% a day (18.25% a year), 10 equal installments of 30 days
+    r = 0.0005 * 30
+    payment = 25000 * r * (1 + r) ** 10 / ((1 + r) ** 10 - 1)
+    assert f"每期还 {payment:,.2f} 元" in text and "等额本金" in text
+    # A follow-up that changes one number keeps the others.
+    assert "分 20 期" in chat.say("那分20期呢")
+
+
+def test_whole_table_and_early_repayment(chat: Chat) -> None:
+    summary = chat.send("借两万，日息万分之四，分12期，每期还多少")
+    assert any(b["title"] == "查看完整还款计划" for r in summary for b in r.get("buttons", []))
+    table = chat.say('/ask_interest_calc{"calc_request":"table"}')
+    assert "第 7 期：" in table and "略过" not in table
+    assert "提前还清" in chat.say("我还了3期，现在提前还清能省多少利息")
+
+
+def test_question_in_the_middle_then_stop(chat: Chat) -> None:
+    assert "借款金额" in chat.say("帮我算一下利息")
+    middle = chat.say("催收天天打电话威胁我怎么办")
+    assert "12378" in middle and "借款金额" in middle, "answers, then asks again"
+    assert "先不算了" in chat.say("不算了")
+    assert "95384" in chat.say("客服热线是多少"), "the conversation goes on normally"
+
+
+def test_rate_question_is_answered_at_once(chat: Chat) -> None:
+    text = chat.say("日息万分之七，年化是多少")
+    assert "年化 25.55%" in text and "高于文章里提到的 24%" in text
