@@ -82,6 +82,7 @@ class Knowledge:
     situation: Mapping[str, Any]
     replies: Mapping[str, str] = field(default_factory=dict)
     calculator: Mapping[str, Any] = field(default_factory=dict)  # templates for bot.calc_text
+    roleplay: Mapping[str, Any] = field(default_factory=dict)  # the rehearsal's lines and rubric
 
     def reply(self, name: str) -> Answer:
         """A short reply from replies.yml, followed by the topic menu."""
@@ -184,6 +185,7 @@ def load(directory: Path) -> Knowledge:
     situation: Dict[str, Any] = {}
     replies: Dict[str, str] = {}
     calculator: Dict[str, Any] = {}
+    roleplay: Dict[str, Any] = {}
     for path in sorted(Path(directory).glob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         entries.extend(_entry(raw) for raw in data.get("entries", []))
@@ -194,7 +196,8 @@ def load(directory: Path) -> Knowledge:
         situation.update(data.get("situation", {}))
         replies.update(data.get("replies", {}))
         calculator.update(data.get("calculator", {}))
-    knowledge = Knowledge(tuple(entries), sources, topics, menu, situation, replies, calculator)
+        roleplay.update(data.get("roleplay", {}))
+    knowledge = Knowledge(tuple(entries), sources, topics, menu, situation, replies, calculator, roleplay)
     problems = check(knowledge)
     if problems:
         raise ValueError("knowledge data has problems:\n" + "\n".join(problems))
@@ -213,7 +216,9 @@ def check(knowledge: Knowledge) -> List[str]:
         for topic in entry.follow_up:
             if topic not in knowledge.topics:
                 problems.append(f"{entry.id}: follow_up names unknown topic {topic}")
-    for part in ("situation", "calculator"):
+    for item in knowledge.roleplay.get("rubric", []):
+        problems += [f"rubric {item['id']}: unknown source {s}" for s in item["source"] if s not in knowledge.sources]
+    for part in ("situation", "calculator", "roleplay"):
         for sid in getattr(knowledge, part).get("source", []):
             if sid not in knowledge.sources:
                 problems.append(f"{part}: unknown source {sid}")

@@ -17,6 +17,7 @@ from actions.calculator import (
     user_answered_form,
 )
 from actions.menu import ActionFallback, ActionShowMenu
+from actions.rehearsal import ActionRehearsalDebrief, ValidateRehearsalForm
 from bot.config import ROOT
 from tests.conftest import make_tracker
 
@@ -103,7 +104,8 @@ def entities(**values: Any) -> List[Dict[str, Any]]:
     [
         # how does interest work / a rate to convert: answer at once
         ({}, {}, "利息怎么算", None, {"requested_slot": None}),
-        ({"daily_rate": 0.0005}, {"daily_rate": 0.0005}, "万分之五", None, {"annual_rate": 0.1825, "requested_slot": None}),
+        ({"daily_rate": 0.0005}, {"daily_rate": 0.0005}, "万分之五", None,
+         {"annual_rate": 0.1825, "requested_slot": None}),
         # figures wanted: ask for what is missing, in order
         ({}, {"calc_request": "start"}, "帮我算算", None, {"requested_slot": "amount"}),
         ({"amount": 20000.0}, {"amount": 20000}, "借了两万", None, {"requested_slot": "daily_rate"}),
@@ -111,9 +113,11 @@ def entities(**values: Any) -> List[Dict[str, Any]]:
          {"daily_rate": 0.0005, "requested_slot": "days"}),
         # a bare number answers the amount question; the latest period replaces the other kind
         ({}, {}, "20000", "amount", {"amount": 20000.0, "requested_slot": "daily_rate"}),
-        ({"amount": 1.0, "daily_rate": 0.0005, "term_months": 10.0, "days": 30.0}, {"days": 30}, "30天", "days",
+        ({"amount": 1.0, "daily_rate": 0.0005, "term_months": 10.0, "days": 30.0},
+         {"days": 30}, "30天", "days",
          {"term_months": None, "requested_slot": None}),
-        ({"amount": 1.0, "daily_rate": 0.0005, "term_months": 10.0, "days": 30.0}, {"term_months": 10}, "分10期", "days",
+        ({"amount": 1.0, "daily_rate": 0.0005, "term_months": 10.0, "days": 30.0},
+         {"term_months": 10}, "分10期", "days",
          {"days": None, "requested_slot": None}),
         # nothing the form can use: no slot changes, so Rasa lets the rules answer the message
         ({"amount": 1.0}, {}, "催收天天打电话", "daily_rate", {"requested_slot": "daily_rate"}),
@@ -167,3 +171,50 @@ async def test_whole_table_on_request() -> None:
     tracker = make_tracker("ask_interest_calc", slots, entities=entities(calc_request="table"))
     [message] = await run(ActionInterestCalc(), tracker)
     assert "第 10 期：" in message["text"] and "略过" not in message["text"]
+
+
+def rehearsal_tracker(text: str, state: Dict[str, Any] | None, events: List[Dict[str, Any]] | None = None, **slots):
+    tracker = make_tracker("inform_situation", {"rehearsal": state, **slots}, text=text)
+    if events is not None:
+        tracker.events = events
+    return tracker
+
+
+async def test_rehearsal_starts_with_the_rules_and_the_difficulty_buttons() -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ValidateRehearsalForm().run(dispatcher, rehearsal_tracker("我想练习", None), DOMAIN)
+    [message] = dispatcher.messages
+    assert "结束练习" in message["text"] and [b["title"] for b in message["buttons"]] == ["温和", "普通", "严格"]
+    assert {"event": "slot", "name": "requested_slot", "value": "rehearsal_turn"} in [
+        {k: e[k] for k in ("event", "name", "value")} for e in events
+    ]
+
+
+async def test_rehearsal_agent_answers_an_outside_question_then_resumes() -> None:
+    state = {"difficulty": "normal", "asked": "reason"}
+    tracker = rehearsal_tracker("催收打我家人电话怎么办", state, requested_slot="rehearsal_turn")
+    tracker.latest_message["intent"] = {"name": "report_harassment", "confidence": 0.95}
+    dispatcher = CollectingDispatcher()
+    await ValidateRehearsalForm().run(dispatcher, tracker, DOMAIN)
+    texts = [m["text"] for m in dispatcher.messages]
+    assert "12378" in texts[0] and texts[1] == "好，我们回到刚才的练习。" and "原因" in texts[2]
+
+
+async def test_debrief_scores_the_call_from_the_conversation() -> None:
+    def user(text: str) -> Dict[str, Any]:
+        return {"event": "user", "text": text, "parse_data": {"intent": {"name": "inform_situation"}, "entities": []}}
+
+    events = [
+        user("我想练习"),
+        {"event": "active_loop", "name": "rehearsal_form"},
+        user("严格"),
+        user("我失业了"),
+        user("结束练习"),
+    ]
+    tracker = rehearsal_tracker("结束练习", {"difficulty": "strict", "done": True}, events)
+    dispatcher = CollectingDispatcher()
+    await ActionRehearsalDebrief().run(dispatcher, tracker, DOMAIN)
+    [message] = dispatcher.messages
+    # Only "我失业了" counts: situation (15) and calm (15).
+    assert "总分：30/100" in message["text"].splitlines()
+    assert message["buttons"][0] == {"title": "再练一次", "payload": "/start_rehearsal"}

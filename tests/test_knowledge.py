@@ -25,6 +25,7 @@ ALLOWED_NUMBERS = {
     "2018": "year of the 2018 collection convention (facts.md)",
     "2020": "法释〔2020〕17号 (facts.md)",
     "2024": "year of the 2024 collection guideline (facts.md)",
+    "100": "the rehearsal's score is out of 100 (our scale, data/knowledge/roleplay.yml)",
 }
 SECRET_REQUEST = re.compile(r"(提供|告诉我|发给我|发我|输入|报一下|发一下|填写).{0,8}(身份证号|卡号|密码|验证码)")
 
@@ -38,6 +39,10 @@ def all_user_facing_text(kb: knowledge.Knowledge) -> list:
     texts += [v for v in kb.situation.values() if isinstance(v, str)] + list(kb.situation["facts"].values())
     texts += [v for v in kb.calculator.values() if isinstance(v, str)]
     texts += list(kb.calculator["buttons"].values()) + list(kb.calculator["ask"].values())
+    rp = kb.roleplay
+    texts += [rp["intro"], rp["ask_difficulty_again"], *rp["facts"].values(), *rp["plan"].values()]
+    texts += [*rp["debrief"].values(), *[t for i in rp["rubric"] for t in (i["label"], i["tip"])]]
+    texts += [v for line in rp["lines"].values() for v in (line.values() if isinstance(line, dict) else [line])]
     for variants in DOMAIN["responses"].values():
         texts += [v["text"] for v in variants]
     return texts
