@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import uuid
 from typing import Any, Dict, Iterator, List
@@ -95,3 +96,31 @@ class Chat:
 @pytest.fixture
 def chat(stack: Stack) -> Chat:
     return Chat(stack)
+
+
+class SocketChat:
+    """One conversation over the socketio channel (the web page's), with session persistence."""
+
+    def __init__(self, stack: Stack, session_id: str) -> None:
+        import socketio
+
+        self.url, self.session_id = stack.rasa_url, session_id
+        self.client = socketio.AsyncClient()
+        self.replies: asyncio.Queue = asyncio.Queue()
+        self.client.on("bot_uttered", self.replies.put_nowait)
+
+    async def __aenter__(self) -> SocketChat:
+        confirmed = asyncio.get_running_loop().create_future()
+        self.client.on("session_confirm", confirmed.set_result)
+        await self.client.connect(self.url, socketio_path="/socket.io", transports=["polling"])
+        await self.client.emit("session_request", {"session_id": self.session_id})
+        assert await asyncio.wait_for(confirmed, 30) == self.session_id
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.client.disconnect()
+
+    async def send(self, message: str, replies: int = 1) -> List[Dict[str, Any]]:
+        """Sends a message and waits for this many bot messages."""
+        await self.client.emit("user_uttered", {"message": message, "session_id": self.session_id})
+        return [await asyncio.wait_for(self.replies.get(), 60) for _ in range(replies)]

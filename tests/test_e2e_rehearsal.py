@@ -2,7 +2,8 @@
 
 import re
 
-from tests.conftest import Chat
+from bot.stack import Stack
+from tests.conftest import Chat, SocketChat
 
 PREPARED_CALL = [
     "你好，我欠了两万，逾期一个月了，因为我失业了暂时还不上",
@@ -51,3 +52,14 @@ def test_leaving_midway_then_starting_again(chat: Chat) -> None:
     debrief = chat.say("结束练习")
     assert score_of(debrief) < 80 and "建议：" in debrief
     assert "结束练习" in chat.say("/start_rehearsal"), "the user can start again"
+
+
+async def test_rehearsal_over_socketio(stack: Stack) -> None:
+    """The web page uses the same rehearsal unchanged: buttons arrive as quick replies."""
+    async with SocketChat(stack, "socketio-rehearsal") as chat:
+        [intro] = await chat.send("/start_rehearsal")
+        assert [q["title"] for q in intro["quick_replies"]] == ["温和", "普通", "严格"]
+        [opening] = await chat.send("温和")
+        assert "微粒贷客服" in opening["text"]
+        [debrief] = await chat.send("结束练习")
+    assert score_of(debrief["text"]) <= 40

@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from bot.stack import Stack
-from tests.conftest import Chat
+from tests.conftest import Chat, SocketChat
 
 
 def test_action_server_is_healthy(stack: Stack) -> None:
@@ -88,22 +88,7 @@ def test_http_api_requires_the_token(stack: Stack) -> None:
 
 async def test_socketio_channel_answers(stack: Stack) -> None:
     """The web page's channel: a session, a message, the bot's reply with its quick replies."""
-    import asyncio
-
-    import socketio
-
-    client = socketio.AsyncClient()
-    replies: asyncio.Queue = asyncio.Queue()
-    session = asyncio.get_running_loop().create_future()
-    client.on("session_confirm", lambda sid: session.set_result(sid))
-    client.on("bot_uttered", replies.put_nowait)
-    await client.connect(stack.rasa_url, socketio_path="/socket.io", transports=["polling"])
-    try:
-        await client.emit("session_request", {"session_id": "socketio-test"})
-        assert await asyncio.wait_for(session, 30) == "socketio-test"
-        await client.emit("user_uttered", {"message": "你好", "session_id": "socketio-test"})
-        reply = await asyncio.wait_for(replies.get(), 60)
-        assert "模拟助手" in reply["text"]
-        assert ("模拟协商练习", "/start_rehearsal") in [(q["title"], q["payload"]) for q in reply["quick_replies"]]
-    finally:
-        await client.disconnect()
+    async with SocketChat(stack, "socketio-test") as chat:
+        [reply] = await chat.send("你好")
+    assert "模拟助手" in reply["text"]
+    assert ("模拟协商练习", "/start_rehearsal") in [(q["title"], q["payload"]) for q in reply["quick_replies"]]
