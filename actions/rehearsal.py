@@ -60,7 +60,7 @@ class ValidateRehearsalForm(Action):
                 if answer:
                     dispatcher.utter_message(text=answer.text)
         say(dispatcher, move)
-        return [
+        return [SlotSet(name, value) for name, value in move.slots.items()] + [
             SlotSet(STATE_SLOT, state.to_dict()),
             SlotSet(TURN_SLOT, "done" if state.done else None),
             SlotSet("requested_slot", None if state.done else TURN_SLOT),
@@ -80,7 +80,7 @@ class ActionRehearsalDebrief(Action):
         rp = kb.roleplay
         state = rehearsal.AgentState.from_dict(tracker.get_slot(STATE_SLOT))
         turns = rehearsal.call_after_difficulty(rp, call_turns(tracker.events))
-        result = rehearsal.score(rp, turns)
+        result = rehearsal.score(rp, turns, state.heard)
         plan = rehearsal.agreed_plan(rp, state, known_slots(tracker)) if state.plan_accepted else None
         again = {"title": rp["debrief"]["again"], "payload": "/start_rehearsal"}
         text = rehearsal.debrief(rp, result, plan)

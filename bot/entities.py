@@ -35,7 +35,7 @@ _CLAUSE_BREAK = re.compile(r"[，。！？,.!?;；\n]")
 
 _AMOUNT = re.compile(
     rf"(?P<num>{NUMBER})(?![\d{_CN_DIGITS}])\s*(?P<unit>万|w|千|k)?\s*(?P<cur>元|块钱|块|rmb|人民币)?"
-    r"(?!\s*(?:多|天|日|周|星期|个|月|年|期|%|厘|分之))"
+    r"(?!\s*(?:多\s*(?:天|日|周|星期|个|月|年|期)|天|日|周|星期|个|月|年|期|%|厘|分之))"
 )
 _DURATION = re.compile(rf"(?P<num>{NUMBER}|半)\s*(?P<more>多)?\s*(?P<unit>天|日|周|星期|个多月|个月|月|年|期)")
 _RATE_FRACTION = re.compile(rf"(?P<base>万|千)分之\s*(?P<num>{NUMBER})")

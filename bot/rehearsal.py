@@ -12,6 +12,7 @@ import re
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Dict, List, Mapping, Sequence, Set, Tuple
 
+from bot.entities import parse_number
 from bot.knowledge import fill
 from bot.text import normalise
 
@@ -68,6 +69,7 @@ class AgentState:
     difficulty: str | None = None
     asked: str = "difficulty"  # the agent's last question: difficulty, reason, income, affordable, plan…
     heard: List[str] = field(default_factory=list)  # rubric items the user has shown so far
+    gave: List[str] = field(default_factory=list)  # numbers the user gave on the call (slot names)
     asks: Dict[str, int] = field(default_factory=dict)  # how often each question was asked
     refusals: int = 0
     plan_accepted: bool = False
@@ -91,6 +93,7 @@ class Move:
     lines: List[str]
     buttons: List[Dict[str, str]] = field(default_factory=list)
     aside: str | None = None  # intent of an outside question the caller answers before the lines
+    slots: Dict[str, Any] = field(default_factory=dict)  # numbers understood from the agent's question
 
 
 def difficulty_buttons(rp: Mapping[str, Any]) -> List[Dict[str, str]]:
@@ -156,13 +159,15 @@ def agreed_plan(rp: Mapping[str, Any], state: AgentState, slots: Mapping[str, An
     return "，".join(parts) or words["default"]
 
 
-def _echo(rp: Mapping[str, Any], turn: Turn, slots: Mapping[str, Any]) -> str | None:
-    """Repeat back the numbers this message gave (from the slots they filled)."""
-    said = {e.get("entity") for e in turn.entities}
-    said |= {"monthly_income"} if turn.values("amount:income") else set()
-    said |= {"affordable_payment"} if turn.values("amount:affordable") else set()
-    if turn.values("amount"):
-        said.add("amount")
+def _echo(
+    rp: Mapping[str, Any], state: AgentState, turn: Turn, given: Mapping[str, Any], slots: Mapping[str, Any]
+) -> str | None:
+    """Repeat back the numbers this message gave (from the slots they filled). A plain amount is the debt
+    only while the user is describing their situation; later it is part of a plan.
+    """
+    said = {e.get("entity") for e in turn.entities} | set(given)
+    if not turn.values("amount") or state.asked not in ("opening", "reason"):
+        said.discard("amount")
     facts = [fill(t, {"value": slots[k]}) for k, t in rp["facts"].items() if k in said and slots.get(k)]
     return _line(rp, "echo", "", {"facts": "，".join(facts)}) if facts else None
 
@@ -184,6 +189,11 @@ def step(rp: Mapping[str, Any], state: AgentState, turn: Turn, slots: Mapping[st
     if not shown and turn.intent in OUTSIDE_INTENTS and turn.confidence >= OUTSIDE_CONFIDENCE:
         return state, Move([rp["lines"]["resume"], _question(rp, state, slots)], aside=turn.intent)
 
+    given = numbers_given(state, turn)
+    slots = {**slots, **given}
+    state.gave = sorted(set(state.gave) | set(given))
+    if {"monthly_income", "affordable_payment"} <= set(state.gave):
+        shown.add("numbers")
     state.heard = sorted(set(state.heard) | shown)
     lines = []
     if is_rude(rp, turn):
@@ -196,17 +206,37 @@ def step(rp: Mapping[str, Any], state: AgentState, turn: Turn, slots: Mapping[st
     if "record" in shown:
         state.written = True
         lines.append(_line(rp, "written_ok", d))
-    echo = _echo(rp, turn, slots)
+    echo = _echo(rp, state, turn, given, slots)
     if echo:
         lines.append(echo)
     lines += _next(rp, state, turn, shown, slots)
-    return state, Move(lines)
+    return state, Move(lines, slots=given)
+
+
+# The agent's question that makes a bare amount in the answer an income or an affordable payment.
+NUMBER_QUESTIONS = {"income": "monthly_income", "affordable": "affordable_payment"}
+
+
+def numbers_given(state: AgentState, turn: Turn) -> Dict[str, Any]:
+    """Income and affordable amount in this message: by the words around them (月收入三千), or, for a
+    bare amount, by the question the agent just asked (收入多少？ — 两千多).
+    """
+    given = {}
+    for role, slot in NUMBER_QUESTIONS.items():
+        values = turn.values(f"amount:{role}")
+        if not values and state.asked == role:
+            bare = parse_number(turn.plain.strip(" 元块左右大概"))
+            values = turn.values("amount") or ([bare] if bare else [])
+        if values:
+            given[slot] = values[0]
+    return given
 
 
 def _next(rp: Mapping[str, Any], state: AgentState, turn: Turn, shown: Set[str], slots: Mapping[str, Any]) -> List[str]:
     """The agent's next question or decision, the first thing it still needs, in call order."""
     d = state.difficulty or "normal"
-    if not state.plan_accepted and "plan" in shown:
+    # A plan on the table is judged again when the proof the agent asked for arrives.
+    if not state.plan_accepted and ("plan" in shown or "materials" in shown and "plan" in state.heard):
         return _judge_plan(rp, state, slots)
     if not state.plan_accepted and state.asked == "plan" and _proposes(turn):
         return [_line(rp, "plan_vague", d)]
@@ -286,11 +316,12 @@ class Score:
     penalty: int
 
 
-def score(rp: Mapping[str, Any], turns: Sequence[Turn]) -> Score:
+def score(rp: Mapping[str, Any], turns: Sequence[Turn], heard: Sequence[str] = ()) -> Score:
     """The debrief score over the user's messages in the call: each rubric item met or not, minus a
-    penalty for every rude or shouting message, between 0 and 100.
+    penalty for every rude or shouting message, between 0 and 100. ``heard`` adds what the agent
+    understood from context (bare numbers answering its questions about income and payment).
     """
-    shown: Set[str] = set()
+    shown: Set[str] = {h for h in heard if h == "numbers"}
     for turn in turns:
         shown |= evidence(rp, turn)
     # Numbers may come in two messages (income in one, the affordable amount in another).

@@ -167,3 +167,18 @@ def test_difficulty_is_asked_again_until_chosen(rp) -> None:
     assert state.difficulty is None and replies[0] == [rp["ask_difficulty_again"]]
     state, _, _ = play(rp, ["随便吧", "严格"])
     assert state.difficulty == "strict"
+
+
+def test_a_bare_number_answers_the_agents_question(rp) -> None:
+    state, replies, _ = play(rp, ["普通", "我被裁员了", "靠打零工，一个月两千多", "500"])
+    assert state.gave == ["affordable_payment", "monthly_income"] and "numbers" in state.heard
+    assert "每月收入约 2000 元" in "\n".join(replies[2]) and "每月能还约 500 元" in "\n".join(replies[3])
+    turns = rehearsal.call_after_difficulty(rp, [turn(m) for m in ["普通", "我被裁员了", "一个月两千多", "五百"]])
+    assert next(i for i in rehearsal.score(rp, turns, state.heard).items if i.id == "numbers").met
+    assert not next(i for i in rehearsal.score(rp, turns).items if i.id == "numbers").met
+
+
+def test_strict_agent_accepts_the_plan_on_the_table_once_proof_is_offered(rp) -> None:
+    _, replies, _ = play(rp, ["严格", "我失业了", "收入3000", "每月能还1000", "我想每月还1000分24期", "我有失业证明"])
+    assert "不能直接同意" in "\n".join(replies[4])
+    assert "提交申请：每月还 1000 元" in "\n".join(replies[5])
