@@ -9,6 +9,8 @@ MODEL := models/current.tar.gz
 TRAINING_DATA := data/nlu data/stories
 # Everything that changes what `rasa train` produces; the model is rebuilt only when one of these changes.
 # (data/knowledge is read by the action server at run time, so editing answers needs no retraining.)
+# The chat page (web/): rebuilt when its sources or the locked dependencies change.
+WEB_INPUTS := web/package.json web/package-lock.json web/index.html web/vite.config.js $(shell find web/src -type f 2>/dev/null | sort)
 MODEL_INPUTS := config.yml domain.yml bot/components.py bot/entities.py bot/text.py \
 	$(shell find $(TRAINING_DATA) data/jieba data/lexicon -type f 2>/dev/null | sort)
 
@@ -20,13 +22,14 @@ export PYTHONDONTWRITEBYTECODE := 1
 PYTHON310 = $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	$$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: help install train run shell test validate bench lint clean
+.PHONY: help install train web run shell test validate bench lint clean
 
 help:
 	@echo "make run      set up, train if needed, start action server :5055 and Rasa :5005 (Ctrl-C stops all)"
 	@echo "make test     set up, validate data, train if needed, run every test"
 	@echo "make install  create .venv with the pinned dependencies"
 	@echo "make train    train the model if config, domain, data or components changed"
+	@echo "make web      build the chat page (npm ci + vite) if its sources changed"
 	@echo "make shell    chat with the bot in the terminal"
 	@echo "make bench    NLU accuracy and confusion on the held-out split, beside a TF-IDF baseline"
 	@echo "make lint     ruff"
@@ -46,16 +49,23 @@ $(MODEL): $(VENV)/.installed $(MODEL_INPUTS)
 	$(RASA) train --data $(TRAINING_DATA) --fixed-model-name current --out models
 	touch $@
 
+web: web/dist/index.html
+
+web/dist/index.html: $(WEB_INPUTS)
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js 20 and npm to build the chat page." >&2; exit 1; }
+	cd web && npm ci --no-audit --no-fund && npm run build
+	touch $@
+
 validate: install
 	$(RASA) data validate --data $(TRAINING_DATA) --fail-on-warnings
 
-run: train
+run: train web
 	$(PY) -m bot.stack
 
 shell: train
 	$(PY) -m bot.stack --shell
 
-test: validate train
+test: validate train web
 	$(PY) -m pytest
 
 bench: train
@@ -65,4 +75,4 @@ lint: install
 	$(VENV)/bin/ruff check bot actions tests
 
 clean:
-	rm -rf models var/*.db tests/artifacts results
+	rm -rf models var/*.db tests/artifacts results web/dist

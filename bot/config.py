@@ -16,6 +16,7 @@ class Settings:
     model: Path
     rasa_port: int
     action_port: int
+    web_port: int
     auth_token: str | None
     cors_origins: Tuple[str, ...]
     tracker_db: Path
@@ -29,8 +30,10 @@ def settings() -> Settings:
         model=Path(env.get("RASA_MODEL", ROOT / "models" / "current.tar.gz")),
         rasa_port=int(env.get("RASA_PORT", "5005")),
         action_port=int(env.get("ACTION_PORT", "5055")),
+        web_port=int(env.get("WEB_PORT", "8080")),
         # The HTTP API (--enable-api) is on only when a token is set, and then requires it.
         auth_token=env.get("RASA_AUTH_TOKEN") or None,
+        # Origins allowed to call the Rasa server (REST and socketio): the chat page's, never "*".
         cors_origins=tuple(o for o in env.get("CORS_ORIGINS", "http://localhost:8080").split(",") if o),
         tracker_db=Path(env.get("TRACKER_DB", ROOT / "var" / "tracker.db")),
     )

@@ -1,4 +1,4 @@
-"""Starts the whole bot: the action server and the Rasa server, and stops them together.
+"""Starts the whole bot: the action server, the Rasa server and the chat page, and stops them together.
 
 ``python -m bot.stack`` is what ``make run`` calls (Ctrl-C stops all); ``--shell`` chats in the
 terminal instead of serving. Tests use ``Stack`` to start the same servers on free ports.
@@ -32,10 +32,13 @@ def free_port() -> int:
 
 
 def server_env(config: Settings) -> dict:
-    """The environment both servers run with: endpoints.yml reads ACTION_PORT and TRACKER_DB."""
+    """The environment the servers run with: endpoints.yml reads ACTION_PORT and TRACKER_DB, the page
+    server RASA_PORT.
+    """
     env = dict(os.environ)
     env.update(
         ACTION_PORT=str(config.action_port),
+        RASA_PORT=str(config.rasa_port),
         TRACKER_DB=str(config.tracker_db),
         KNOWLEDGE_DIR=str(config.knowledge_dir),
         RASA_TELEMETRY_ENABLED="false",
@@ -63,6 +66,10 @@ def rasa_server_command(config: Settings) -> List[str]:
     return command
 
 
+def web_server_command(config: Settings) -> List[str]:
+    return [str(BIN / "python"), "-m", "bot.web", "--port", str(config.web_port)]
+
+
 def wait_for(url: str, process: subprocess.Popen, timeout: float) -> None:
     """Waits until the URL answers 200; fails early if the process died."""
     deadline = time.monotonic() + timeout
@@ -81,7 +88,7 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float) -> None:
 
 @dataclass
 class Stack:
-    """The action server and the Rasa server as child processes."""
+    """The action server, the Rasa server and the page server as child processes."""
 
     config: Settings
     log: IO | None = None
@@ -94,6 +101,10 @@ class Stack:
     @property
     def action_url(self) -> str:
         return f"http://localhost:{self.config.action_port}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://localhost:{self.config.web_port}"
 
     def _spawn(self, command: List[str]) -> subprocess.Popen:
         process = subprocess.Popen(
@@ -113,11 +124,15 @@ class Stack:
         self.config.tracker_db.parent.mkdir(parents=True, exist_ok=True)
         wait_for(f"{self.rasa_url}/", self._spawn(rasa_server_command(self.config)), timeout)
 
+    def start_web(self, timeout: float = 30) -> None:
+        wait_for(f"{self.web_url}/config.json", self._spawn(web_server_command(self.config)), timeout)
+
     def start(self) -> Stack:
         if not self.config.model.exists():
             raise FileNotFoundError(f"no trained model at {self.config.model}: run `make train`")
         self.start_actions()
         self.start_rasa()
+        self.start_web()
         return self
 
     def stop(self) -> None:
@@ -149,8 +164,10 @@ def main(argv: List[str] | None = None) -> int:
             command = [str(BIN / "rasa"), "shell", "--model", str(config.model), "--endpoints", "endpoints.yml"]
             return subprocess.call(command, cwd=ROOT, env=env)
         stack.start_rasa()
+        stack.start_web()
         print(
             f"\n微粒贷客服模拟助手 is up:\n"
+            f"  web page {stack.web_url}\n"
             f'  REST     POST {stack.rasa_url}/webhooks/rest/webhook  {{"sender": "me", "message": "你好"}}\n'
             f"  socketio {stack.rasa_url}/socket.io\n"
             f"  actions  {stack.action_url}/health\n"

@@ -52,13 +52,15 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Both servers on free ports with a fresh SQLite tracker store, started once per session."""
     workdir = tmp_path_factory.mktemp("stack")
     base = settings()
+    web_port = free_port()
     config = type(base)(
         knowledge_dir=base.knowledge_dir,
         model=base.model,
         rasa_port=free_port(),
         action_port=free_port(),
+        web_port=web_port,
         auth_token=secrets.token_hex(16),
-        cors_origins=base.cors_origins,
+        cors_origins=(f"http://localhost:{web_port}",),
         tracker_db=workdir / "tracker.db",
     )
     log_path = workdir / "servers.log"

@@ -1,0 +1,38 @@
+// The rehearsal's record as a text file: the call from the bot's introduction to the debrief.
+
+export const REHEARSAL_START = "模拟一次协商电话";
+export const SCORE_LINE = /^总分：\d+\/100$/m;
+
+/** Index of the last debrief (a bot message with the 总分 line), or -1. */
+export function lastDebrief(messages) {
+  for (let i = messages.length - 1; i >= 0; i -= 1) {
+    const m = messages[i];
+    if (m.position !== "right" && SCORE_LINE.test(m.content?.text || "")) return i;
+  }
+  return -1;
+}
+
+/** The lines of the last rehearsal, speaker first, or null when no rehearsal has ended. */
+export function rehearsalTranscript(messages) {
+  const end = lastDebrief(messages);
+  if (end < 0) return null;
+  let start = end;
+  while (start > 0 && !(messages[start].content?.text || "").includes(REHEARSAL_START)) start -= 1;
+  return messages
+    .slice(start, end + 1)
+    .filter((m) => m.type === "text")
+    .map((m) => `${m.position === "right" ? "我" : "客服（模拟）"}：${m.content.text}`)
+    .join("\n\n");
+}
+
+/** Offers text as a download, named with today's date. */
+export function download(text, name) {
+  const url = URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
