@@ -17,7 +17,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, List
+from typing import IO, Dict, List
 
 from bot.config import ROOT, Settings, settings
 
@@ -92,7 +92,7 @@ class Stack:
 
     config: Settings
     log: IO | None = None
-    processes: List[subprocess.Popen] = field(default_factory=list)
+    processes: Dict[str, subprocess.Popen] = field(default_factory=dict)  # by role: actions, rasa, web
 
     @property
     def rasa_url(self) -> str:
@@ -106,7 +106,7 @@ class Stack:
     def web_url(self) -> str:
         return f"http://localhost:{self.config.web_port}"
 
-    def _spawn(self, command: List[str]) -> subprocess.Popen:
+    def _spawn(self, role: str, command: List[str]) -> subprocess.Popen:
         process = subprocess.Popen(
             command,
             cwd=ROOT,
@@ -114,18 +114,18 @@ class Stack:
             stdout=self.log,
             stderr=subprocess.STDOUT if self.log else None,
         )
-        self.processes.append(process)
+        self.processes[role] = process
         return process
 
     def start_actions(self, timeout: float = 60) -> None:
-        wait_for(f"{self.action_url}/health", self._spawn(action_server_command(self.config)), timeout)
+        wait_for(f"{self.action_url}/health", self._spawn("actions", action_server_command(self.config)), timeout)
 
     def start_rasa(self, timeout: float = 240) -> None:
         self.config.tracker_db.parent.mkdir(parents=True, exist_ok=True)
-        wait_for(f"{self.rasa_url}/", self._spawn(rasa_server_command(self.config)), timeout)
+        wait_for(f"{self.rasa_url}/", self._spawn("rasa", rasa_server_command(self.config)), timeout)
 
     def start_web(self, timeout: float = 30) -> None:
-        wait_for(f"{self.web_url}/config.json", self._spawn(web_server_command(self.config)), timeout)
+        wait_for(f"{self.web_url}/config.json", self._spawn("web", web_server_command(self.config)), timeout)
 
     def start(self) -> Stack:
         if not self.config.model.exists():
@@ -135,17 +135,22 @@ class Stack:
         self.start_web()
         return self
 
-    def stop(self) -> None:
-        for process in reversed(self.processes):
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)
-        for process in reversed(self.processes):
+    def start_role(self, role: str) -> None:
+        {"actions": self.start_actions, "rasa": self.start_rasa, "web": self.start_web}[role]()
+
+    def stop(self, *roles: str) -> None:
+        """Stops the named servers (all by default), last started first."""
+        chosen = [r for r in reversed(list(self.processes)) if not roles or r in roles]
+        for role in chosen:
+            if self.processes[role].poll() is None:
+                self.processes[role].send_signal(signal.SIGINT)
+        for role in chosen:
+            process = self.processes.pop(role)
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-        self.processes.clear()
 
 
 def main(argv: List[str] | None = None) -> int:
@@ -175,11 +180,15 @@ def main(argv: List[str] | None = None) -> int:
             f"Ctrl-C stops all.",
             flush=True,
         )
-        while all(p.poll() is None for p in stack.processes):
+        # A server that dies is started again; the others keep serving meanwhile (the channels answer
+        # "busy" while the action server is away).
+        while True:
             time.sleep(1)
-        dead = [p.args[:3] for p in stack.processes if p.poll() is not None]
-        print(f"a server stopped: {dead}; stopping the rest", file=sys.stderr)
-        return 1
+            for role, process in list(stack.processes.items()):
+                if process.poll() is not None:
+                    print(f"the {role} server stopped (exit {process.returncode}); starting it again", file=sys.stderr)
+                    stack.stop(role)
+                    stack.start_role(role)
     except KeyboardInterrupt:
         return 0
     finally:

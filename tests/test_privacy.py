@@ -1,0 +1,41 @@
+"""Masking personal numbers (bot.privacy) without touching the numbers a borrower talks about."""
+
+import pytest
+
+from bot.privacy import mask
+
+
+@pytest.mark.parametrize(
+    "text, expected, kinds",
+    [
+        ("我的手机号13812345678", "我的手机号[手机号已隐藏]", ["mobile"]),
+        ("电话 +86 138 1234 5678 打我", "电话 [手机号已隐藏] 打我", ["mobile"]),
+        ("138-1234-5678", "[手机号已隐藏]", ["mobile"]),
+        ("身份证110101199003074518", "身份证[身份证号已隐藏]", ["id_card"]),
+        ("身份证11010119900307451X。", "身份证[身份证号已隐藏]。", ["id_card"]),
+        ("卡号6222 0212 3456 7890 123", "卡号[卡号已隐藏]", ["bank_card"]),
+        ("卡号6222021234567890", "卡号[卡号已隐藏]", ["bank_card"]),
+        ("１３８１２３４５６７８", "[手机号已隐藏]", ["mobile"]),  # full-width digits
+        ("号码13812345678，卡6222021234567890", "号码[手机号已隐藏]，卡[卡号已隐藏]", ["bank_card", "mobile"]),
+    ],
+)
+def test_personal_numbers_are_masked(text: str, expected: str, kinds: list) -> None:
+    assert mask(text) == (expected, kinds)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我欠了25000元",
+        "逾期90天",
+        "日息0.05%",
+        "分12期",
+        "95384",
+        "12378",
+        "2026年11月23日",
+        "借了1500000",
+        "订单号1234567",
+    ],  # fmt: skip
+)
+def test_other_numbers_are_left_alone(text: str) -> None:
+    assert mask(text) == (text, [])
