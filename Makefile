@@ -22,7 +22,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 PYTHON310 = $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	$$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: help install train web run shell test validate bench lint clean
+.PHONY: help install train web run shell test validate bench load lint clean
 
 help:
 	@echo "make run      set up, train if needed, start action server :5055 and Rasa :5005 (Ctrl-C stops all)"
@@ -31,7 +31,8 @@ help:
 	@echo "make train    train the model if config, domain, data or components changed"
 	@echo "make web      build the chat page (npm ci + vite) if its sources changed"
 	@echo "make shell    chat with the bot in the terminal"
-	@echo "make bench    NLU accuracy and confusion on the held-out split, beside a TF-IDF baseline"
+	@echo "make bench    NLU accuracy on the held-out split beside TF-IDF; start time, memory, latency, throughput"
+	@echo "make load     Locust: 50 users in mixed conversations for 5 min against the real stack"
 	@echo "make lint     ruff"
 
 install: $(VENV)/.installed
@@ -68,8 +69,19 @@ shell: train
 test: validate train web
 	$(PY) -m pytest
 
-bench: train
+bench: train web
 	$(PY) -m bot.tools.nlu_bench
+	$(PY) -m bot.tools.perf_bench
+
+# Locust lives in its own virtualenv: its dependencies (gevent, Flask) stay out of the bot's.
+.venv-load/.installed: requirements-load.txt
+	@test -x .venv-load/bin/python || $(PYTHON310) -m venv .venv-load
+	.venv-load/bin/python -m pip install --quiet --upgrade "pip==24.0"
+	.venv-load/bin/python -m pip install --quiet -r requirements-load.txt
+	touch $@
+
+load: train .venv-load/.installed
+	$(PY) -m bot.tools.load
 
 lint: install
 	$(VENV)/bin/ruff check bot actions tests
