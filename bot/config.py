@@ -20,6 +20,7 @@ class Settings:
     auth_token: str | None
     cors_origins: Tuple[str, ...]
     tracker_db: Path
+    endpoints: Path  # endpoints.yml (SQLite, embedded) or endpoints.scale.yml (PostgreSQL + Redis)
 
 
 def settings() -> Settings:
@@ -36,4 +37,5 @@ def settings() -> Settings:
         # Origins allowed to call the Rasa server (REST and socketio): the chat page's, never "*".
         cors_origins=tuple(o for o in env.get("CORS_ORIGINS", "http://localhost:8080").split(",") if o),
         tracker_db=Path(env.get("TRACKER_DB", ROOT / "var" / "tracker.db")),
+        endpoints=Path(env.get("ENDPOINTS", ROOT / "endpoints.yml")),
     )

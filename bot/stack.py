@@ -57,7 +57,7 @@ def rasa_server_command(config: Settings) -> List[str]:
         str(BIN / "rasa"), "run",
         "--model", str(config.model),
         "--port", str(config.rasa_port),
-        "--endpoints", "endpoints.yml",
+        "--endpoints", str(config.endpoints),
         "--credentials", "credentials.yml",
         "--cors", *config.cors_origins,
     ]  # fmt: skip
@@ -166,7 +166,8 @@ def main(argv: List[str] | None = None) -> int:
         stack.start_actions()
         if args.shell:
             env = server_env(config)
-            command = [str(BIN / "rasa"), "shell", "--model", str(config.model), "--endpoints", "endpoints.yml"]
+            command = [str(BIN / "rasa"), "shell", "--model", str(config.model)]
+            command += ["--endpoints", str(config.endpoints)]
             return subprocess.call(command, cwd=ROOT, env=env)
         stack.start_rasa()
         stack.start_web()

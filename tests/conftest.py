@@ -62,6 +62,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         auth_token=secrets.token_hex(16),
         cors_origins=(f"http://localhost:{web_port}",),
         tracker_db=workdir / "tracker.db",
+        endpoints=base.endpoints,
     )
     log_path = workdir / "servers.log"
     with open(log_path, "w") as log:
