@@ -8,10 +8,8 @@ private instances of both on free ports and removes them afterwards.
 
 from __future__ import annotations
 
-import glob
 import json
 import os
-import shutil
 import subprocess
 import tempfile
 import uuid
@@ -25,52 +23,23 @@ import requests
 
 from bot.config import ROOT, settings
 from bot.stack import Stack, free_port
-
-PG_BIN = (sorted(glob.glob("/usr/lib/postgresql/*/bin")) or [""])[-1]
-
-
-def as_postgres(command: List[str]) -> List[str]:
-    """PostgreSQL refuses to run as root: run its tools as the postgres system user then."""
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+from bot.tools import shared_stores as stores
 
 
 @pytest.fixture(scope="module")
-def shared_stores() -> Iterator[dict]:
-    """A private PostgreSQL and Redis, and the environment endpoints.scale.yml reads."""
-    if not (PG_BIN and shutil.which("redis-server")):
+def shared_stores_env() -> Iterator[dict]:
+    if not stores.available():
         pytest.fail("PostgreSQL and Redis are needed: apt-get install postgresql redis-server (.ci/run does)")
-    work = Path(tempfile.mkdtemp(prefix="wld-scale-"))
-    if os.geteuid() == 0:
-        shutil.chown(work, "postgres")
-    data, pg_port, redis_port = work / "pg", free_port(), free_port()
-    subprocess.run(as_postgres([f"{PG_BIN}/initdb", "-D", str(data), "-U", "rasa", "--auth=trust"]), check=True,
-                   capture_output=True)  # fmt: skip
-    options = f"-p {pg_port} -k {work} -c listen_addresses=127.0.0.1"
-    subprocess.run(as_postgres([f"{PG_BIN}/pg_ctl", "-D", str(data), "-o", options, "-w", "start",
-                                "-l", str(work / "pg.log")]), check=True, capture_output=True)  # fmt: skip
-    redis = subprocess.Popen(
-        ["redis-server", "--port", str(redis_port), "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL
-    )
-    try:
-        subprocess.run([f"{PG_BIN}/createdb", "-h", "127.0.0.1", "-p", str(pg_port), "-U", "rasa", "rasa"], check=True)
-        yield {
-            "DB_HOST": "127.0.0.1", "DB_PORT": str(pg_port), "DB_NAME": "rasa", "DB_USER": "rasa",
-            "DB_PASSWORD": "local-trust-auth", "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_port),
-            "REDIS_DB": "0",
-        }  # fmt: skip
-    finally:
-        redis.terminate()
-        redis.wait()
-        subprocess.run(as_postgres([f"{PG_BIN}/pg_ctl", "-D", str(data), "-m", "fast", "stop"]), capture_output=True)
-        shutil.rmtree(work, ignore_errors=True)
+    with stores.shared_stores() as env:
+        yield env
 
 
 @pytest.fixture(scope="module")
-def two_servers(shared_stores: dict) -> Iterator[List[Stack]]:
+def two_servers(shared_stores_env: dict) -> Iterator[List[Stack]]:
     """One action server and two Rasa servers on endpoints.scale.yml."""
     saved = dict(os.environ)
     action_port = free_port()
-    os.environ.update(shared_stores, ACTION_URL=f"http://localhost:{action_port}/webhook")
+    os.environ.update(shared_stores_env, ACTION_URL=f"http://localhost:{action_port}/webhook")
     base = replace(settings(), action_port=action_port, endpoints=ROOT / "endpoints.scale.yml", auth_token=None)
     stacks = [replace_stack(base) for _ in range(2)]
     log = open(Path(tempfile.gettempdir()) / f"wld-scale-{uuid.uuid4().hex[:6]}.log", "w")
@@ -103,22 +72,24 @@ def send(stack: Stack, sender: str, message: str) -> str:
 
 def stored_events(shared_stores: dict, sender: str) -> List[dict]:
     query = f"SELECT data FROM events WHERE sender_id = '{sender}' ORDER BY id"
-    command = [f"{PG_BIN}/psql", "-h", "127.0.0.1", "-p", shared_stores["DB_PORT"], "-U", "rasa", "-d", "rasa",
+    command = [f"{stores.PG_BIN}/psql", "-h", "127.0.0.1", "-p", shared_stores["DB_PORT"], "-U", "rasa", "-d", "rasa",
                "-At", "-c", query]  # fmt: skip
     out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
-def test_one_conversation_alternating_between_two_servers(two_servers: List[Stack], shared_stores: dict) -> None:
+def test_one_conversation_alternating_between_two_servers(two_servers: List[Stack], shared_stores_env: dict) -> None:
     sender = f"scale-{uuid.uuid4().hex[:8]}"
     messages = ["你好", "我被裁员了，欠了两万五，逾期三个月了", "那我需要准备什么材料", "利息太高了能不能降", "谢谢"]
     replies = [send(two_servers[n % 2], sender, message) for n, message in enumerate(messages)]
     assert "离职证明" in replies[2], "the second server knew what the user told the first"
-    said = [e["text"] for e in stored_events(shared_stores, sender) if e["event"] == "user"]
+    said = [e["text"] for e in stored_events(shared_stores_env, sender) if e["event"] == "user"]
     assert said == messages, "every turn stored once, in order"
 
 
-def test_simultaneous_messages_are_processed_one_after_the_other(two_servers: List[Stack], shared_stores: dict) -> None:
+def test_simultaneous_messages_are_processed_one_after_the_other(
+    two_servers: List[Stack], shared_stores_env: dict
+) -> None:
     """Both servers get a message for the same conversation at the same moment, again and again."""
     sender = f"lock-{uuid.uuid4().hex[:8]}"
     send(two_servers[0], sender, "你好")
@@ -127,7 +98,7 @@ def test_simultaneous_messages_are_processed_one_after_the_other(two_servers: Li
         for _ in range(rounds):
             pairs = [(two_servers[0], "逾期了怎么办"), (two_servers[1], "催收骚扰我家人怎么办")]
             assert all(pool.map(lambda pair: send(pair[0], sender, pair[1]), pairs))
-    kinds = [e["event"] for e in stored_events(shared_stores, sender) if e["event"] in ("user", "bot")]
+    kinds = [e["event"] for e in stored_events(shared_stores_env, sender) if e["event"] in ("user", "bot")]
     assert kinds.count("user") == 1 + 2 * rounds, "no turn lost"
     # The lock store serialises the turns: each user message is followed by its own answers.
     assert all(kinds[i + 1] == "bot" for i, kind in enumerate(kinds) if kind == "user"), kinds

@@ -1,7 +1,9 @@
 """``make load``: Locust, headless, against the real stack started on free ports; prints the result.
 
-Default: 50 users in mixed conversations (bot/tools/locustfile.py) for 5 minutes. Prints messages per
-second, latency percentiles and failures, and exits non-zero if any message failed.
+Default: 50 users in mixed conversations (bot/tools/locustfile.py) for 5 minutes against the embedded
+stack (one Rasa server, SQLite). ``--servers N`` runs N Rasa servers on endpoints.scale.yml (shared
+PostgreSQL and Redis, one action server) behind nginx, round robin, as docs/scaling.md describes.
+Prints messages per second, latency percentiles and failures; exits non-zero if any message failed.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ import platform
 import subprocess
 import sys
 import tempfile
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 from typing import Dict, List
 
-from bot.config import ROOT, settings
+from bot.config import ROOT, Settings, settings
 from bot.stack import Stack, free_port
+from bot.tools.shared_stores import shared_stores
 
 LOCUST = ROOT / ".venv-load" / "bin" / "locust"
 
@@ -46,33 +50,71 @@ def summary(row: Dict[str, str], users: int, seconds: int) -> List[str]:
     ]
 
 
+NGINX_CONF = """
+worker_processes 1;
+error_log {work}/nginx-error.log warn;
+pid {work}/nginx.pid;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  upstream rasa {{ {servers} keepalive 64; }}
+  server {{
+    listen 127.0.0.1:{port};
+    location / {{ proxy_pass http://rasa; proxy_http_version 1.1; proxy_set_header Connection ""; }}
+  }}
+}}
+"""
+
+
+def start_scaled(servers: int, base: Settings, work: Path, cleanup: ExitStack) -> str:
+    """N Rasa servers sharing PostgreSQL and Redis behind nginx; returns nginx's address."""
+    os.environ.update(cleanup.enter_context(shared_stores()))
+    os.environ["ACTION_URL"] = f"http://localhost:{base.action_port}/webhook"
+    stacks = [
+        Stack(replace(base, rasa_port=free_port(), endpoints=ROOT / "endpoints.scale.yml")) for _ in range(servers)
+    ]
+    for stack in reversed(stacks):
+        cleanup.callback(stack.stop)
+    stacks[0].start_actions()
+    for stack in stacks:
+        stack.start_rasa()
+    port = free_port()
+    upstream = " ".join(f"server 127.0.0.1:{s.config.rasa_port};" for s in stacks)
+    (work / "nginx.conf").write_text(NGINX_CONF.format(work=work, servers=upstream, port=port))
+    nginx = subprocess.Popen(["nginx", "-p", str(work), "-c", str(work / "nginx.conf"), "-g", "daemon off;"])
+    cleanup.callback(nginx.wait)
+    cleanup.callback(nginx.terminate)
+    return f"http://127.0.0.1:{port}"
+
+
 def main(argv: List[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=int(os.environ.get("LOAD_USERS", 50)))
     parser.add_argument("--seconds", type=int, default=int(os.environ.get("LOAD_SECONDS", 300)))
+    parser.add_argument("--servers", type=int, default=int(os.environ.get("SERVERS", 0)),
+                        help="N Rasa servers behind nginx on PostgreSQL + Redis (0: the embedded stack)")  # fmt: skip
     parser.add_argument("--spawn-rate", type=int, default=5)
     args = parser.parse_args(argv)
     if not LOCUST.exists():
         print(f"{LOCUST} is missing: run `make load`, which installs it", file=sys.stderr)
         return 2
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as cleanup:
         work = Path(tmp)
-        config = replace(
-            settings(),
-            rasa_port=free_port(),
-            action_port=free_port(),
-            web_port=free_port(),
-            tracker_db=work / "tracker.db",
-            auth_token=None,
-        )
-        stack = Stack(config)
-        try:
+        base = replace(
+            settings(), rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
+            tracker_db=work / "tracker.db", auth_token=None,
+        )  # fmt: skip
+        if args.servers:
+            host = start_scaled(args.servers, base, work, cleanup)
+        else:
+            stack = Stack(base)
+            cleanup.callback(stack.stop)
             stack.start_actions()
             stack.start_rasa()
-            row = run_locust(stack.rasa_url, args.users, args.seconds, args.spawn_rate, work)
-        finally:
-            stack.stop()
-    print("\n".join(["", "load test result:", *summary(row, args.users, args.seconds)]))
+            host = stack.rasa_url
+        row = run_locust(host, args.users, args.seconds, args.spawn_rate, work)
+    setup = f"{args.servers} Rasa servers behind nginx, PostgreSQL + Redis" if args.servers else "embedded stack"
+    print("\n".join(["", f"load test result ({setup}):", *summary(row, args.users, args.seconds)]))
     return 1 if int(row["Failure Count"]) else 0
 
 
