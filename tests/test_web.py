@@ -202,3 +202,20 @@ def test_page_server_sends_a_content_security_policy(stack: Stack) -> None:
     response = requests.get(stack.web_url, timeout=10)
     policy = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy and f"localhost:{stack.config.rasa_port}" in policy
+
+
+def test_page_reconnects_by_itself_when_the_server_returns(page, stack: Stack) -> None:
+    """Rasa goes down: the page says so and keeps what is typed; Rasa returns: the page reconnects on
+    its own and the message typed meanwhile is answered.
+    """
+    say(page, "你好")
+    stack.stop("rasa")
+    try:
+        page.wait_for_selector("[data-testid=conn-error]", timeout=30_000)
+        before = page.locator(BOT).count()
+        page.fill("textarea", "客服热线是多少")
+        page.keyboard.press("Enter")
+    finally:
+        stack.start_rasa()
+    assert "95384" in wait_for_reply(page, before, contains="95384")
+    assert page.locator("[data-testid=conn-error]").count() == 0
