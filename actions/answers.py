@@ -8,6 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import get_knowledge, known_slots, latest_intent, send
+from bot import calc_text
+from bot.knowledge import Answer
 
 
 class ActionAnswer(Action):
@@ -34,5 +36,12 @@ class ActionRecordSituation(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        send(dispatcher, get_knowledge().situation_answer(known_slots(tracker)))
+        kb, slots = get_knowledge(), known_slots(tracker)
+        answer = kb.situation_answer(slots)
+        # "如果每个月只能还1000呢" after working out a loan: what that monthly amount would cost.
+        said_affordable = any(e.get("role") == "affordable" for e in tracker.latest_message.get("entities") or [])
+        extra = calc_text.lower_payment(kb, calc_text.CalcRequest.from_slots(slots)) if said_affordable else None
+        if extra:
+            answer = Answer(f"{answer.text}\n\n{extra}", answer.buttons, answer.entry_ids)
+        send(dispatcher, answer)
         return []

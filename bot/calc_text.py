@@ -169,6 +169,18 @@ def _lower_payment(t: Mapping[str, Any], req: CalcRequest, daily: Fraction, base
     return [fill(t["lower_payment"], values)]
 
 
+def lower_payment(kb: Knowledge, req: CalcRequest) -> str | None:
+    """What paying only ``affordable_payment`` a month would mean for the loan already worked out
+    (amount, rate and installments known), or None when that is not known or the plan already fits.
+    """
+    if not (req.amount and req.daily_rate is not None and req.term_months and req.affordable_payment):
+        return None
+    daily = calc.to_fraction(req.daily_rate)
+    base = calc.schedule(req.amount, daily, req.term_months, "equal_installment")
+    parts = _lower_payment(kb.calculator, req, daily, base)
+    return parts[0] if parts else None
+
+
 def start_button(kb: Knowledge) -> Dict[str, str]:
     """The quick reply that starts the calculator's questions."""
     return {"title": kb.calculator["buttons"]["start"], "payload": START_PAYLOAD}

@@ -218,3 +218,13 @@ async def test_debrief_scores_the_call_from_the_conversation() -> None:
     # Only "我失业了" counts: situation (15) and calm (15).
     assert "总分：30/100" in message["text"].splitlines()
     assert message["buttons"][0] == {"title": "再练一次", "payload": "/start_rehearsal"}
+
+
+async def test_a_lower_monthly_amount_after_a_calculation_is_costed() -> None:
+    slots = {"amount": 20000.0, "daily_rate": 0.0004, "term_months": 12.0, "affordable_payment": 1000.0}
+    entities = [{"entity": "amount", "value": 1000, "role": "affordable"}]
+    [message] = await run(ActionRecordSituation(), make_tracker("inform_situation", slots, entities=entities))
+    assert "每月最多能还约 1000 元" in message["text"]
+    assert "如果每月最多只能还 1,000.00 元：需要分 24 期" in message["text"]
+    [plain] = await run(ActionRecordSituation(), make_tracker("inform_situation", slots))
+    assert "需要分" not in plain["text"], "only when the user just said what they can afford"
