@@ -27,6 +27,7 @@ def test_whole_table_and_early_repayment(chat: Chat) -> None:
     table = chat.say('/ask_interest_calc{"calc_request":"table"}')
     assert "第 7 期：" in table and "略过" not in table
     assert "提前还清" in chat.say("我还了3期，现在提前还清能省多少利息")
+    assert "需要分 24 期" in chat.say("如果每个月只能还1000呢"), "a lower monthly amount is costed"
 
 
 def test_question_in_the_middle_then_stop(chat: Chat) -> None:
