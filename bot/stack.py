@@ -15,7 +15,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Dict, List
 
@@ -29,6 +29,22 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def on_free_ports(config: Settings, tracker_db: Path, auth_token: str | None = None) -> Settings:
+    """The settings with every server on a free port, its own tracker store, and the page's origin
+    allowed by CORS: for tests, ``make load`` and ``make bench``, beside anything already running.
+    """
+    web_port = free_port()
+    return replace(
+        config,
+        rasa_port=free_port(),
+        action_port=free_port(),
+        web_port=web_port,
+        tracker_db=tracker_db,
+        auth_token=auth_token,
+        cors_origins=(f"http://localhost:{web_port}",),
+    )
 
 
 def server_env(config: Settings) -> dict:

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot import knowledge
 from bot.config import ROOT, settings
-from bot.stack import Stack, free_port
+from bot.stack import Stack, on_free_ports
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 
@@ -51,19 +51,7 @@ def make_tracker(intent: str, slots: Dict[str, Any] | None = None, text: str = "
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Both servers on free ports with a fresh SQLite tracker store, started once per session."""
     workdir = tmp_path_factory.mktemp("stack")
-    base = settings()
-    web_port = free_port()
-    config = type(base)(
-        knowledge_dir=base.knowledge_dir,
-        model=base.model,
-        rasa_port=free_port(),
-        action_port=free_port(),
-        web_port=web_port,
-        auth_token=secrets.token_hex(16),
-        cors_origins=(f"http://localhost:{web_port}",),
-        tracker_db=workdir / "tracker.db",
-        endpoints=base.endpoints,
-    )
+    config = on_free_ports(settings(), workdir / "tracker.db", auth_token=secrets.token_hex(16))
     log_path = workdir / "servers.log"
     with open(log_path, "w") as log:
         running = Stack(config, log=log)

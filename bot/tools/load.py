@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Dict, List
 
 from bot.config import ROOT, Settings, settings
-from bot.stack import Stack, free_port
+from bot.stack import Stack, free_port, on_free_ports
 from bot.tools.shared_stores import shared_stores
 
 LOCUST = ROOT / ".venv-load" / "bin" / "locust"
@@ -100,10 +100,7 @@ def main(argv: List[str] | None = None) -> int:
         return 2
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as cleanup:
         work = Path(tmp)
-        base = replace(
-            settings(), rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
-            tracker_db=work / "tracker.db", auth_token=None,
-        )  # fmt: skip
+        base = on_free_ports(settings(), work / "tracker.db")
         if args.servers:
             host = start_scaled(args.servers, base, work, cleanup)
         else:

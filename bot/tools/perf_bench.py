@@ -12,14 +12,13 @@ import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 from typing import Dict, List
 
 import requests
 
 from bot.config import settings
-from bot.stack import Stack, free_port
+from bot.stack import Stack, on_free_ports
 
 MESSAGES = [
     "逾期了会怎么样", "我逾期了怎么办", "利息太高了能不能降", "能不能申请分期还款", "催收天天打电话骚扰我家人",
@@ -70,10 +69,7 @@ def throughput(url: str, users: int, seconds: float) -> float:
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
-        config = replace(
-            settings(), rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
-            tracker_db=Path(tmp) / "tracker.db", auth_token=None,
-        )  # fmt: skip
+        config = on_free_ports(settings(), Path(tmp) / "tracker.db")
         stack = Stack(config)
         url = f"{stack.rasa_url}/webhooks/rest/webhook"
         try:
