@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import get_knowledge, known_slots, send
+from actions.common import events_since_form_started, get_knowledge, known_slots, send
 from bot import calc_text, calculator, entities, text
 
 FORM = "interest_calc_form"
@@ -70,13 +70,8 @@ def form_updates(
 
 def user_answered_form(events: Sequence[Mapping[str, Any]]) -> bool:
     """Whether the user answered at least one of the form's questions since it last started."""
-    answered = False
-    for event in reversed(events):
-        if event.get("event") == "active_loop" and event.get("name") == FORM:
-            return answered
-        if event.get("event") == "user":
-            answered = True
-    return False
+    since = events_since_form_started(events, FORM) or []
+    return any(event.get("event") == "user" for event in since)
 
 
 class ValidateInterestCalcForm(Action):
@@ -139,10 +134,12 @@ class ActionInterestCalc(Action):
         found = latest_entities(tracker)
         wants_figures = user_answered_form(tracker.events) or any(e in found for e in FIGURE_ENTITIES + RATE_ENTITIES)
         table = found.get("calc_request") == "table"
-        request = calc_text.CalcRequest.from_slots(known_slots(tracker), show_table=table)
-        answer = calc_text.answer(kb, request) if wants_figures else None
+        slots = known_slots(tracker)
+        answer = (
+            calc_text.answer(kb, calc_text.CalcRequest.from_slots(slots, show_table=table)) if wants_figures else None
+        )
         if answer is None:  # no numbers: how interest works, and an offer to work out theirs
-            answer = kb.answer("ask_interest_calc", known_slots(tracker))
+            answer = kb.answer("ask_interest_calc", slots)
             answer.buttons.insert(0, calc_text.start_button(kb))
         send(dispatcher, answer)
         return []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Dict
+from typing import Any, Dict, List, Mapping, Sequence
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -45,3 +45,13 @@ def known_slots(tracker: Tracker) -> Dict[str, Any]:
 
 def send(dispatcher: CollectingDispatcher, answer: knowledge.Answer) -> None:
     dispatcher.utter_message(text=answer.text, buttons=answer.buttons)
+
+
+def events_since_form_started(events: Sequence[Mapping[str, Any]], form: str) -> List[Mapping[str, Any]] | None:
+    """The tracker events after the form's latest start (its ``active_loop`` event), or None if it never
+    started.
+    """
+    for index in range(len(events) - 1, -1, -1):
+        if events[index].get("event") == "active_loop" and events[index].get("name") == form:
+            return list(events[index + 1 :])
+    return None

@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import get_knowledge, known_slots, send
+from actions.common import events_since_form_started, get_knowledge, known_slots, send
 from bot import rehearsal
 from bot.knowledge import Answer
 
@@ -24,13 +24,12 @@ STATE_SLOT = "rehearsal"
 
 def call_turns(events: Sequence[Mapping[str, Any]]) -> List[rehearsal.Turn]:
     """The user's messages since the rehearsal last started (the one that started it excluded)."""
-    turns: List[rehearsal.Turn] = []
-    for event in reversed(events):
-        if event.get("event") == "active_loop" and event.get("name") == FORM:
-            break
-        if event.get("event") == "user":
-            turns.append(rehearsal.Turn.from_parse(event.get("text") or "", event.get("parse_data") or {}))
-    return list(reversed(turns))
+    since = events_since_form_started(events, FORM)
+    return [
+        rehearsal.Turn.from_parse(event.get("text") or "", event.get("parse_data") or {})
+        for event in (events if since is None else since)
+        if event.get("event") == "user"
+    ]
 
 
 def say(dispatcher: CollectingDispatcher, move: rehearsal.Move) -> None:
