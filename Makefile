@@ -11,7 +11,7 @@ TRAINING_DATA := data/nlu data/stories
 # (data/knowledge is read by the action server at run time, so editing answers needs no retraining.)
 # The chat page (web/): rebuilt when its sources or the locked dependencies change.
 WEB_INPUTS := web/package.json web/package-lock.json web/index.html web/vite.config.js $(shell find web/src -type f 2>/dev/null | sort)
-MODEL_INPUTS := config.yml domain.yml bot/components.py bot/entities.py bot/text.py \
+MODEL_INPUTS := config.yml domain.yml bot/components.py bot/entities.py bot/text.py bot/concerns.py \
 	$(shell find $(TRAINING_DATA) data/jieba data/lexicon -type f 2>/dev/null | sort)
 
 export RASA_TELEMETRY_ENABLED := false

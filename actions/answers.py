@@ -1,19 +1,31 @@
-"""Answers from the knowledge data, for every topic intent, and the echo of the user's situation."""
+"""The answer to every question, statement and follow-up: ``bot.reply`` decides, this sends it."""
 
 from __future__ import annotations
 
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import get_knowledge, known_slots, latest_intent, send
-from bot import calc_text
-from bot.knowledge import Answer
+from actions.common import get_knowledge, known_slots, send
+from bot import reply
+
+LAST_TOPIC = "last_topic"
+
+
+def expenses_said(tracker: Tracker) -> List[SlotSet]:
+    """The essential costs named in the latest message, added up (房贷 2800 + 房租 1000)."""
+    costs = [
+        e.get("value")
+        for e in tracker.latest_message.get("entities") or []
+        if e.get("entity") == "amount" and e.get("role") == "expense" and isinstance(e.get("value"), (int, float))
+    ]
+    return [SlotSet("monthly_expenses", float(sum(costs)))] if costs else []
 
 
 class ActionAnswer(Action):
-    """Renders the knowledge entries for the user's latest intent, tailored by known slots."""
+    """Answers from the knowledge data, tailored by what is known, in the context of the last topic."""
 
     def name(self) -> str:
         return "action_answer"
@@ -21,27 +33,8 @@ class ActionAnswer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        answer = get_knowledge().answer(latest_intent(tracker), known_slots(tracker))
-        # A topic with no entry is a data bug (tests check every topic has one); still answer politely.
-        send(dispatcher, answer or get_knowledge().reply("default"))
-        return []
-
-
-class ActionRecordSituation(Action):
-    """Repeats back the facts the user gave (slots filled from entities) and suggests next topics."""
-
-    def name(self) -> str:
-        return "action_record_situation"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[Dict[str, Any]]:
-        kb, slots = get_knowledge(), known_slots(tracker)
-        answer = kb.situation_answer(slots)
-        # "如果每个月只能还1000呢" after working out a loan: what that monthly amount would cost.
-        said_affordable = any(e.get("role") == "affordable" for e in tracker.latest_message.get("entities") or [])
-        extra = calc_text.lower_payment(kb, calc_text.CalcRequest.from_slots(slots)) if said_affordable else None
-        if extra:
-            answer = Answer(f"{answer.text}\n\n{extra}", answer.buttons, answer.entry_ids)
-        send(dispatcher, answer)
-        return []
+        events = expenses_said(tracker)
+        slots = {**known_slots(tracker), **{e["name"]: e["value"] for e in events}}
+        result = reply.respond(get_knowledge(), tracker.latest_message, slots, tracker.get_slot(LAST_TOPIC))
+        send(dispatcher, result.answer)
+        return [*events, SlotSet(LAST_TOPIC, result.topic)]

@@ -23,6 +23,8 @@ SITUATION_SLOTS = (
     "term_months",
     "days",
     "paid_periods",
+    "monthly_expenses",
+    "installment_payment",
 )
 
 

@@ -13,8 +13,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import events_since_form_started, get_knowledge, known_slots, send
-from bot import rehearsal
+from actions.common import events_since_form_started, get_knowledge, known_slots, latest_intent, send
+from bot import concerns, rehearsal, reply
 from bot.knowledge import Answer
 
 FORM = "rehearsal_form"
@@ -50,6 +50,15 @@ class ValidateRehearsalForm(Action):
         kb = get_knowledge()
         if tracker.get_slot("requested_slot") != TURN_SLOT:  # the form has just started
             state, move = rehearsal.start(kb.roleplay)
+        elif latest_intent(tracker).startswith(concerns.SAFETY_PREFIX):
+            # Danger comes before the role-play: the help first; a crisis ends the call, unscored.
+            state = rehearsal.AgentState.from_dict(tracker.get_slot(STATE_SLOT))
+            send(dispatcher, reply.respond(kb, tracker.latest_message, known_slots(tracker), None).answer)
+            if latest_intent(tracker) == "safety_crisis":
+                state.done = state.aborted = True
+                move = rehearsal.Move([])
+            else:
+                move = rehearsal.Move([kb.roleplay["resume_after_safety"]])
         else:
             turn = rehearsal.Turn.from_parse(tracker.latest_message.get("text") or "", tracker.latest_message)
             old = rehearsal.AgentState.from_dict(tracker.get_slot(STATE_SLOT))
@@ -78,6 +87,8 @@ class ActionRehearsalDebrief(Action):
         kb = get_knowledge()
         rp = kb.roleplay
         state = rehearsal.AgentState.from_dict(tracker.get_slot(STATE_SLOT))
+        if state.aborted:  # stopped for the user's safety: no score
+            return [SlotSet(STATE_SLOT, None), SlotSet(TURN_SLOT, None)]
         turns = rehearsal.call_after_difficulty(rp, call_turns(tracker.events))
         result = rehearsal.score(rp, turns, state.heard)
         plan = rehearsal.agreed_plan(rp, state, known_slots(tracker)) if state.plan_accepted else None

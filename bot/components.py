@@ -6,6 +6,11 @@
 - ``ChineseEntityExtractor`` finds amounts, rates, durations and hardship reasons with
   ``bot.entities`` on a spaCy ``zh`` doc (jieba segmenter, no downloaded model), so entity spans
   end on token boundaries.
+- ``FaqSelector`` is Rasa's ``ResponseSelector`` for the retrieval intent ``faq``; its labels are the
+  keys (``faq/early_repayment_fee``) and the answers stay in data/knowledge, not in the domain.
+- ``ConcernDetector`` finds every concern a message raises (data/lexicon/concerns.yml), in order of
+  urgency, and lets the words overrule the classifier where it must: danger always becomes a safety
+  intent, a short "那半年呢" a follow-up, and hardship with numbers is not a calculation.
 - ``InputGuard`` runs last: a flagged message becomes ``nlu_fallback`` whatever the classifier
   guessed, so the fallback action can answer it politely.
 """
@@ -22,6 +27,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.nlu.selectors.response_selector import ResponseSelector
 from rasa.shared.nlu.constants import (
     ENTITIES,
     ENTITY_ATTRIBUTE_END,
@@ -34,12 +40,13 @@ from rasa.shared.nlu.constants import (
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
+    RESPONSE_SELECTOR,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot import entities, text
+from bot import concerns, entities, text
 
 logger = logging.getLogger(__name__)
 
@@ -202,6 +209,89 @@ def build_spacy_zh() -> Any:
 
     Span.set_extension("entity", default=None, force=True)
     return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class FaqSelector(ResponseSelector):
+    """``ResponseSelector`` whose labels are the retrieval keys: the answer for ``faq/<key>`` is the
+    knowledge entry naming that key, so the domain holds no copy of it.
+    """
+
+    def preprocess_train_data(self, training_data: TrainingData) -> Any:
+        model_data = super().preprocess_train_data(training_data)
+        # Rasa looks the label up in the domain's responses and warns on every message when it is not
+        # there; the "response" of a key is the key itself, which the answer action looks up.
+        keys = {m.get("intent_response_key") for m in training_data.intent_examples} - {None}
+        self.responses = {f"utter_{key}": [{TEXT: key}] for key in sorted(keys)}
+        return model_data
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class ConcernDetector(GraphComponent):
+    """Adds ``concerns`` (topics in order of urgency) and ``follow_up`` (a cue, or "same") to the parse
+    data, and overrules the intent for danger, short follow-ups and hardship (see ``bot.concerns``).
+    """
+
+    LEXICON_FILE = "concerns.yml"
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        """``lexicon``: YAML file of concern patterns, follow-up cues and routing words."""
+        return {"lexicon": None}
+
+    def __init__(self, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource, raw: Any) -> None:
+        self._config, self._model_storage, self._resource = config, model_storage, resource
+        self._lexicon = concerns.Lexicon.from_dict(raw or {})
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ConcernDetector:
+        return cls(config, model_storage, resource, {})
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> ConcernDetector:
+        with model_storage.read_from(resource) as directory:
+            raw = yaml.safe_load((Path(directory) / cls.LEXICON_FILE).read_text(encoding="utf-8"))
+        return cls(config, model_storage, resource, raw)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Stores the lexicon named in the config in the model."""
+        raw = yaml.safe_load(Path(self._config["lexicon"]).read_text(encoding="utf-8"))
+        self._lexicon = concerns.Lexicon.from_dict(raw)
+        with self._model_storage.write_to(self._resource) as directory:
+            (Path(directory) / self.LEXICON_FILE).write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+        return self._resource
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if message.get(INPUT_ISSUE) or not message.get(TEXT):
+                continue
+            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
+            found = [e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES, [])]
+            selected = ((message.get(RESPONSE_SELECTOR) or {}).get(intent) or {}).get("response") or {}
+            reading = concerns.read(self._lexicon, message.get(TEXT), intent, found, selected.get("intent_response_key"))
+            message.set(concerns.CONCERNS, reading.concerns, add_to_output=True)
+            message.set(concerns.FOLLOW_UP, reading.follow_up, add_to_output=True)
+            message.set(concerns.SEVERAL, reading.several, add_to_output=True)
+            message.set(concerns.TOPIC, reading.topic, add_to_output=True)
+            if reading.intent != intent:
+                new = {INTENT_NAME_KEY: reading.intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+                ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get(INTENT_NAME_KEY) != reading.intent]
+                message.set(INTENT, new, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [new, *ranking], add_to_output=True)
+        return messages
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

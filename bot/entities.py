@@ -1,18 +1,30 @@
 """Find and normalise the numbers a borrower mentions: amounts, overdue days, rates, loan terms, and
-the reason they cannot pay. Pure functions over normalised text (see ``bot.text.normalise``).
+the reason they cannot pay. Pure functions over normalised text (see ``bot.text.normalise``); one
+extractor for the chat, the calculator and the rehearsal.
 
-Values are normalised: 两万五 → 25000, 1.5万 → 15000, 三个月 (overdue) → 90 days, 万分之五 and
-0.05% → 0.0005 a day, 年化18% → 0.18, 分12期 → 12 months, 还了3期 (before repaying early) → 3 periods
-paid. Amounts carry a role when the words
-before them say what they are: ``income`` (月收入三千), ``affordable`` (每个月能还一千), otherwise
-none (the amount owed or borrowed).
+Values are normalised: 两万五 → 25000, 1.5万 / 1.5w → 15000, 两千多 → 2000 (the lower bound), 三个月
+(overdue) → 90 days, 一年半 → 18 months or 545 days, 万分之五 / 0.05% / 日息万五 / 五厘 → 0.0005 a day,
+年化18% → 0.18, 月息2% → 0.24 a year, 分12期 → 12 months, 还了3期 (before repaying early) → 3 periods paid.
+
+Which number is which is decided by the words around it, because worried borrowers write run-on
+messages without punctuation ("借了微粒贷两万五分10期厂里停工三个月没工资已经逾期四十多天了"): the
+nearest cue word in a short window before a number (within its clause, and never reaching back past
+an earlier number, whose cue it is) wins; a few cues right after a number (转了5000给骗子, 半年没还了)
+count too.
+
+Amounts carry a role when the words say what they are: ``income`` (月收入三千), ``affordable``
+(每个月最多能还一千), ``paid`` (已经还了三千), ``down_payment`` (先还两千), ``expense`` (房租1500),
+``installment`` (月供1600: the loan's current payment), ``lost`` (被骗了三千); without a role an amount
+is what they owe or borrowed. ``days`` with role ``hardship`` is a span of hard times (失业半年), kept only
+when the message has no other period.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence, Union
+from typing import Any, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 Value = Union[int, float, str]
 
@@ -28,41 +40,60 @@ class Entity:
     role: str | None = None
 
 
-_CN_DIGITS = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点"
-# Arabic numbers, possibly with Chinese magnitudes (1.5万, 2万5千), or Chinese numerals (两万五).
-NUMBER = rf"(?:\d+(?:,\d{{3}})*(?:\.\d+)?(?:[万千百][\d零一二两三四五六七八九]*)*|[{_CN_DIGITS}]+)"
-_CLAUSE_BREAK = re.compile(r"[，。！？,.!?;；\n]")
+# --- numbers -------------------------------------------------------------------------------------
 
-_AMOUNT = re.compile(
-    rf"(?P<num>{NUMBER})(?![\d{_CN_DIGITS}])\s*(?P<unit>万|w|千|k)?\s*(?P<cur>元|块钱|块|rmb|人民币)?"
-    r"(?!\s*(?:多\s*(?:天|日|周|星期|个|月|年|期)|天|日|周|星期|个|月|年|期|%|厘|分之))"
+_D = "[一二两三四五六七八九壹贰叁肆伍陆柒捌玖]"
+_TEN, _HUNDRED, _THOUSAND = "[十拾]", "[百佰]", "[千仟]"
+_TENS = rf"(?:{_D}?{_TEN}{_D}?)"  # 十, 十二, 二十, 二十五
+_HUNDREDS = rf"(?:{_D}{_HUNDRED}(?:{_D}{_TEN}{_D}?|零{_D}|{_D})?)"  # 三百, 三百五 (=350), 三百零五
+_THOUSANDS = rf"(?:{_D}{_THOUSAND}(?:{_D}{_HUNDRED}(?:{_D}{_TEN}{_D}?|零{_D}|{_D})?|零{_D}{_TEN}?{_D}?|{_D})?)"
+# A well-formed Chinese numeral below 10000. Only well-formed ones, so that run-on numbers split where a
+# reader splits them: 两万五三个月 is 两万五 and 三个月, not 两万五三.
+CN_SECTION = rf"(?:{_THOUSANDS}|{_HUNDREDS}|{_TENS}|{_D})"
+_CN_DECIMAL = rf"(?:点[零〇一二三四五六七八九]+)"
+_CN_NUMBER = (
+    rf"(?:{CN_SECTION}{_CN_DECIMAL}?[万萬](?:零?{CN_SECTION})?"  # 两万五, 一万二千五, 一点五万
+    rf"|{CN_SECTION}{_CN_DECIMAL}?|零{_CN_DECIMAL}"  # 一千五, 三点五, 零点五
+    rf"|万[二两三四五六七八九](?:{_CN_DECIMAL})?)"  # 万五: 15000 as money, 万分之五 as a rate (万一 is "in case")
 )
-_DURATION = re.compile(rf"(?P<num>{NUMBER}|半)\s*(?P<more>多)?\s*(?P<unit>天|日|周|星期|个多月|个月|月|年|期)")
+_ARABIC = r"(?:(?<![\d.])\d+(?:,\d{3})*(?:\.\d+)?(?:[万千百][\d零一二两三四五六七八九]*)*)"  # 1.5万, 2万5千, 25,000
+# Arabic numbers, possibly with Chinese magnitudes (1.5万, 2万5千), or Chinese numerals (两万五).
+NUMBER = rf"(?:{_ARABIC}|{_CN_NUMBER})"
+# A number is cut short when the next character continues it (五 of 五十): such a partial match is no number.
+_NOT_CONTINUED = r"(?![十百千万拾佰仟萬点]|(?<![万千])\d)"  # but 2万|3个月: a digit after 万 may start anew
+# Counts of days, months and periods, in full forms only: 一百一个月 is 一百 and 一个月, not 110 months.
+_COUNT_SECTION = rf"(?:{_D}{_HUNDRED}(?:{_D}{_TEN}{_D}?|零{_D})?|{_TENS}|{_D})"
+_SMALL_NUMBER = rf"(?:(?<![\d.])\d+(?:\.\d+)?|{_COUNT_SECTION}{_CN_DECIMAL}?)"
+
+_CLAUSE_BREAK = re.compile(r"[，。！？,.!?;；\n、~～]")
+_WINDOW = 8  # characters before a number searched for its cue: a short window, as run-on text has no commas
+
+_MONEY_UNIT = r"(?P<more>多|来|余)?\s*(?P<unit>万|w|千|k)?\s*(?P<cur>元钱|元|块钱|块|rmb|人民币)?"
+# What follows a number that is no amount: a count of days, months, people, times, a percentage…
+_NOT_MONEY_AFTER = (
+    r"(?!\s*(?:多\s*)?(?:天(?!天)|日(?!息|利)|周|星期|个(?!人)|月(?!息|利|供|薪|收入|底|初)|年(?!化|息|利率)"
+    r"|期|%|厘|分之|号|岁|次|点|倍|成|折|笔|张|家(?!里|人|庭|中)|位|w|k))"
+)
+_AMOUNT = re.compile(rf"(?P<num>{NUMBER}){_NOT_CONTINUED}\s*{_MONEY_UNIT}{_NOT_MONEY_AFTER}")
+
+# Units of time; 日息/月供/年化 after a number are a rate or a payment, not 8000 days or months.
+_DURATION = re.compile(
+    rf"(?P<num>{_SMALL_NUMBER}|半){_NOT_CONTINUED}\s*(?P<more>多|几)?\s*"
+    r"(?P<unit>天|日(?!息|利)|周|星期|个半月|个多月|个月|月(?!息|利|供|薪|收入|底|初|份|号)|年(?!化|息|利率|底|初)|期(?!限|间))"
+    r"(?P<half>半)?"
+)
+_DAYS_PER_UNIT = {"天": 1, "日": 1, "周": 7, "星期": 7, "个月": 30, "个多月": 30, "个半月": 30, "月": 30, "年": 365}
+_MONTH_UNITS = ("个月", "个多月", "个半月", "月", "年")
+
 _RATE_FRACTION = re.compile(rf"(?P<base>万|千)分之\s*(?P<num>{NUMBER})")
 _RATE_PERCENT = re.compile(rf"(?:(?P<num>\d+(?:\.\d+)?)\s*%|百分之\s*(?P<cnum>{NUMBER}))")
-_RATE_LI = re.compile(rf"(?P<per>日息|日利率|日利息|每天|一天)\s*(?P<num>{NUMBER})\s*厘")
-
-# Words right before a bare number that make it an amount of money.
-_MONEY_CUE = re.compile(
-    r"(欠|借|还|收入|工资|月薪|薪水|本金|额度|贷款|贷|共|总共|一共|大概|差不多|剩|剩下|月供|赚|挣|到手)\s*了?\s*$"
-)
-_INCOME_CUE = re.compile(r"(收入|工资|月薪|薪水|赚|挣|到手|底薪)")
-_AFFORDABLE_CUE = re.compile(r"(能还|最多还|最多能还|还得起|只能还|可以还|能拿出|承受|每个?月还|一个月还|月还)")
-_TERM_CUE = re.compile(r"(分|期限|借期|贷款期|还款期|周期|期数|借|贷)")
-# 还了3期 / 第3期 / 3期后: periods already paid (for early repayment), not the loan's term.
-_PAID_BEFORE = re.compile(r"(还了|已还|已经还了?|还完了?|还过|第)\s*$")
-_PAID_AFTER = re.compile(r"\s*(后|之后|以后|的时候|了)")
-_OVERDUE_CUE = re.compile(r"(逾期|拖了|拖欠|没还|未还|晚还|还不上|超期|断供|欠了|欠款|催收)")
-_ANNUAL_CUE = re.compile(r"(年化|年利率|年息|一年|每年|apr|年)")
-_DAILY_CUE = re.compile(r"(日息|日利率|日利息|每天|一天|日)")
-
-_PER_MONTH = re.compile(r"每\s*$")
-_PER_MONTH_AFTER = re.compile(r"\s*(能|还|最多|收入|工资|挣|赚|只能|可以|才|就)")
-_DAYS_PER_UNIT = {"天": 1, "日": 1, "周": 7, "星期": 7, "个月": 30, "个多月": 30, "月": 30, "年": 365}
+_RATE_LI = re.compile(rf"(?P<num>{_SMALL_NUMBER}){_NOT_CONTINUED}\s*厘(?!米)")
+# 万五 / 万三点五: lenders' shorthand for 万分之五 a day.
+_RATE_WAN = re.compile(rf"(?<![\d{_D[1:-1]}十百千万零点])万(?P<num>[二两三四五六七八九](?:{_CN_DECIMAL})?){_NOT_CONTINUED}")
 
 
 def parse_number(text: str) -> float | None:
-    """Arabic or Chinese numerals (两万五, 1.5, 25,000, 一千五, 零点五) to a number, or None."""
+    """Arabic or Chinese numerals (两万五, 1.5, 25,000, 一千五, 零点五, 一点五万) to a number, or None."""
     text = text.replace(",", "").strip()
     if not text:
         return None
@@ -72,111 +103,364 @@ def parse_number(text: str) -> float | None:
         pass
     if text in ("点", "十分", "万一", "千万", "一点", "百分"):
         return None
+    if text[0] in "万千" and len(text) > 1:  # 万五: the 一 is left out in speech
+        text = "一" + text
     import cn2an  # imported lazily: it loads its tables on import
 
     try:
         return float(cn2an.cn2an(text, "smart"))
     except (ValueError, KeyError, IndexError):
+        pass
+    # cn2an refuses a decimal before a magnitude (一点五万)
+    m = re.fullmatch(r"(.+?)([万萬千百])", text)
+    if m and "点" in m.group(1):
+        inner = parse_number(m.group(1))
+        if inner is not None:
+            return inner * {"万": 10000, "萬": 10000, "千": 1000, "百": 100}[m.group(2)]
+    return None
+
+
+_BARE = re.compile(
+    rf"\s*(?:大概|大约|差不多|约|将近|有|就|只有|一共|总共|共)?\s*(?P<num>{NUMBER})\s*{_MONEY_UNIT}\s*(?:左右|上下|的样子)?\s*"
+)
+
+
+def bare_number(text: str) -> float | None:
+    """A whole message that is just a number ("8000", "八千", "两万五", "3w", "两千多块"), as a number.
+
+    For answers to a question that named what the number is (the calculator's amount, the rehearsal
+    agent's "收入多少"). The one place for this: raw or normalised text both work.
+    """
+    from bot.text import normalise  # pure, same length; imported here to keep this module's imports light
+
+    m = _BARE.fullmatch(normalise(text))
+    if not m:
         return None
+    n = parse_number(m.group("num"))
+    if n is None:
+        return None
+    return float(_scale(n, m.group("unit")))
 
 
-def _clause_before(text: str, start: int, width: int = 10) -> str:
-    """The words before ``start`` in the same clause, at most ``width`` characters."""
-    head = text[max(0, start - width) : start]
-    parts = _CLAUSE_BREAK.split(head)
-    return parts[-1]
+def _scale(n: float, unit: str | None) -> float:
+    if unit in ("万", "w"):
+        return n * 10000
+    if unit in ("千", "k"):
+        return n * 1000
+    return n
 
 
 def _whole(value: float) -> Union[int, float]:
     return int(value) if float(value).is_integer() else round(value, 10)
 
 
+# --- cues ----------------------------------------------------------------------------------------
+
+
+def _cues(table: Mapping[Optional[str], str]) -> List[Tuple[Optional[str], re.Pattern]]:
+    """Each top-level alternative compiled on its own, so that 每期要还 is found as well as 每期."""
+    return [(kind, re.compile(alt)) for kind, pattern in table.items() for alt in _alternatives(pattern)]
+
+
+def _alternatives(pattern: str) -> List[str]:
+    parts, depth, current = [], 0, ""
+    for ch in pattern:
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "|" and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    return parts + [current]
+
+
+def _nearest(window: str, cues: Sequence[Tuple[Optional[str], re.Pattern]]) -> Tuple[Optional[str], int] | None:
+    """The kind of the cue ending nearest the end of ``window`` (the longer cue on a tie: 房贷 beats 贷)
+    and where it ends, or None when the window has no cue.
+    """
+    best: Tuple[int, int, Optional[str]] | None = None
+    for kind, pattern in cues:
+        for m in pattern.finditer(window):
+            key = (m.end(), m.end() - m.start(), kind)
+            if best is None or key[:2] > best[:2]:
+                best = key
+    return None if best is None else (best[2], best[0])
+
+
+# Amount roles. ``None``: words for the money owed or borrowed, which also make a bare number money.
+_AMOUNT_CUES = _cues(
+    {
+        None: r"欠|借|还欠|还剩|还有|剩|剩下|本金|额度|贷款?|网贷|要还|还要还|还|还款|欠款|借款|"
+        r"本息|总额|合计|利息|罚息|手续费|违约金",
+        "income": r"收入|工资|月薪|薪水|底薪|薪资|赚|挣|到手|能拿|拿到手|退休金|养老金|低保|工资只有|收入只有",
+        "affordable": r"能还|最多还|最多能还|还得起|只能还|可以还|能拿出|承受|每个?月还|一个月还|月还|能出|能给|能付|"
+        r"最多|顶多|至多|最多也就",
+        "paid": r"还了|已还|已经还了?|还过|还掉了?|已经还款|还上了|已经付了|已经给了|已经交了|还进去了?|已经还清了?|"
+        r"还款了|已经打了",
+        "down_payment": r"先还了?|首付了?|先付了?|先给了?|先交了?|先拿出?|先打了?|先凑了?|首期",
+        "expense": r"(?:房贷|房租|租金|车贷|生活费|学费|花销|开销|开支|花费|伙食费|医药费|药费|水电费?|话费|抚养费|"
+        r"赡养费|吃饭|吃喝|日常开支|孩子上学|奶粉钱?)(?:每个?月|一个月|一年|每年)?(?:要|得|需要)?(?:还|交|付|花)?",
+        "installment": r"月供|每期|一期|每期要还|每期还|一期还要|一期要还|每个?月要还|一个月要还|每个?月得还|"
+        r"每个?月应还|每个?月需要还|每个?月还款|每期还款|每月应还|本期|这期|这一期|这个月要还|还款额",
+        "lost": r"被骗了?|被骗走了?|骗了我?|骗走了?|骗子|诈骗|被诈骗了?|给骗子转了?|给骗子打了?|转给骗子了?",
+    }
+)
+# Verbs that make a bare number money without saying whose (转了5000: to whom is said elsewhere).
+_MONEY_VERB = re.compile(r"(?:转|打|交|付|给|花)了?(?:过去)?$")
+# Cues right after an amount, used when no word before the amount says what it is.
+_AMOUNT_AFTER = _cues(
+    {
+        "lost": r"^\s*(?:元|块)?(?:给|到|转给|打给|转到)了?(?:骗子|诈骗)|^\s*(?:元|块)?(?:被骗|被骗子)",
+        "income": r"^\s*(?:元|块)?的?(?:工资|收入|月薪)",
+        "expense": r"^\s*(?:元|块)?的?(?:房租|房贷|车贷|生活费|学费|开销)",
+        "paid": r"^\s*(?:元|块)?(?:已经)?还(?:了|掉了|上了|清了)(?!\s*[\d一二两三四五六七八九十])",
+    }
+)
+# Words between a cue and its number (工资大概3500, 每个月最多也就能还个一千).
+_FILLER = r"(?:了|是|有|要|就|才|只|只有|也就|都|约|大约|大概|差不多|将近|快|共|一共|总共|能|个|得|的|左右|\s)*"
+_FILLER_ONLY = re.compile(rf"{_FILLER}")
+_QUANTITY_BEFORE = re.compile(r"(?:大概|大约|差不多|一共|总共|共|将近)\s*$")
+
+# Durations: what kind of span the words before make it.
+_DURATION_CUES = _cues(
+    {
+        "overdue": r"逾期了?|已经逾期|拖了|拖欠了?|没还|未还|晚还|还不上|还不起了?|超期|断供了?|欠了|欠款|催收|延期",
+        "term": r"分|分成|分了|期限|借期|贷款期|还款期|周期|期数|分期|借|借了|贷了|借款|签了",
+        "held": r"用了|用|借用|占用|放了|拿去用了|已经用了|过了|持有",
+        "hardship": r"失业了?|停工了?|停产|住院了?|没工资|没收入|没有收入|没有工资|没活干?|没上班|没工作|下岗|生病了?|病了|"
+        r"待业|放假|被裁|治疗|找不到工作|拖欠工资|欠薪|工资没发|工资拖了|倒闭|坐月子|怀孕|离职|辞职|停业|没生意|歇业|养病|隔离",
+        "paid": r"还了|已还|已经还了?|还完了?|还过|第",
+    }
+)
+_OVERDUE_WORD = re.compile(r"逾期|拖了|拖欠|没还|未还|晚还|还不上|超期|断供|欠了|欠款|催收")
+_OVERDUE_AFTER = re.compile(
+    r"\s*(?:了\s*)?都?(?:没还|没有还|未还|还不上|还不起|没能还|没有还款|还没还|逾期|没交|断供|没还款)"
+    r"(?!\s*(?:了|已经|都|有|快)?\s*(?:\d|[一二两三四五六七八九十半]))"  # 借了两年逾期两个月: that cue is the next span's
+)
+# 还了3期 / 第3期 / 3期后: periods already paid (for early repayment), not the loan's term.
+_PAID_AFTER = re.compile(r"\s*(后|之后|以后|的时候|了)")
+# 一个月能还 / 一期还要一千六 / 一年五千 / 每个月: a rate of payment, not a span of time.
+_PER_MONTH = re.compile(r"每\s*$")
+_PER_PERIOD_AFTER = re.compile(
+    r"\s*(?:能|还|最多|收入|工资|挣|赚|只能|可以|才|就|到手|要|得|只有|也就|大概|差不多|至少|房租|房贷|车贷|生活费|花|"
+    r"开销|交|付|给|多少|几|[\d一二两三四五六七八九十])"
+)
+_HARDSHIP = "hardship"
+
+# Rates: per day, per month (×12 to a year) or per year; ``None`` names a rate without saying which.
+_RATE_CUES = _cues(
+    {
+        "daily": r"日息|日利率|日利息|日费率|日利|每天|一天|每日|日|天",
+        "monthly": r"月息|月利率|月利息|月费率|月利|每月利息",
+        "annual": r"年化|年利率|年息|年利息|年费率|一年|每年|apr|年",
+        None: r"利息|利率|费率|息",
+    }
+)
+_RATE_AFTER = re.compile(r"\s*的?(?:利息|日息|利率|息)")
+
+
+def _clause_before(text: str, start: int, width: int = 10, floor: int = 0) -> str:
+    """The words before ``start`` in the same clause, at most ``width`` characters, none before ``floor``."""
+    head = text[max(0, floor, start - width) : start]
+    return _CLAUSE_BREAK.split(head)[-1]
+
+
+def _window_before(text: str, start: int, floor: int = 0) -> str:
+    """The ``_WINDOW`` characters before ``start``, across punctuation (逾期了，三个月), none before ``floor``."""
+    return text[max(0, floor, start - _WINDOW) : start]
+
+
+def _floor(spans: Iterable[Tuple[int, int]], start: int) -> int:
+    """The end of the last number before ``start``: a cue before it belongs to that number."""
+    return max((end for s, end in spans if end <= start), default=0)
+
+
+# --- finders -------------------------------------------------------------------------------------
+
+
 def find_rates(text: str) -> list[Entity]:
-    """万分之五 / 0.05% / 日息五厘 → ``daily_rate``; 年化18% → ``annual_rate`` (fractions of 1)."""
+    """万分之五 / 0.05% / 日息万五 / 五厘 → ``daily_rate``; 年化18% / 月息2% → ``annual_rate`` (fractions of 1)."""
     found = []
+
+    def kind_before(start: int) -> Optional[str]:
+        cue = _nearest(_clause_before(text, start, _WINDOW), _RATE_CUES)
+        return cue[0] if cue else None
+
     for m in _RATE_FRACTION.finditer(text):
         n = parse_number(m.group("num"))
         if n is None:
             continue
         value = n / (10000 if m.group("base") == "万" else 1000)
-        annual = bool(_ANNUAL_CUE.search(_clause_before(text, m.start())))
-        found.append(Entity("annual_rate" if annual else "daily_rate", _whole(value), m.start(), m.end()))
+        kind = kind_before(m.start())
+        if kind == "monthly":
+            found.append(Entity("annual_rate", _whole(value * 12), m.start(), m.end()))
+        else:
+            found.append(Entity("annual_rate" if kind == "annual" else "daily_rate", _whole(value), m.start(), m.end()))
     for m in _RATE_PERCENT.finditer(text):
         n = parse_number(m.group("num") or m.group("cnum") or "")
         if n is None:
             continue
-        before = _clause_before(text, m.start())
-        if _DAILY_CUE.search(before):
-            kind = "daily_rate"
-        elif _ANNUAL_CUE.search(before):
-            kind = "annual_rate"
-        else:  # no word says which: a daily rate is well below 1%, an annual one above it
-            kind = "daily_rate" if n < 1 else "annual_rate"
-        found.append(Entity(kind, _whole(n / 100), m.start(), m.end()))
+        kind = kind_before(m.start())
+        if kind == "monthly":
+            found.append(Entity("annual_rate", _whole(n * 12 / 100), m.start(), m.end()))
+            continue
+        if kind is None:  # no word says which: a daily rate is well below 1%, an annual one above it
+            kind = "daily" if n < 1 else "annual"
+        found.append(Entity(f"{kind}_rate", _whole(n / 100), m.start(), m.end()))
     for m in _RATE_LI.finditer(text):
         n = parse_number(m.group("num"))
-        if n is not None:
-            start = m.start("num")
-            found.append(Entity("daily_rate", _whole(n / 10000), start, m.end()))
+        if n is None:
+            continue
+        # 日息五厘 = 0.05% a day, 月息五厘 = 0.5% a month, 年息五厘 = 5% a year; alone, lenders mean a day.
+        kind = kind_before(m.start())
+        if kind == "monthly":
+            found.append(Entity("annual_rate", _whole(n / 1000 * 12), m.start(), m.end()))
+        elif kind == "annual":
+            found.append(Entity("annual_rate", _whole(n / 100), m.start(), m.end()))
+        else:
+            found.append(Entity("daily_rate", _whole(n / 10000), m.start(), m.end()))
+    for m in _RATE_WAN.finditer(text):
+        n = parse_number(m.group("num"))
+        if n is None:
+            continue
+        before = _clause_before(text, m.start(), _WINDOW)
+        rate_cued = _nearest(before, _RATE_CUES) or _RATE_AFTER.match(text, m.end())
+        money = _nearest(before, _AMOUNT_CUES)
+        if rate_cued or not money:  # 借了万五 is 15000 yuan
+            found.append(Entity("daily_rate", _whole(n / 10000), m.start(), m.end()))
     return found
 
 
-def find_durations(text: str) -> list[Entity]:
+def _duration_days(n: float, raw: str, unit: str, half: bool) -> int:
+    if unit == "年":
+        # a year is 365 days but half a year is six months of 30 days: 一年半 = 545
+        whole_years = math.floor(n)
+        return round(whole_years * 365 + (n - whole_years) * 360 + (180 if half else 0))
+    days = n * _DAYS_PER_UNIT[unit]
+    if unit == "个半月" or half:
+        days += 15
+    return round(days)
+
+
+def _duration_months(n: float, unit: str, half: bool) -> float:
+    months = n * 12 if unit == "年" else n
+    if half:
+        months += 6 if unit == "年" else 0.5
+    if unit == "个半月":
+        months += 0.5
+    return months
+
+
+def find_durations(text: str, numbers: Sequence[Tuple[int, int]] = ()) -> list[Entity]:
     """Loan terms (分12期, 借一年) as ``term_months``; periods already paid (还了3期) as ``paid_periods``;
-    time overdue (逾期三个月) as ``overdue_days``; any other span of time as ``days``.
+    time overdue (逾期三个月, 半年没还了) as ``overdue_days``; time the money was held (用了两个月) or any
+    other span as ``days``; a span of hard times (失业半年) as ``days`` with role ``hardship``, only when
+    there is no other period. ``numbers``: spans of other numbers, which cut the search for cue words.
     """
-    found = []
-    overdue_in_message = bool(_OVERDUE_CUE.search(text))
+    return _drop_hardship_if_better(_all_durations(text, numbers))
+
+
+def _all_durations(text: str, numbers: Sequence[Tuple[int, int]]) -> List[Entity]:
+    found: List[Entity] = []
+    overdue_in_message = bool(_OVERDUE_WORD.search(text))
+    spans = list(numbers)
     for m in _DURATION.finditer(text):
-        raw = m.group("num")
+        raw, unit, half = m.group("num"), m.group("unit"), bool(m.group("half"))
         n = 0.5 if raw == "半" else parse_number(raw)
         if n is None or n <= 0:
             continue
-        unit = m.group("unit")
-        before = _clause_before(text, m.start())
-        if _PER_MONTH.search(before) or unit == "个月" and _PER_MONTH_AFTER.match(text, m.end()):
-            continue  # 每个月 / 一个月能还: a rate of payment, not a span of time
-        if unit == "期" and (_PAID_BEFORE.search(before) or _PAID_AFTER.match(text, m.end())):
-            found.append(Entity("paid_periods", _whole(n), m.start(), m.end()))
+        floor = _floor(spans + [(e.start, e.end) for e in found], m.start())
+        before = _window_before(text, m.start(), floor)
+        cue = _nearest(before, _DURATION_CUES)
+        if cue is None and floor and text[m.end() : m.end() + 1] != "了":
+            # 借了5000三个月: the 借 of the amount says how long it was borrowed too
+            cue = _nearest(_window_before(text, m.start()), _DURATION_CUES)
+            cue = cue if cue and cue[0] == "term" else None
+        kind = cue[0] if cue else None
+        if _PER_MONTH.search(before):
+            continue  # 每个月 / 每3天: how often, not how long
+        if n == 1 and unit in ("天", "个月", "月", "期", "年") and kind != "overdue":
+            if _PER_PERIOD_AFTER.match(text, m.end()):
+                continue  # 一个月能还 / 一期还要一千六 / 一年五千: a rate of payment
+        overdue_after = bool(_OVERDUE_AFTER.match(text, m.end()))
+        if unit == "期":
+            if kind == "paid":
+                found.append(Entity("paid_periods", _whole(n), m.start(), m.end()))
+            elif kind == "overdue" or overdue_after:  # 逾期两期: two months behind
+                found.append(Entity("overdue_days", round(n * 30), m.start(), m.end()))
+            elif kind != "term" and _PAID_AFTER.match(text, m.end()):  # 3期后, 第5期的时候
+                found.append(Entity("paid_periods", _whole(n), m.start(), m.end()))
+            else:
+                found.append(Entity("term_months", _whole(n), m.start(), m.end()))
             continue
-        if unit == "期" or _TERM_CUE.search(before) and unit in ("个月", "个多月", "月", "年"):
-            months = n * 12 if unit == "年" else n
-            found.append(Entity("term_months", _whole(months), m.start(), m.end()))
+        days = _duration_days(n, raw, unit, half)
+        if days <= 0:
             continue
-        # 半年 is six months of 30 days, like every month here; a whole year is 365 days.
-        days = 180 if (raw, unit) == ("半", "年") else round(n * _DAYS_PER_UNIT[unit])
-        if overdue_in_message or text[m.end() : m.end() + 1] == "了":
+        if overdue_after or kind == "overdue":
             found.append(Entity("overdue_days", days, m.start(), m.end()))
-        else:  # a plain span of time (借10000元365天): the calculator's number of days
+        elif kind == "term" and unit in _MONTH_UNITS:
+            found.append(Entity("term_months", _whole(_duration_months(n, unit, half)), m.start(), m.end()))
+        elif kind == "hardship":
+            found.append(Entity("days", days, m.start(), m.end(), _HARDSHIP))
+        elif kind in ("held", "term", "paid"):  # 用了两个月, 借10000元365天: the calculator's days
+            found.append(Entity("days", days, m.start(), m.end()))
+        elif text[m.end() : m.end() + 1] == "了" or overdue_in_message:
+            # no word of its own: 已经90天了, or a span in a message about being overdue
+            found.append(Entity("overdue_days", days, m.start(), m.end()))
+        else:
             found.append(Entity("days", days, m.start(), m.end()))
     return found
 
 
-def find_amounts(text: str) -> list[Entity]:
-    """Money: with a unit (元, 块, 万, k) or right after a money word (欠, 借, 收入…)."""
-    found = []
+def _drop_hardship_if_better(durations: List[Entity]) -> List[Entity]:
+    """失业半年 is no period of the loan: only said when nothing better is there."""
+    if any(e.role != _HARDSHIP for e in durations):
+        return [e for e in durations if e.role != _HARDSHIP]
+    return durations
+
+
+def _amount_role(text: str, start: int, end: int, floor: int) -> Tuple[Optional[str], bool, int]:
+    """The role of the amount at ``text[start:end]``, whether the words around make it money, and where
+    the words read after it end (a cue after one amount is not a cue before the next).
+    """
+    before = _clause_before(text, start, _WINDOW, floor)
+    cue = _nearest(before, _AMOUNT_CUES)
+    adjacent = bool(cue and _FILLER_ONLY.fullmatch(before[cue[1] :]))
+    adjacent = adjacent or bool(_QUANTITY_BEFORE.search(before) or _MONEY_VERB.search(before.rstrip()))
+    if cue and cue[0] is not None:  # the nearest word before says what it is
+        return cue[0], adjacent, end
+    if not (cue and adjacent):  # 转了5000给骗子, 每个月3000收入 (but 借了三千房租…: 房租 is the next one's)
+        after_text = _CLAUSE_BREAK.split(text[end : end + 6])[0]
+        for kind, pattern in _AMOUNT_AFTER:
+            m = pattern.match(after_text)
+            if m:
+                return kind, True, end + m.end()
+    return None, adjacent, end
+
+
+def find_amounts(text: str, taken: Sequence[Tuple[int, int]] = ()) -> list[Entity]:
+    """Money: with a unit (元, 块, 万, w, k) or a magnitude (两千), or a bare number right by a money word
+    (欠8000, 房租1500, 转了5000给骗子). ``taken``: spans already read as rates or durations (skipped).
+    """
+    found: List[Entity] = []
+    read = list(taken)  # spans of numbers and the cue words read after them
     for m in _AMOUNT.finditer(text):
+        if any(m.start() < e and s < m.end() for s, e in taken):
+            continue
         unit, currency = m.group("unit"), m.group("cur")
-        before = _clause_before(text, m.start())
-        magnitude = unit or re.search("[万千百]", m.group("num"))
-        if not magnitude and not currency and not _MONEY_CUE.search(before):
+        end = m.end()
+        while end > m.start() and text[end - 1].isspace():
+            end -= 1
+        role, cued, read_to = _amount_role(text, m.start(), end, _floor(read, m.start()))
+        magnitude = unit or re.search("[万千百萬仟佰]", m.group("num"))
+        if not magnitude and not currency and not cued:
             continue
         n = parse_number(m.group("num"))
         if n is None or n <= 0:
             continue
-        if unit in ("万", "w"):
-            n *= 10000
-        elif unit in ("千", "k"):
-            n *= 1000
-        role = None
-        if _INCOME_CUE.search(before):
-            role = "income"
-        elif _AFFORDABLE_CUE.search(before):
-            role = "affordable"
-        end = m.end()
-        while end > m.start() and text[end - 1].isspace():
-            end -= 1
-        found.append(Entity("amount", _whole(round(n, 2)), m.start(), end, role))
+        found.append(Entity("amount", _whole(round(_scale(n, unit), 2)), m.start(), end, role))
+        read.append((m.start(), read_to))
     return found
 
 
@@ -204,10 +488,50 @@ def resolve_overlaps(candidates: Iterable[Entity]) -> list[Entity]:
 
 
 def extract(text: str, lexicon: Lexicon | None = None) -> list[Entity]:
-    """All entities in a normalised text. Rates and durations are found before amounts and win overlaps
-    of equal length, so 万分之五 is a rate and 三个月 a duration, never an amount.
+    """All entities in a normalised text. Rates are found first, then durations, then amounts, each
+    skipping what an earlier one took, so 万分之五 is a rate and 三个月 a duration, never an amount.
     """
-    specific = find_rates(text) + find_durations(text)
-    amounts = [a for a in find_amounts(text) if all(a.end <= s.start or a.start >= s.end for s in specific)]
+    rates = resolve_overlaps(find_rates(text))
+    rate_spans = [(r.start, r.end) for r in rates]
+    # Other numbers (两万, 100) cut the cue search of durations after them: 欠了100，一期还要… is no overdue.
+    money_spans = [(m.start(), m.end()) for m in _AMOUNT.finditer(text)]
+    durations = [
+        d
+        for d in _all_durations(text, rate_spans + money_spans)
+        if all(d.end <= s or d.start >= e for s, e in rate_spans)
+    ]
+    # A span dropped as hard times (没工资十一天) still is no amount (十).
+    amounts = find_amounts(text, rate_spans + [(d.start, d.end) for d in durations])
+    specific = rates + _drop_hardship_if_better(durations)
     keywords = find_keywords(text, lexicon) if lexicon else []
     return resolve_overlaps(specific + amounts + keywords)
+
+
+# --- plausibility --------------------------------------------------------------------------------
+
+# Limits beyond which a value is likely a typo or a misreading: still extracted, but worth a question.
+MAX_DAYS = 3650
+MAX_DAILY_RATE = 0.01  # 1% a day
+MAX_ANNUAL_RATE = 1
+MAX_AMOUNT = 10_000_000
+
+
+def implausible(entity: Union[Entity, Mapping[str, Any]]) -> str | None:
+    """Why a found value is hard to believe, as a reason key (``days_too_long``, ``daily_rate_too_high``,
+    ``annual_rate_too_high``, ``amount_too_large``), or None. Takes an ``Entity`` or a Rasa entity dict.
+    """
+    if isinstance(entity, Mapping):
+        name, value = entity.get("entity"), entity.get("value")
+    else:
+        name, value = entity.entity, entity.value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if name in ("days", "overdue_days") and value > MAX_DAYS:
+        return "days_too_long"
+    if name == "daily_rate" and value >= MAX_DAILY_RATE:
+        return "daily_rate_too_high"
+    if name == "annual_rate" and value > MAX_ANNUAL_RATE:
+        return "annual_rate_too_high"
+    if name == "amount" and value > MAX_AMOUNT:
+        return "amount_too_large"
+    return None

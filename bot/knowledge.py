@@ -1,15 +1,17 @@
 """The knowledge data (``data/knowledge/*.yml``): loading, checking and rendering answers.
 
-An entry answers one or more intents. Entries with ``when:`` are add-ons shown after the main entry
-only when the named slots are known (``any`` value, or one value). Every text rests on the sources
-named beside it; ``load`` refuses data that names an unknown source or topic.
+An entry answers one or more topics: an intent (``ask_materials``) or a specific question, the
+retrieval intent's key (``faq/early_repayment_fee``). A main entry opens with ``answer:``, the direct
+answer; detail follows. Entries with ``when:`` are add-ons shown after the main entry only when the
+named slots are known (``any`` value, one value, or a ``{min, max}`` range). Every text rests on the
+sources named beside it; ``load`` refuses data that names an unknown source or topic.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Tuple
+from typing import Any, Dict, List, Mapping, Sequence, Tuple
 
 import yaml
 
@@ -24,6 +26,7 @@ class Source:
     title: str = ""  # articles: what the article covers (for reviewers)
     cite: str = ""  # public sources: what the user is shown after 依据：
     strength: str = "firm"
+    numbers: Tuple[str, ...] = ()  # the numbers of three or more digits this source vouches for
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,9 @@ class Entry:
     items: Tuple[Item, ...] = ()
     note: str = ""
     when: Mapping[str, Any] = field(default_factory=dict)
-    follow_up: Tuple[str, ...] = ()
+    follow_up: Tuple[str, ...] = ()  # topics offered as quick replies
+    answer: str = ""  # the direct answer, first in every reply
+    follow: Mapping[str, str] = field(default_factory=dict)  # follow-up cue (fee, duration…) → topic
 
     def all_sources(self) -> Tuple[str, ...]:
         """The entry's sources and its items', in order, without repeats."""
@@ -58,6 +63,12 @@ class Entry:
             value = slots.get(slot)
             if value in (None, "", []):
                 return False
+            if isinstance(wanted, Mapping):  # a range: {min: 1, max: 7}, both ends included
+                if not isinstance(value, (int, float)):
+                    return False
+                if value < wanted.get("min", value) or value > wanted.get("max", value):
+                    return False
+                continue
             values = value if isinstance(value, list) else [value]
             if wanted != ANY and wanted not in values:
                 return False
@@ -88,18 +99,26 @@ class Knowledge:
         """A short reply from replies.yml, followed by the topic menu."""
         return Answer(self.replies[name], self.buttons(self.menu), [])
 
-    def entries_for(self, intent: str, slots: Mapping[str, Any]) -> List[Entry]:
-        """The main entries for an intent, then the add-ons whose conditions hold."""
-        mine = [e for e in self.entries if intent in e.intents]
+    def entries_for(self, topic: str, slots: Mapping[str, Any]) -> List[Entry]:
+        """The main entries for a topic, then the add-ons whose conditions hold."""
+        mine = [e for e in self.entries if topic in e.intents]
         return [e for e in mine if not e.when] + [e for e in mine if e.when and e.applies(slots)]
 
-    def buttons(self, intents: Any) -> List[Dict[str, str]]:
-        """Quick replies for topics: the topic's label, and the intent as payload."""
-        return [{"title": self.topics[i], "payload": f"/{i}"} for i in intents]
+    def main_entry(self, topic: str) -> Entry | None:
+        return next((e for e in self.entries if topic in e.intents and not e.when), None)
 
-    def answer(self, intent: str, slots: Mapping[str, Any]) -> Answer | None:
-        """The rendered answer for an intent given what is known, or None if no entry covers it."""
-        entries = self.entries_for(intent, slots)
+    def label(self, topic: str) -> str:
+        """A topic's short name: its label in topics.yml, else its main entry's title."""
+        entry = self.main_entry(topic)
+        return self.topics.get(topic) or (entry.title if entry else topic)
+
+    def buttons(self, topics: Any) -> List[Dict[str, str]]:
+        """Quick replies for topics: the label, and a payload Rasa reads without NLU."""
+        return [{"title": self.label(t), "payload": payload(t)} for t in topics]
+
+    def answer(self, topic: str, slots: Mapping[str, Any]) -> Answer | None:
+        """The rendered answer for a topic given what is known, or None if no entry covers it."""
+        entries = self.entries_for(topic, slots)
         if not entries:
             return None
         text = "\n\n".join(render(e, slots) for e in entries)
@@ -109,21 +128,77 @@ class Knowledge:
         follow = [i for e in entries for i in e.follow_up]
         return Answer(text, self.buttons(dict.fromkeys(follow)), [e.id for e in entries])
 
+    def brief(self, topic: str, slots: Mapping[str, Any]) -> str:
+        """A topic's direct answer with the add-ons that use the user's numbers: one part of a reply
+        to several concerns.
+        """
+        entries = self.entries_for(topic, slots)
+        return " ".join(fill(e.answer or e.summary, slots) for e in entries if e.answer or e.summary)
+
+    def follow_target(self, topic: str | None, cue: str) -> str | None:
+        """Which topic answers a short follow-up (cue: fee, duration, evidence…) after ``topic``."""
+        entry = self.main_entry(topic) if topic else None
+        return (entry.follow.get(cue) if entry else None) or self.situation.get("follow_defaults", {}).get(cue)
+
+    def facts(self, slots: Mapping[str, Any]) -> List[str]:
+        """What is known of the user's situation, one phrase per fact (欠款约 25000 元)."""
+        known = {k: v for k, v in slots.items() if v not in (None, "", [])}
+        return [fill(template, {"value": known[k]}) for k, template in self.situation["facts"].items() if k in known]
+
     def situation_answer(self, slots: Mapping[str, Any]) -> Answer:
         """Repeats back what is known of the user's situation and suggests what to look at next."""
         words = self.situation
-        known = {k: v for k, v in slots.items() if v not in (None, "", [])}
-        facts = [fill(template, {"value": known[k]}) for k, template in words["facts"].items() if k in known]
+        facts = self.facts(slots)
         if not facts:
             return Answer(words["nothing_understood"], self.buttons(self.menu[:4]), [])
+        known = {k for k, v in slots.items() if v not in (None, "", [])}
         wanted = [s["intent"] for s in words["suggestions"] if s["when"] == ANY or s["when"] in known]
         text = "\n".join([words["intro"], *(f"· {fact}" for fact in facts), words["next"]])
         return Answer(text, self.buttons(list(dict.fromkeys(wanted))[:3]), [])
+
+    def combined_answer(self, topics: Sequence[str], slots: Mapping[str, Any], extra: Sequence[str] = ()) -> Answer:
+        """One reply to a message with several concerns. ``topics`` come in order of urgency: safety
+        help first (in full, so its first line is the help), then the facts echoed once, then each
+        concern's direct answer, short, with the full answers a quick reply away. ``extra`` parts (a
+        plan in the user's numbers) follow the concerns.
+        """
+        words = self.situation
+        safety = [t for t in topics if t.startswith(SAFETY_PREFIX)]
+        rest = [t for t in topics if t not in safety]
+        used = [e for t in topics for e in self.entries_for(t, slots)]
+        parts = [render(e, slots) for t in safety for e in self.entries_for(t, {})]
+        facts = self.facts(slots)
+        if facts:
+            parts.append(fill(words["echo"], {"facts": "，".join(facts)}))
+        for n, topic in enumerate(rest, 1):
+            parts.append(f"{n}. {self.label(topic)}：{self.brief(topic, slots)}")
+        tailored = [e for e in self.entries_for("ask_materials", slots) if e.when]
+        if tailored and rest:
+            items = "；".join(i.text for e in tailored for i in e.items)
+            parts.append(fill(words["materials"], {"items": items}))
+            used += tailored
+        parts += list(extra)
+        cites = self.citations(used)
+        if cites:
+            parts.append("依据：" + "；".join(cites))
+        offered = [t for t in rest if self.main_entry(t)][:4] or list(self.menu[:3])
+        return Answer("\n\n".join(parts), self.buttons(offered), [e.id for e in used])
 
     def citations(self, entries: List[Entry]) -> List[str]:
         """What the user is shown as sources: public sources only, each once."""
         ids = dict.fromkeys(s for e in entries for s in e.all_sources())
         return [self.sources[s].cite for s in ids if self.sources[s].kind == "public"]
+
+
+SAFETY_PREFIX = "safety_"
+FAQ_PREFIX = "faq/"
+
+
+def payload(topic: str) -> str:
+    """The quick-reply payload for a topic: ``/intent``, or the retrieval intent with its key."""
+    if topic.startswith(FAQ_PREFIX):
+        return '/faq{"faq_key":"%s"}' % topic[len(FAQ_PREFIX) :]
+    return f"/{topic}"
 
 
 def fill(template: str, slots: Mapping[str, Any]) -> str:
@@ -144,8 +219,8 @@ def _display(value: Any) -> Any:
 
 
 def render(entry: Entry, slots: Mapping[str, Any]) -> str:
-    """One entry as chat text: 【title】, summary, numbered items, note."""
-    parts = [f"【{entry.title}】"]
+    """One entry as chat text. A main entry opens with its direct answer; an add-on with its title."""
+    parts = [fill(entry.answer, slots)] if entry.answer else [f"【{entry.title}】"]
     if entry.summary:
         parts.append(fill(entry.summary, slots))
     parts.extend(f"{n}. {item.text}" for n, item in enumerate(entry.items, 1))
@@ -173,6 +248,8 @@ def _entry(raw: Mapping[str, Any]) -> Entry:
         note=raw.get("note", "").strip(),
         when=dict(raw.get("when", {})),
         follow_up=tuple(raw.get("follow_up", [])),
+        answer=raw.get("answer", "").strip(),
+        follow=dict(raw.get("follow", {})),
     )
 
 
@@ -190,7 +267,7 @@ def load(directory: Path) -> Knowledge:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         entries.extend(_entry(raw) for raw in data.get("entries", []))
         for sid, raw in data.get("sources", {}).items():
-            sources[sid] = Source(id=sid, **raw)
+            sources[sid] = Source(id=sid, **{**raw, "numbers": tuple(str(n) for n in raw.get("numbers", []))})
         topics.update(data.get("topics", {}))
         menu = tuple(data.get("menu", menu))
         situation.update(data.get("situation", {}))
@@ -213,9 +290,11 @@ def check(knowledge: Knowledge) -> List[str]:
         for sid in entry.all_sources():
             if sid not in knowledge.sources:
                 problems.append(f"{entry.id}: unknown source {sid}")
-        for topic in entry.follow_up:
-            if topic not in knowledge.topics:
-                problems.append(f"{entry.id}: follow_up names unknown topic {topic}")
+        for topic in (*entry.follow_up, *entry.follow.values()):
+            if topic not in knowledge.topics and not knowledge.main_entry(topic):
+                problems.append(f"{entry.id}: names unknown topic {topic}")
+        if not entry.when and not entry.answer:
+            problems.append(f"{entry.id}: a main entry needs an answer: (the direct answer)")
     for item in knowledge.roleplay.get("rubric", []):
         problems += [f"rubric {item['id']}: unknown source {s}" for s in item["source"] if s not in knowledge.sources]
     for part in ("situation", "calculator", "roleplay"):

@@ -76,6 +76,7 @@ class AgentState:
     rate_explained: bool = False
     written: bool = False
     done: bool = False
+    aborted: bool = False  # stopped for the user's safety: no debrief
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any] | None) -> AgentState:

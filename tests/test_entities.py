@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.entities import extract, parse_number
+from bot.entities import Entity, bare_number, extract, implausible, parse_number
 from bot.text import normalise
 
 LEXICON = {
@@ -21,6 +21,8 @@ def found(text: str) -> list:
     [
         ("两万五", 25000), ("1.5万", 15000), ("25,000", 25000), ("2万5", 25000), ("2万5千", 25000),
         ("一千五", 1500), ("零点五", 0.5), ("十二", 12), ("千万", None), ("", None), ("abc", None),
+        ("一万二", 12000), ("一万二千五", 12500), ("四千二", 4200), ("一点五万", 15000), ("万五", 15000),
+        ("万一", None),
     ],
 )  # fmt: skip
 def test_parse_number(text: str, expected: float | None) -> None:
@@ -70,3 +72,139 @@ def test_extract(text: str, expected: list) -> None:
 @pytest.mark.parametrize("text", ["千万不要逾期", "一点钱都没有", "我十分着急", "你好", "100", "一起去看看"])
 def test_no_false_amounts(text: str) -> None:
     assert found(text) == []
+
+
+RUN_ON = "借了微粒贷两万五分10期厂里停工三个月没工资已经逾期四十多天了"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # 1. 日息 after a number starts a rate: 8000 is the amount, not 8000 days.
+        ("借8000日息0.04%分5期每期多少", [
+            ("amount", 8000, "8000", None), ("daily_rate", 0.0004, "0.04%", None), ("term_months", 5, "5期", None),
+        ]),
+        ("借一万年化36%", [("amount", 10000, "一万", None), ("annual_rate", 0.36, "36%", None)]),
+        ("借5000月息2%", [("amount", 5000, "5000", None), ("annual_rate", 0.24, "2%", None)]),
+        ("借了5000块用了两个月", [("amount", 5000, "5000块", None), ("days", 60, "两个月", None)]),
+        # 2. Colloquial numbers and rates.
+        ("日息万五", [("daily_rate", 0.0005, "万五", None)]),
+        ("万五", [("daily_rate", 0.0005, "万五", None)]),
+        ("日息万三点五", [("daily_rate", 0.00035, "万三点五", None)]),
+        ("五厘", [("daily_rate", 0.0005, "五厘", None)]),
+        ("月息五厘", [("annual_rate", 0.06, "五厘", None)]),
+        ("借了万五", [("amount", 15000, "万五", None)]),
+        ("欠了两千多", [("amount", 2000, "两千多", None)]),
+        ("借了一万二", [("amount", 12000, "一万二", None)]),
+        ("欠一万二千五", [("amount", 12500, "一万二千五", None)]),
+        ("借了3w", [("amount", 30000, "3w", None)]),
+        ("借了3W", [("amount", 30000, "3w", None)]),
+        ("欠1.2w", [("amount", 12000, "1.2w", None)]),
+        ("欠1.2万", [("amount", 12000, "1.2万", None)]),
+        ("欠了两万五三个月了", [("amount", 25000, "两万五", None), ("overdue_days", 90, "三个月", None)]),
+        ("逾期一个半月", [("overdue_days", 45, "一个半月", None)]),
+        ("逾期一年半", [("overdue_days", 545, "一年半", None)]),
+        ("借了一年半", [("term_months", 18, "一年半", None)]),
+        ("用了两个月", [("days", 60, "两个月", None)]),
+        ("已经逾期四十多天了", [("overdue_days", 40, "四十多天", None)]),
+        ("逾期三个多月", [("overdue_days", 90, "三个多月", None)]),
+        # 4. Overdue, installments, other spans.
+        ("逾期两个月", [("overdue_days", 60, "两个月", None)]),
+        ("借了两年逾期两个月", [("term_months", 24, "两年", None), ("overdue_days", 60, "两个月", None)]),
+        ("分十期", [("term_months", 10, "十期", None)]),
+        ("10期", [("term_months", 10, "10期", None)]),
+        ("逾期两期了", [("overdue_days", 60, "两期", None)]),
+        ("3期没还", [("overdue_days", 90, "3期", None)]),
+        ("逾期了，大概三个月", [("overdue_days", 90, "三个月", None)]),
+        (RUN_ON, [
+            ("amount", 25000, "两万五", None), ("term_months", 10, "10期", None),
+            ("overdue_days", 40, "四十多天", None),
+        ]),
+        ("失业半年了", [("hardship_reason", "失业", "失业", None), ("days", 180, "半年", "hardship")]),
+        ("失业半年了，逾期了两个月", [("hardship_reason", "失业", "失业", None), ("overdue_days", 60, "两个月", None)]),
+        ("住院一个月，逾期二十天", [("hardship_reason", "疾病", "住院", None), ("overdue_days", 20, "二十天", None)]),
+        ("一个月到手四千二", [("amount", 4200, "四千二", "income")]),
+        ("一期还要一千六", [("amount", 1600, "一千六", "installment")]),
+        ("借5000一年利息多少", [("amount", 5000, "5000", None), ("term_months", 12, "一年", None)]),
+        ("万一逾期了怎么办", []),
+    ],
+)  # fmt: skip
+def test_extract_run_on_and_colloquial(text: str, expected: list) -> None:
+    assert found(text) == expected
+
+
+def test_the_run_on_message_has_no_overdue_from_the_hardship_span() -> None:
+    overdue = [v for e, v, _, _ in found(RUN_ON) if e == "overdue_days"]
+    assert overdue == [40]
+
+
+@pytest.mark.parametrize(
+    "text, value, role",
+    [
+        ("已经还了三千", 3000, "paid"), ("还了5000了", 5000, "paid"), ("这笔5000已经还了", 5000, "paid"),
+        ("先还两千剩下的分期", 2000, "down_payment"), ("首付三千", 3000, "down_payment"),
+        ("能不能先付1000", 1000, "down_payment"),
+        ("房贷每个月三千", 3000, "expense"), ("房租1500", 1500, "expense"), ("车贷两千", 2000, "expense"),
+        ("生活费一千五", 1500, "expense"), ("孩子学费一年五千", 5000, "expense"), ("花销两千", 2000, "expense"),
+        ("一千五的房租", 1500, "expense"),
+        ("一期还要一千六", 1600, "installment"), ("每期要还1600", 1600, "installment"), ("月供1600", 1600, "installment"),
+        ("每个月要还两千", 2000, "installment"),
+        ("转了5000给骗子", 5000, "lost"), ("被骗了三千", 3000, "lost"), ("骗子让我转了5000", 5000, "lost"),
+        ("每个月最多能还一千", 1000, "affordable"), ("只能还800", 800, "affordable"),
+        ("一个月到手四千二", 4200, "income"), ("工资3500", 3500, "income"), ("月收入五千", 5000, "income"),
+        ("每个月只有3000收入", 3000, "income"),
+        ("欠了两万", 20000, None), ("还欠8000", 8000, None), ("还款8000", 8000, None),
+    ],
+)  # fmt: skip
+def test_amount_roles(text: str, value: int, role: str | None) -> None:
+    amounts = [(v, r) for e, v, _, r in found(text) if e == "amount"]
+    assert amounts == [(value, role)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # In run-on text the nearest cue wins, and a cue belongs to the first number after it.
+        ("工资3500房租1500每个月最多能还1000", [(3500, "income"), (1500, "expense"), (1000, "affordable")]),
+        ("欠了两万已经还了一万二还剩八千", [(20000, None), (12000, "paid"), (8000, None)]),
+        ("每个月最多能还一千转了5000给骗子", [(1000, "affordable"), (5000, "lost")]),
+        ("每个月要还两千但我只能还八百", [(2000, "installment"), (800, "affordable")]),
+        ("借了三千房租一千五", [(3000, None), (1500, "expense")]),
+        ("月收入五千房贷每月两千先还两千剩下的分期", [(5000, "income"), (2000, "expense"), (2000, "down_payment")]),
+    ],
+)  # fmt: skip
+def test_amount_roles_in_run_on_text(text: str, expected: list) -> None:
+    assert [(v, r) for e, v, _, r in found(text) if e == "amount"] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("8000", 8000), ("八千", 8000), ("两万五", 25000), ("3w", 30000), ("3W", 30000), ("3k", 3000),
+        ("1.2万", 12000), ("8000元", 8000), (" 两千多块 ", 2000), ("大概两万左右", 20000), ("一万二", 12000),
+        ("兩萬五", 25000), ("８０００", 8000),
+        ("", None), ("你好", None), ("3期", None), ("三个月", None), ("借了8000", None),
+    ],
+)  # fmt: skip
+def test_bare_number(text: str, expected: float | None) -> None:
+    assert bare_number(text) == expected
+
+
+@pytest.mark.parametrize(
+    "entity, value, reason",
+    [
+        ("days", 3651, "days_too_long"), ("overdue_days", 8000, "days_too_long"), ("days", 3650, None),
+        ("daily_rate", 0.01, "daily_rate_too_high"), ("daily_rate", 0.0098, None),
+        ("annual_rate", 1.2, "annual_rate_too_high"), ("annual_rate", 1, None), ("annual_rate", 0.36, None),
+        ("amount", 10_000_001, "amount_too_large"), ("amount", 10_000_000, None), ("amount", 8000, None),
+        ("term_months", 999, None), ("hardship_reason", "失业", None),
+    ],
+)  # fmt: skip
+def test_implausible(entity: str, value: object, reason: str | None) -> None:
+    assert implausible(Entity(entity, value, 0, 1)) == reason
+    assert implausible({"entity": entity, "value": value}) == reason
+
+
+def test_implausible_values_are_still_extracted() -> None:
+    assert found("借8000天") == [("days", 8000, "8000天", None)]
+    assert [implausible(e) for e in extract(normalise("日息2%"))] == ["daily_rate_too_high"]

@@ -8,32 +8,24 @@ import yaml
 
 from bot import knowledge
 from bot.config import ROOT
+from bot.tools.nlu_bench import load_examples, training_files
 from tests.conftest import SEEDS
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 GENERIC = {"inform_situation", "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "out_of_scope"}
+# Answered through their keys (faq/<key>) or in the context of the previous topic.
+GENERIC |= {"faq", "follow_up"}
 TOPIC_INTENTS = [i for i in DOMAIN["intents"] if i not in GENERIC]
 
-# Every number of three or more digits the bot may say, and where it comes from.
-ALLOWED_NUMBERS = {
-    "95384": "微众银行 hotline (facts.md)",
-    "12378": "金融监管总局 complaints hotline (facts.md)",
-    "12363": "人民银行 line (facts.md)",
-    "110": "police (facts.md)",
-    "1825": "interest on 1 万 at 0.05%/day for a year (seed 000)",
-    "365": "days in a year (seed 000's ×365)",
-    "2018": "year of the 2018 collection convention (facts.md)",
-    "2020": "法释〔2020〕17号 (facts.md)",
-    "2024": "year of the 2024 collection guideline (facts.md)",
-    "100": "the rehearsal's score is out of 100 (our scale, data/knowledge/roleplay.yml)",
-}
+# Numbers of three or more digits that are ours, not a fact: the rehearsal's score is out of 100.
+OWN_NUMBERS = {"100"}
 SECRET_REQUEST = re.compile(r"(提供|告诉我|发给我|发我|输入|报一下|发一下|填写).{0,8}(身份证号|卡号|密码|验证码)")
 
 
 def all_user_facing_text(kb: knowledge.Knowledge) -> list:
     texts = []
     for e in kb.entries:
-        texts += [e.title, e.summary, e.note, *[i.text for i in e.items]]
+        texts += [e.title, e.answer, e.summary, e.note, *[i.text for i in e.items]]
     texts += [s.cite for s in kb.sources.values()]
     texts += list(kb.topics.values()) + list(kb.replies.values())
     texts += [v for v in kb.situation.values() if isinstance(v, str)] + list(kb.situation["facts"].values())
@@ -95,9 +87,23 @@ def test_public_sources_are_in_facts_md(kb: knowledge.Knowledge) -> None:
 
 
 def test_no_invented_numbers(kb: knowledge.Knowledge) -> None:
+    """Every number of three or more digits an entry says is vouched for by a source it names; other
+    texts may use the numbers of any recorded source.
+    """
+    every = OWN_NUMBERS.union(*(s.numbers for s in kb.sources.values()))
+    for entry in kb.entries:
+        allowed = OWN_NUMBERS.union(*(kb.sources[s].numbers for s in entry.all_sources()))
+        for text in [entry.title, entry.answer, entry.summary, entry.note, *[i.text for i in entry.items]]:
+            for number in re.findall(r"\d{3,}", text):
+                assert number in allowed, f"{entry.id}: {number!r} in {text!r} is not in its sources' numbers"
     for text in all_user_facing_text(kb):
         for number in re.findall(r"\d{3,}", text):
-            assert number in ALLOWED_NUMBERS, f"{number!r} in {text!r} has no recorded source"
+            assert number in every, f"{number!r} in {text!r} has no recorded source"
+
+
+def test_number_check_would_catch_an_invented_number(kb: knowledge.Knowledge) -> None:
+    every = OWN_NUMBERS.union(*(s.numbers for s in kb.sources.values()))
+    assert "95384" in every and "12356" in every and "4008" not in every
 
 
 def test_never_asks_for_secrets(kb: knowledge.Knowledge) -> None:
@@ -191,3 +197,74 @@ def test_no_stray_spaces_inside_chinese_text(kb: knowledge.Knowledge) -> None:
     # YAML's folded style (>) joins lines with a space, which reads wrong in Chinese.
     for text in all_user_facing_text(kb):
         assert not re.search(r"[\u4e00-\u9fff，。；：！？] +[\u4e00-\u9fff]", text), text
+
+
+FAQ_KEYS = sorted({i for _, i in load_examples(training_files()) if i.startswith("faq/")})
+# What each specific answer must say (from the issue and facts.md).
+FAQ_REQUIRED = {
+    "faq/overdue_few_days": ["征信"],
+    "faq/penalty_interest": ["合同", "罚息日利率", "逾期天数"],
+    "faq/early_repayment_fee": ["违约金", "实际"],
+    "faq/is_usury": ["24%"],
+    "faq/jail": ["民事"],
+    "faq/court_notice_check": ["12368"],
+    "faq/lawyer_letter": ["律师函"],
+    "faq/fake_police": ["110"],
+    "faq/money_sent_scam": ["110", "95384", "96110"],
+    "faq/fake_agent_transfer": ["95384"],
+    "faq/credit_repair_scam": ["骗"],
+    "faq/credit_objection": ["20"],
+    "faq/agent_refuses": ["书面", "12378", "调解", "12348"],
+    "faq/complaint_bank": ["12378"],
+    "faq/legal_aid": ["12348"],
+    "faq/family_calls": ["个人信息"],
+    "faq/night_calls": ["22"],
+    "faq/guarantor": ["保证"],
+}
+SAFETY_FIRST_LINE = {"safety_crisis": ["12356", "110", "120"], "safety_threat": ["110"], "safety_fraud": ["110"]}
+
+
+def test_there_are_forty_specific_questions() -> None:
+    assert len(FAQ_KEYS) >= 40, FAQ_KEYS
+
+
+@pytest.mark.parametrize("key", FAQ_KEYS)
+def test_every_specific_question_has_a_direct_answer(kb: knowledge.Knowledge, key: str) -> None:
+    entry = kb.main_entry(key)
+    assert entry is not None, f"no entry answers {key}"
+    answer = kb.answer(key, {})
+    first = answer.text.splitlines()[0]
+    assert first == knowledge.fill(entry.answer, {}) and not first.startswith("【"), first
+    assert len(re.findall(r"[。！？]", entry.answer)) <= 2, f"{key}: the direct answer is one or two sentences"
+
+
+@pytest.mark.parametrize("key, words", sorted(FAQ_REQUIRED.items()))
+def test_specific_answer_content(kb: knowledge.Knowledge, key: str, words: list) -> None:
+    text = kb.answer(key, {}).text
+    assert not [w for w in words if w not in text], f"{key} lacks {[w for w in words if w not in text]}:\n{text}"
+
+
+@pytest.mark.parametrize("intent, numbers", sorted(SAFETY_FIRST_LINE.items()))
+def test_safety_help_is_the_first_line(kb: knowledge.Knowledge, intent: str, numbers: list) -> None:
+    first = kb.answer(intent, {}).text.splitlines()[0]
+    assert all(n in first for n in numbers), first
+
+
+def test_no_answer_says_after_how_many_days_the_credit_report_is_hit(kb: knowledge.Knowledge) -> None:
+    # facts.md: not confirmed, never state a number of days.
+    reporting_days = re.compile(r"(逾期|超过|满)\s*[\d一二三四五六七八九十]+\s*天.{0,8}(上|报送|进|影响)征信")
+    for text in all_user_facing_text(kb):
+        assert not reporting_days.search(text), text
+
+
+def test_every_main_entry_opens_with_its_direct_answer(kb: knowledge.Knowledge) -> None:
+    for entry in kb.entries:
+        if not entry.when:
+            assert entry.answer, entry.id
+            assert kb.answer(entry.intents[0], {}).text.startswith(knowledge.fill(entry.answer, {})), entry.id
+
+
+def test_penalty_interest_uses_the_users_numbers_and_no_invented_rate(kb: knowledge.Knowledge) -> None:
+    text = kb.answer("faq/penalty_interest", {"amount": 8000.0, "overdue_days": 45.0}).text
+    assert "8000 × 合同罚息日利率 × 45" in text
+    assert not re.search(r"罚息.{0,6}\d+(\.\d+)?%", text)

@@ -1,4 +1,6 @@
-"""Intent accuracy on the held-out split (tests/nlu/, never trained on) must be at least 0.90."""
+"""Intent accuracy on the held-out split (tests/nlu/, never trained on) must be at least 0.93; a
+specific question counts as right only with the right key (``faq/early_repayment_fee``).
+"""
 
 from typing import List
 
@@ -6,9 +8,9 @@ import pytest
 import requests
 
 from bot.stack import Stack
-from bot.tools.nlu_bench import evaluate, held_out_files, load_examples, training_files
+from bot.tools.nlu_bench import evaluate, held_out_files, label_of, load_examples, training_files
 
-MIN_ACCURACY = 0.90
+MIN_ACCURACY = 0.93
 
 
 def test_split_is_held_out_and_large_enough() -> None:
@@ -18,13 +20,16 @@ def test_split_is_held_out_and_large_enough() -> None:
     per_intent = {}
     for _, intent in test:
         per_intent[intent] = per_intent.get(intent, 0) + 1
-    assert len(per_intent) == 22 and min(per_intent.values()) >= 8, per_intent
+    trained = {i for _, i in load_examples(training_files())}
+    assert set(per_intent) == trained, trained ^ set(per_intent)
+    assert len([i for i in trained if i.startswith("faq/")]) >= 40
+    assert min(per_intent.values()) >= 8, per_intent
 
 
 def parse(stack: Stack, texts: List[str]) -> List[str]:
     url = f"{stack.rasa_url}/model/parse"
     token = {"token": stack.config.auth_token}
-    return [requests.post(url, params=token, json={"text": t}, timeout=30).json()["intent"]["name"] for t in texts]
+    return [label_of(requests.post(url, params=token, json={"text": t}, timeout=30).json()) for t in texts]
 
 
 def test_intent_accuracy_on_held_out_split(stack: Stack) -> None:

@@ -76,6 +76,15 @@ def tfidf_baseline(train: Sequence[Example]) -> Callable[[List[str]], List[str]]
     return lambda texts: list(model.predict([normalise(t) for t in texts]))
 
 
+def label_of(parse: Dict) -> str:
+    """The label a parse gives a message: its intent, or ``faq/<key>`` for the retrieval intent."""
+    intent = (parse.get("intent") or {}).get("name") or ""
+    if intent == "faq":
+        selected = ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
+        return selected.get("intent_response_key") or intent
+    return intent
+
+
 def rasa_predictor(model_path: Path) -> Callable[[List[str]], List[str]]:
     import logging
 
@@ -87,7 +96,7 @@ def rasa_predictor(model_path: Path) -> Callable[[List[str]], List[str]]:
     agent = Agent.load(str(model_path))
 
     async def parse_all(texts: List[str]) -> List[str]:
-        return [(await agent.parse_message(t))["intent"]["name"] for t in texts]
+        return [label_of(await agent.parse_message(t)) for t in texts]
 
     return lambda texts: asyncio.run(parse_all(texts))
 

@@ -1,0 +1,144 @@
+"""What a message is about beyond its one classified intent: every concern it raises, in order of
+urgency, and whether it is a short follow-up to the previous answer. Pure: the words are data
+(``data/lexicon/concerns.yml``), read on the normalised text (``bot.text.normalise``).
+
+The words also overrule the classifier in three cases where a wrong guess costs the user:
+- danger (crisis, a threat of violence, money already sent to a fraudster) is always a safety intent;
+- a short follow-up ("那半年呢", "要多久", "截图算证据吗") is ``follow_up``, answered in context;
+- "I cannot pay" with numbers, and no request to calculate, is the situation, not the calculator.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, List, Mapping, Pattern, Sequence, Tuple
+
+# Parse-data keys set by bot.components.ConcernDetector and read by the actions.
+CONCERNS = "concerns"
+FOLLOW_UP = "follow_up"
+SEVERAL = "several_concerns"
+TOPIC = "topic"
+FOLLOW_UP_INTENT = "follow_up"
+FALLBACK_INTENT = "nlu_fallback"
+SAFETY_PREFIX = "safety_"
+NUMBER_ENTITIES = {"amount", "overdue_days", "days", "term_months", "daily_rate", "annual_rate", "paid_periods"}
+
+
+def _compile(words: Sequence[str]) -> Pattern[str]:
+    return re.compile("|".join(f"(?:{w})" for w in words))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    concerns: Tuple[Tuple[str, Pattern[str]], ...]  # topic → pattern, most urgent first
+    general: frozenset  # topics that alone do not make a message "several concerns"
+    not_topics: frozenset  # intents that are not a question to answer (greet, thank, the calculator…)
+    cues: Tuple[Tuple[str, Pattern[str]], ...]  # follow-up cue → pattern
+    follow_up_max_chars: int
+    follow_up_marker: Pattern[str]  # 那…呢: "and what about…"
+    hardship: Pattern[str] | None
+    calculation: Pattern[str] | None
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> Lexicon:
+        follow = raw.get("follow_up", {})
+        routing = raw.get("routing", {})
+        return cls(
+            concerns=tuple((topic, _compile(words)) for topic, words in (raw.get("concerns") or {}).items()),
+            general=frozenset(raw.get("general", [])),
+            not_topics=frozenset(raw.get("not_topics", [])),
+            cues=tuple((cue, _compile(words)) for cue, words in (follow.get("cues") or {}).items()),
+            follow_up_max_chars=int(follow.get("max_chars", 12)),
+            follow_up_marker=_compile(follow.get("markers") or ["^那.*呢$"]),
+            hardship=_compile(routing["hardship"]) if routing.get("hardship") else None,
+            calculation=_compile(routing["calculation"]) if routing.get("calculation") else None,
+        )
+
+
+@dataclass(frozen=True)
+class Reading:
+    intent: str
+    topic: str | None  # what a single answer answers: the classified topic, or a specific concern
+    concerns: List[str]  # topics (faq/<key>, intents, safety_*), most urgent first
+    follow_up: str | None  # the cue ("fee", "duration"…), "same" for a new number on the same topic
+    several: bool  # answer the concerns together (bot.knowledge.Knowledge.combined_answer)
+
+
+def find_concerns(lexicon: Lexicon, text: str) -> List[str]:
+    return [topic for topic, pattern in lexicon.concerns if pattern.search(text)]
+
+
+def follow_up_cue(lexicon: Lexicon, text: str, entity_types: Sequence[str]) -> str | None:
+    """The follow-up a short message makes, or None: a cue word, or a new number ("那半年呢")."""
+    short = re.sub(r"[\s?？!！。，,.~…]+", "", text)
+    if not short or len(short) > lexicon.follow_up_max_chars:
+        return None
+    for cue, pattern in lexicon.cues:
+        if pattern.search(short):
+            return cue
+    if lexicon.follow_up_marker.search(short) and NUMBER_ENTITIES.intersection(entity_types):
+        return "same"
+    return None
+
+
+def read(
+    lexicon: Lexicon, text: str, intent: str, entity_types: Sequence[str] = (), faq_key: str | None = None
+) -> Reading:
+    """The message's concerns (the classified topic among them), the topic of a single answer, its
+    follow-up cue, whether to answer several concerns together, and its intent after the overrules
+    above. ``faq_key`` is the response selector's ``faq/<key>`` when the intent is ``faq``.
+    """
+    found = find_concerns(lexicon, text)
+    specific_found = [c for c in found if c not in lexicon.general]
+    safety = [c for c in found if c.startswith(SAFETY_PREFIX)]
+    # A short message naming a concern of its own ("律师函要钱吗") is a question, not a follow-up.
+    cue = None if specific_found else follow_up_cue(lexicon, text, entity_types)
+    if safety:
+        intent = safety[0]
+    elif cue:
+        intent = FOLLOW_UP_INTENT
+    elif (
+        intent == "ask_interest_calc"
+        and lexicon.hardship is not None
+        and lexicon.hardship.search(text)
+        and not (lexicon.calculation and lexicon.calculation.search(text))
+        and "calc_request" not in entity_types
+    ):
+        intent = "inform_situation"
+    classified = faq_key if intent == "faq" else intent
+    if intent == FALLBACK_INTENT:  # too unsure to classify: the words may still say what it is about
+        classified = None
+    if classified in lexicon.not_topics or classified == FOLLOW_UP_INTENT:
+        classified = None
+    if cue:
+        return Reading(intent, None, [], cue, False)
+    concerns = ordered_topics([t for t, _ in lexicon.concerns], classified, found)
+    specific = [c for c in concerns if c not in lexicon.general]
+    if classified and (classified not in lexicon.general or not specific):
+        topic = classified
+    else:
+        topic = (specific or concerns or [None])[0]
+    if intent == FALLBACK_INTENT and topic:
+        intent = "faq" if topic.startswith("faq/") else topic
+    states_facts = bool(set(entity_types) & (NUMBER_ENTITIES | {"hardship_reason"}))
+    several = (len(concerns) >= 2 and (len(specific) >= 2 or states_facts)) or (
+        states_facts and bool(concerns) and classified is None
+    )
+    return Reading(intent, topic, concerns, cue, several)
+
+
+def ordered_topics(lexicon_order: Sequence[str], classified: str | None, found: Sequence[str]) -> List[str]:
+    """The topics to answer, most urgent first: the concerns found, and the classified topic in its
+    place in the urgency order (or before the general topics when the lexicon does not rank it).
+    """
+    topics = list(dict.fromkeys(found))
+    if classified and classified not in topics:
+        rank = {t: n for n, t in enumerate(lexicon_order)}
+        position = rank.get(classified)
+        if position is None:
+            topics.append(classified)
+        else:
+            later = [n for n, t in enumerate(topics) if rank.get(t, len(rank)) > position]
+            topics.insert(later[0] if later else len(topics), classified)
+    return topics

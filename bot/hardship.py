@@ -1,0 +1,113 @@
+""""I cannot pay" with numbers: what is left each month, what monthly amount to propose, how many
+installments that means for the debt, and what to say. Pure; figures from ``bot.calculator``, wording
+from ``situation.hardship`` in data/knowledge/situation.yml. Never a number the user did not give or
+the calculator did not compute: an unknown rate is said to be unknown.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping
+
+from bot import calculator as calc
+from bot.knowledge import fill
+
+
+@dataclass(frozen=True)
+class Budget:
+    income: float | None = None  # a month, take-home
+    expenses: float = 0  # essential costs a month (房贷, 房租…)
+    installment: float | None = None  # what one installment of the loan is now
+    owed: float | None = None
+    affordable: float | None = None  # what the user says they can pay a month
+    daily_rate: float | None = None
+
+    @property
+    def left(self) -> float | None:
+        return None if self.income is None else self.income - self.expenses
+
+    @classmethod
+    def from_slots(cls, slots: Mapping[str, Any]) -> Budget:
+        daily = slots.get("daily_rate")
+        if daily is None and slots.get("annual_rate") is not None:
+            daily = float(calc.daily_from_annual(slots["annual_rate"]))
+        return cls(
+            income=slots.get("monthly_income"),
+            expenses=slots.get("monthly_expenses") or 0,
+            installment=slots.get("installment_payment"),
+            owed=slots.get("amount"),
+            affordable=slots.get("affordable_payment"),
+            daily_rate=daily,
+        )
+
+
+def monthly_to_propose(b: Budget) -> float | None:
+    """What the user can offer a month: what they said they can pay, else what is left after the
+    stated costs (never more than the current installment).
+    """
+    if b.affordable:
+        return b.affordable
+    if b.left is None or b.left <= 0:
+        return None
+    return min(b.left, b.installment) if b.installment else b.left
+
+
+def periods_needed(owed: float, monthly: float, daily_rate: float | None) -> Dict[str, Any] | None:
+    """Installments to pay ``owed`` at ``monthly`` a month: with interest when the rate is known
+    (equal installments, 30-day periods), else without (``n`` only). None when it never ends.
+    """
+    if daily_rate is None:
+        return {"n": math.ceil(owed / monthly), "with_interest": False}
+    daily = calc.to_fraction(daily_rate)
+    n = calc.periods_for_payment(owed, daily, monthly)
+    if n is None:
+        return None
+    s = calc.schedule(owed, daily, n, "equal_installment")
+    return {"n": n, "with_interest": True, "payment": s.first.payment, "interest": s.total_interest}
+
+
+def _money(x: Any) -> str:
+    value = calc.yuan(x)
+    return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+
+
+def plan(words: Mapping[str, str], b: Budget) -> str | None:
+    """The plan in the user's numbers, or None when they gave no income and no monthly amount."""
+    if b.income is None and not b.affordable:
+        return None
+    lines: List[str] = []
+    values: Dict[str, Any] = {}
+    if b.income is not None:
+        values.update(income=_money(b.income), expenses=_money(b.expenses), left=_money(b.left))
+        lines.append(fill(words["left"] if b.expenses else words["income_only"], values))
+    if b.installment:
+        values["installment"] = _money(b.installment)
+        if b.left is not None and b.left < b.installment:
+            values["gap"] = _money(b.installment - b.left)
+            lines.append(fill(words["short_by"], values))
+    monthly = monthly_to_propose(b)
+    if monthly is None:
+        lines.append(words["no_room"])
+        return "\n".join(lines)
+    values["monthly"] = _money(monthly)
+    lines.append(fill(words["propose_affordable" if b.affordable else "propose"], values))
+    n = None
+    if b.owed:
+        values["owed"] = _money(b.owed)
+        need = periods_needed(b.owed, monthly, b.daily_rate)
+        if need is None:
+            lines.append(fill(words["never"], values))
+        elif need["with_interest"]:
+            n = need["n"]
+            values.update(n=n, daily=f"{b.daily_rate * 100:g}", interest=_money(need["interest"]))
+            values["payment"] = _money(need["payment"])
+            lines.append(fill(words["periods_rate"], values))
+        else:
+            n = need["n"]
+            values["n"] = n
+            lines.append(fill(words["periods_no_rate"], values))
+    else:
+        lines.append(words["owed_unknown"])
+    lines.append(fill(words["say_periods" if n else "say"], {**values, "why": fill(words["why"], values) if b.income else ""}))
+    return "\n".join(lines)

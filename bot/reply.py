@@ -1,0 +1,93 @@
+"""What to answer to one message, from its parse data, what is known of the user, and the previous
+topic. Pure (no Rasa): ``actions/answers.py`` sends the result.
+
+- a quick reply names its topic (``/faq{"faq_key": …}``);
+- a short follow-up is answered in the context of the previous topic;
+- several concerns are answered together, most urgent first (bot.knowledge.Knowledge.combined_answer);
+- otherwise the one topic, or, for a statement of the situation, the facts echoed;
+- "I cannot pay" with numbers adds a plan in those numbers (bot.hardship).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping
+
+from bot import calc_text, concerns, hardship
+from bot.knowledge import FAQ_PREFIX, Answer, Knowledge
+
+# Roles of amounts that say the user is describing their budget.
+BUDGET_ROLES = {"income", "expense", "installment", "affordable"}
+
+
+@dataclass(frozen=True)
+class Reply:
+    answer: Answer
+    topic: str | None  # what the conversation is now about, for the next follow-up
+
+
+def entities_of(parse: Mapping[str, Any]) -> List[Dict[str, Any]]:
+    return list(parse.get("entities") or [])
+
+
+def budget_extra(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any]) -> List[str]:
+    """A plan in the user's numbers when this message describes their budget, else nothing. A lower
+    monthly amount said after a calculation is costed for the loan worked out.
+    """
+    roles = {e.get("role") for e in entities_of(parse) if e.get("entity") == "amount"}
+    if not roles & BUDGET_ROLES:
+        return []
+    if roles == {"affordable"}:
+        costed = calc_text.lower_payment(kb, calc_text.CalcRequest.from_slots(slots))
+        if costed:
+            return [costed]
+    text = hardship.plan(kb.situation["hardship"], hardship.Budget.from_slots(slots))
+    return [text] if text else []
+
+
+def follow_up(kb: Knowledge, cue: str, slots: Mapping[str, Any], last_topic: str | None) -> Reply:
+    """A short follow-up: the previous topic's answer for the cue, the same topic again for a new
+    number, or what to check where.
+    """
+    words = kb.situation
+    if cue == "same" and last_topic and kb.main_entry(last_topic):
+        answer = kb.answer(last_topic, slots)
+        return Reply(answer, last_topic) if answer else Reply(kb.reply("default"), None)
+    target = kb.follow_target(last_topic, cue)
+    if target and kb.main_entry(target):
+        return Reply(kb.answer(target, slots), target)
+    if last_topic and cue in words["follow_unknown"]:
+        return Reply(Answer(words["follow_unknown"][cue], kb.buttons([last_topic]), []), last_topic)
+    return Reply(Answer(words["no_context"], kb.buttons(kb.menu[:4]), []), last_topic)
+
+
+def respond(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], last_topic: str | None) -> Reply:
+    intent = (parse.get("intent") or {}).get("name") or ""
+    key = next((e.get("value") for e in entities_of(parse) if e.get("entity") == "faq_key"), None)
+    if key:  # a quick reply
+        topic = f"{FAQ_PREFIX}{key}"
+        answer = kb.answer(topic, slots)
+        return Reply(answer, topic) if answer else Reply(kb.reply("default"), last_topic)
+    cue = parse.get(concerns.FOLLOW_UP)
+    if intent == concerns.FOLLOW_UP_INTENT:
+        return follow_up(kb, cue or "same", slots, last_topic)
+    found = [t for t in parse.get(concerns.CONCERNS) or [] if kb.main_entry(t)]
+    extra = budget_extra(kb, parse, slots)
+    # The topic of a single answer: set by the concern detector, else the intent (quick-reply payloads
+    # like /ask_materials skip NLU components).
+    topic = parse.get(concerns.TOPIC) if concerns.TOPIC in parse else intent
+    topic = topic if topic and kb.main_entry(topic) else None
+    if parse.get(concerns.SEVERAL) and found:
+        return Reply(kb.combined_answer(found, slots, extra), (topic or found[0]))
+    if topic:
+        answer = kb.answer(topic, slots)
+        if extra:
+            answer = Answer("\n\n".join([answer.text, *extra]), answer.buttons, answer.entry_ids)
+        return Reply(answer, topic)
+    if intent != "inform_situation" and not extra:
+        return Reply(kb.reply("default"), last_topic)
+    # A statement of the situation: the facts echoed, and the plan when the numbers allow one.
+    answer = kb.situation_answer(slots)
+    if extra:
+        answer = Answer("\n\n".join([answer.text, *extra]), answer.buttons, answer.entry_ids)
+    return Reply(answer, last_topic)
