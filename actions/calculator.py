@@ -8,24 +8,34 @@ the amount, the rate and the period (days held or number of installments), one a
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Mapping, Sequence
+from typing import Any, Dict, List, Mapping, Sequence, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import events_since_form_started, get_knowledge, known_slots, send
-from bot import calc_text, calculator, entities, text
+from bot import calc_text, calculator, entities
+from bot.knowledge import fill
 
 FORM = "interest_calc_form"
 # Numbers that mean "work out my figures" (a rate alone only asks for a conversion).
 FIGURE_ENTITIES = ("amount", "term_months", "days", "paid_periods", "calc_request")
 RATE_ENTITIES = ("daily_rate", "annual_rate")
+FORM_SLOTS = ("amount", "daily_rate", "annual_rate", "days", "term_months")
+# The entities that already answer each of the form's questions.
+ANSWER_ENTITIES = {"amount": {"amount"}, "daily_rate": set(RATE_ENTITIES), "days": {"days", "term_months"}}
 
 
 def latest_entities(tracker: Tracker) -> Dict[str, Any]:
-    """Entity → value in the latest user message (the last one wins)."""
-    return {e["entity"]: e.get("value") for e in tracker.latest_message.get("entities") or []}
+    """Entity → value in the latest user message (the last one wins). An amount with a role (income,
+    what was repaid…) is not the loan's amount.
+    """
+    return {
+        e["entity"]: e.get("value")
+        for e in tracker.latest_message.get("entities") or []
+        if not (e["entity"] == "amount" and e.get("role"))
+    }
 
 
 def next_question(slots: Mapping[str, Any]) -> str | None:
@@ -39,19 +49,42 @@ def next_question(slots: Mapping[str, Any]) -> str | None:
     return None
 
 
+def answer_to_question(requested: str | None, message: str, found: Mapping[str, Any]) -> Dict[str, Any]:
+    """A bare number ("8000", "八千", "3w", "0.05") answers the question the form asked, whatever the
+    extractor took it for: the amount, the rate (below 1 a daily %, up to 36 an annual %), or the days.
+    """
+    bare = entities.bare_number(message)
+    if not bare or bare <= 0 or requested is None or set(found) & ANSWER_ENTITIES[requested]:
+        return {}
+    if requested == "amount":
+        return {"amount": bare}
+    if requested == "daily_rate":
+        if bare < 1:
+            return {"daily_rate": bare / 100}
+        return {"annual_rate": bare / 100} if bare <= 36 else {"daily_rate": bare / 100}
+    return {"days": bare}
+
+
 def form_updates(
     slots: Mapping[str, Any], found: Mapping[str, Any], message: str, requested: str | None
-) -> Dict[str, Any]:
-    """Slot changes after a user message while the form runs, ``requested_slot`` included.
+) -> Tuple[Dict[str, Any], List[Tuple[str, Any, str]]]:
+    """Slot changes after a user message while the form runs, ``requested_slot`` included, and the
+    values too implausible to compute with (slot, value, reason), which are cleared and asked again.
 
-    ``found`` holds the message's entities (their slots are already set by Rasa). A bare number is the
-    amount when the form asked for it; a new rate or period replaces the other form of it.
+    ``found`` holds the message's entities (their slots are already set by Rasa). An answer to the form's
+    question fills that question's slot; a new rate or period replaces the other form of it.
     """
-    updates: Dict[str, Any] = {}
-    if requested == "amount" and "amount" not in found:
-        bare = entities.parse_number(text.normalise(message).strip(" 元块"))
-        if bare and bare > 0:
-            updates["amount"] = bare
+    answered = answer_to_question(requested, message, found)
+    found = {**found, **answered}
+    updates: Dict[str, Any] = dict(answered)
+    doubtful = [
+        (name, value, reason)
+        for name, value in found.items()
+        if name in FORM_SLOTS and (reason := entities.implausible({"entity": name, "value": value}))
+    ]
+    for name, _, _ in doubtful:
+        updates[name] = None
+        found.pop(name)
     if "daily_rate" in found:
         updates["annual_rate"] = float(calculator.annual_from_daily(found["daily_rate"]))
     elif "annual_rate" in found:
@@ -61,11 +94,11 @@ def form_updates(
     elif "term_months" in found:
         updates["days"] = None
     starting = requested is None
-    if starting and not any(e in found for e in FIGURE_ENTITIES):
+    if starting and not doubtful and not any(e in found for e in FIGURE_ENTITIES):
         updates["requested_slot"] = None  # a question about interest, or a rate to convert: answer now
     else:
         updates["requested_slot"] = next_question({**slots, **updates})
-    return updates
+    return updates, doubtful
 
 
 def user_answered_form(events: Sequence[Mapping[str, Any]]) -> bool:
@@ -83,12 +116,15 @@ class ValidateInterestCalcForm(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        updates = form_updates(
+        updates, doubtful = form_updates(
             tracker.current_slot_values(),
             latest_entities(tracker),
             tracker.latest_message.get("text") or "",
             tracker.get_slot("requested_slot"),
         )
+        for name, value, reason in doubtful:
+            shown = calc_text.pct(value) if name in RATE_ENTITIES else value
+            dispatcher.utter_message(text=fill(get_knowledge().calculator["implausible"][reason], {"value": shown}))
         return [SlotSet(name, value) for name, value in updates.items()]
 
 

@@ -50,7 +50,7 @@ class ValidateRehearsalForm(Action):
         kb = get_knowledge()
         if tracker.get_slot("requested_slot") != TURN_SLOT:  # the form has just started
             state, move = rehearsal.start(kb.roleplay)
-        elif latest_intent(tracker).startswith(concerns.SAFETY_PREFIX):
+        elif latest_intent(tracker).startswith(concerns.SAFETY_PREFIX) or tracker.latest_message.get(concerns.URGENT):
             # Danger comes before the role-play: the help first; a crisis ends the call, unscored.
             state = rehearsal.AgentState.from_dict(tracker.get_slot(STATE_SLOT))
             send(dispatcher, reply.respond(kb, tracker.latest_message, known_slots(tracker), None).answer)

@@ -11,7 +11,7 @@ The words also overrule the classifier in three cases where a wrong guess costs 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, List, Mapping, Pattern, Sequence, Tuple
 
 # Parse-data keys set by bot.components.ConcernDetector and read by the actions.
@@ -19,8 +19,11 @@ CONCERNS = "concerns"
 FOLLOW_UP = "follow_up"
 SEVERAL = "several_concerns"
 TOPIC = "topic"
+URGENT = "urgent"
 FOLLOW_UP_INTENT = "follow_up"
 FALLBACK_INTENT = "nlu_fallback"
+# Below this confidence a short message with a follow-up word ("要多久") is taken as a follow-up.
+FOLLOW_UP_CONFIDENCE = 0.5
 SAFETY_PREFIX = "safety_"
 NUMBER_ENTITIES = {"amount", "overdue_days", "days", "term_months", "daily_rate", "annual_rate", "paid_periods"}
 
@@ -39,6 +42,7 @@ class Lexicon:
     follow_up_marker: Pattern[str]  # 那…呢: "and what about…"
     hardship: Pattern[str] | None
     calculation: Pattern[str] | None
+    preempt: Tuple[str, ...] = ()  # concerns answered first in every state (a form, a rehearsal)
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> Lexicon:
@@ -53,6 +57,7 @@ class Lexicon:
             follow_up_marker=_compile(follow.get("markers") or ["^那.*呢$"]),
             hardship=_compile(routing["hardship"]) if routing.get("hardship") else None,
             calculation=_compile(routing["calculation"]) if routing.get("calculation") else None,
+            preempt=tuple(raw.get("preempt", [])),
         )
 
 
@@ -63,6 +68,7 @@ class Reading:
     concerns: List[str]  # topics (faq/<key>, intents, safety_*), most urgent first
     follow_up: str | None  # the cue ("fee", "duration"…), "same" for a new number on the same topic
     several: bool  # answer the concerns together (bot.knowledge.Knowledge.combined_answer)
+    urgent: List[str] = field(default_factory=list)  # concerns that pre-empt whatever is running
 
 
 def find_concerns(lexicon: Lexicon, text: str) -> List[str]:
@@ -83,7 +89,12 @@ def follow_up_cue(lexicon: Lexicon, text: str, entity_types: Sequence[str]) -> s
 
 
 def read(
-    lexicon: Lexicon, text: str, intent: str, entity_types: Sequence[str] = (), faq_key: str | None = None
+    lexicon: Lexicon,
+    text: str,
+    intent: str,
+    entity_types: Sequence[str] = (),
+    faq_key: str | None = None,
+    confidence: float = 0.0,
 ) -> Reading:
     """The message's concerns (the classified topic among them), the topic of a single answer, its
     follow-up cue, whether to answer several concerns together, and its intent after the overrules
@@ -91,11 +102,17 @@ def read(
     """
     found = find_concerns(lexicon, text)
     specific_found = [c for c in found if c not in lexicon.general]
-    safety = [c for c in found if c.startswith(SAFETY_PREFIX)]
-    # A short message naming a concern of its own ("律师函要钱吗") is a question, not a follow-up.
-    cue = None if specific_found else follow_up_cue(lexicon, text, entity_types)
-    if safety:
-        intent = safety[0]
+    urgent = [c for c in found if c in lexicon.preempt]
+    # A short message naming a concern of its own ("律师函要钱吗"), or one the classifier is sure is a
+    # question of its own ("征信在哪查"), is not a follow-up.
+    unsure = intent in (FALLBACK_INTENT, FOLLOW_UP_INTENT) or confidence < FOLLOW_UP_CONFIDENCE
+    cue = None if specific_found or not unsure else follow_up_cue(lexicon, text, entity_types)
+    if cue == "same" and found:  # "那我该怎么办呢" asks something of its own
+        cue = None
+    if urgent and urgent[0].startswith(SAFETY_PREFIX):
+        intent = urgent[0]
+    elif urgent:  # a specific question that must come first (money sent to a fraudster)
+        intent, faq_key = "faq", urgent[0]
     elif cue:
         intent = FOLLOW_UP_INTENT
     elif (
@@ -113,6 +130,8 @@ def read(
         classified = None
     if cue:
         return Reading(intent, None, [], cue, False)
+    if urgent:
+        classified = urgent[0]
     concerns = ordered_topics([t for t, _ in lexicon.concerns], classified, found)
     specific = [c for c in concerns if c not in lexicon.general]
     if classified and (classified not in lexicon.general or not specific):
@@ -125,7 +144,7 @@ def read(
     several = (len(concerns) >= 2 and (len(specific) >= 2 or states_facts)) or (
         states_facts and bool(concerns) and classified is None
     )
-    return Reading(intent, topic, concerns, cue, several)
+    return Reading(intent, topic, concerns, cue, several, urgent)
 
 
 def ordered_topics(lexicon_order: Sequence[str], classified: str | None, found: Sequence[str]) -> List[str]:

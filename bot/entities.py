@@ -45,18 +45,23 @@ class Entity:
 _D = "[一二两三四五六七八九壹贰叁肆伍陆柒捌玖]"
 _TEN, _HUNDRED, _THOUSAND = "[十拾]", "[百佰]", "[千仟]"
 _TENS = rf"(?:{_D}?{_TEN}{_D}?)"  # 十, 十二, 二十, 二十五
-_HUNDREDS = rf"(?:{_D}{_HUNDRED}(?:{_D}{_TEN}{_D}?|零{_D}|{_D})?)"  # 三百, 三百五 (=350), 三百零五
-_THOUSANDS = rf"(?:{_D}{_THOUSAND}(?:{_D}{_HUNDRED}(?:{_D}{_TEN}{_D}?|零{_D}|{_D})?|零{_D}{_TEN}?{_D}?|{_D})?)"
+# A last digit standing for the next place (一千五 = 1500), but not the 一 of a word after it: 一百|一共.
+_SHORT_D = rf"(?:(?!一(?:共|个|期|年|天|下|起|直|点|些|次|月|般|样|定|会|边|旦|半)){_D})"
+_HUNDREDS = rf"(?:{_D}{_HUNDRED}(?:{_D}{_TEN}{_D}?|零{_D}|{_SHORT_D})?)"  # 三百, 三百五 (=350), 三百零五
+_THOUSANDS = rf"(?:{_D}{_THOUSAND}(?:{_D}{_HUNDRED}(?:{_D}{_TEN}{_D}?|零{_D}|{_SHORT_D})?|零{_D}{_TEN}?{_D}?|{_SHORT_D})?)"
 # A well-formed Chinese numeral below 10000. Only well-formed ones, so that run-on numbers split where a
 # reader splits them: 两万五三个月 is 两万五 and 三个月, not 两万五三.
 CN_SECTION = rf"(?:{_THOUSANDS}|{_HUNDREDS}|{_TENS}|{_D})"
 _CN_DECIMAL = rf"(?:点[零〇一二三四五六七八九]+)"
 _CN_NUMBER = (
-    rf"(?:{CN_SECTION}{_CN_DECIMAL}?[万萬](?:零?{CN_SECTION})?"  # 两万五, 一万二千五, 一点五万
+    rf"(?:{CN_SECTION}{_CN_DECIMAL}?[万萬](?:零?(?:{_THOUSANDS}|{_HUNDREDS}|{_TENS})|零{_D}|{_SHORT_D})?"  # 两万五, 一万二千五
     rf"|{CN_SECTION}{_CN_DECIMAL}?|零{_CN_DECIMAL}"  # 一千五, 三点五, 零点五
     rf"|万[二两三四五六七八九](?:{_CN_DECIMAL})?)"  # 万五: 15000 as money, 万分之五 as a rate (万一 is "in case")
 )
-_ARABIC = r"(?:(?<![\d.])\d+(?:,\d{3})*(?:\.\d+)?(?:[万千百][\d零一二两三四五六七八九]*)*)"  # 1.5万, 2万5千, 25,000
+_ARABIC = (  # 1.5万, 2万5千, 2万五, 25,000
+    rf"(?:(?<![\d.])\d+(?:,\d{{3}})*(?:\.\d+)?"
+    rf"(?:[万千百](?:\d+|零?(?:{_THOUSANDS}|{_HUNDREDS}|{_TENS})|零{_D}|{_SHORT_D})?)*)"
+)
 # Arabic numbers, possibly with Chinese magnitudes (1.5万, 2万5千), or Chinese numerals (两万五).
 NUMBER = rf"(?:{_ARABIC}|{_CN_NUMBER})"
 # A number is cut short when the next character continues it (五 of 五十): such a partial match is no number.
@@ -380,9 +385,10 @@ def _all_durations(text: str, numbers: Sequence[Tuple[int, int]]) -> List[Entity
         kind = cue[0] if cue else None
         if _PER_MONTH.search(before):
             continue  # 每个月 / 每3天: how often, not how long
-        if n == 1 and unit in ("天", "个月", "月", "期", "年") and kind != "overdue":
+        overdue_right_before = kind == "overdue" and _FILLER_ONLY.fullmatch(before[cue[1] :])
+        if n == 1 and unit in ("天", "个月", "月", "期", "年") and not overdue_right_before:
             if _PER_PERIOD_AFTER.match(text, m.end()):
-                continue  # 一个月能还 / 一期还要一千六 / 一年五千: a rate of payment
+                continue  # 一个月能还 / 一期还要一千六 / 一年五千: a rate of payment (逾期一个月还不上 is not)
         overdue_after = bool(_OVERDUE_AFTER.match(text, m.end()))
         if unit == "期":
             if kind == "paid":

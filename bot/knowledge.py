@@ -156,14 +156,16 @@ class Knowledge:
         text = "\n".join([words["intro"], *(f"· {fact}" for fact in facts), words["next"]])
         return Answer(text, self.buttons(list(dict.fromkeys(wanted))[:3]), [])
 
-    def combined_answer(self, topics: Sequence[str], slots: Mapping[str, Any], extra: Sequence[str] = ()) -> Answer:
-        """One reply to a message with several concerns. ``topics`` come in order of urgency: safety
-        help first (in full, so its first line is the help), then the facts echoed once, then each
-        concern's direct answer, short, with the full answers a quick reply away. ``extra`` parts (a
-        plan in the user's numbers) follow the concerns.
+    def combined_answer(
+        self, topics: Sequence[str], slots: Mapping[str, Any], extra: Sequence[str] = (), urgent: Sequence[str] = ()
+    ) -> Answer:
+        """One reply to a message with several concerns. ``topics`` come in order of urgency; the
+        ``urgent`` ones (danger) first and in full, so the first line is the help; then the facts echoed
+        once, then each concern's direct answer, short, with the full answers a quick reply away.
+        ``extra`` parts (a plan in the user's numbers) follow the concerns.
         """
         words = self.situation
-        safety = [t for t in topics if t.startswith(SAFETY_PREFIX)]
+        safety = [t for t in topics if t.startswith(SAFETY_PREFIX) or t in urgent]
         rest = [t for t in topics if t not in safety]
         used = [e for t in topics for e in self.entries_for(t, slots)]
         parts = [render(e, slots) for t in safety for e in self.entries_for(t, {})]

@@ -18,6 +18,8 @@ from bot.knowledge import FAQ_PREFIX, Answer, Knowledge
 
 # Roles of amounts that say the user is describing their budget.
 BUDGET_ROLES = {"income", "expense", "installment", "affordable"}
+REPAYMENT_TOPIC = "negotiate_repayment"
+SAFETY_CRISIS = "safety_crisis"
 
 
 @dataclass(frozen=True)
@@ -30,12 +32,16 @@ def entities_of(parse: Mapping[str, Any]) -> List[Dict[str, Any]]:
     return list(parse.get("entities") or [])
 
 
-def budget_extra(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any]) -> List[str]:
-    """A plan in the user's numbers when this message describes their budget, else nothing. A lower
-    monthly amount said after a calculation is costed for the loan worked out.
+def budget_extra(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], topics: List[str]) -> List[str]:
+    """A plan in the user's numbers when this message describes their budget, or asks about
+    repayment once the budget is known; else nothing. A lower monthly amount said after a calculation
+    is costed for the loan worked out.
     """
     roles = {e.get("role") for e in entities_of(parse) if e.get("entity") == "amount"}
-    if not roles & BUDGET_ROLES:
+    if SAFETY_CRISIS in topics:
+        return []  # someone who cannot go on gets care first, not figures
+    asks_repayment = REPAYMENT_TOPIC in topics and slots.get("monthly_income")
+    if not roles & BUDGET_ROLES and not asks_repayment:
         return []
     if roles == {"affordable"}:
         costed = calc_text.lower_payment(kb, calc_text.CalcRequest.from_slots(slots))
@@ -54,10 +60,13 @@ def follow_up(kb: Knowledge, cue: str, slots: Mapping[str, Any], last_topic: str
         answer = kb.answer(last_topic, slots)
         return Reply(answer, last_topic) if answer else Reply(kb.reply("default"), None)
     target = kb.follow_target(last_topic, cue)
-    if target and kb.main_entry(target):
+    if target and target != last_topic and kb.main_entry(target):
         return Reply(kb.answer(target, slots), target)
-    if last_topic and cue in words["follow_unknown"]:
-        return Reply(Answer(words["follow_unknown"][cue], kb.buttons([last_topic]), []), last_topic)
+    if last_topic and kb.main_entry(last_topic):
+        # No answer of its own: what to check where, then the previous answer again, briefly.
+        general = words["follow_unknown"].get(cue, "")
+        text = "\n\n".join(t for t in (general, kb.brief(last_topic, slots)) if t)
+        return Reply(Answer(text, kb.buttons([last_topic]), []), last_topic)
     return Reply(Answer(words["no_context"], kb.buttons(kb.menu[:4]), []), last_topic)
 
 
@@ -72,13 +81,14 @@ def respond(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], l
     if intent == concerns.FOLLOW_UP_INTENT:
         return follow_up(kb, cue or "same", slots, last_topic)
     found = [t for t in parse.get(concerns.CONCERNS) or [] if kb.main_entry(t)]
-    extra = budget_extra(kb, parse, slots)
     # The topic of a single answer: set by the concern detector, else the intent (quick-reply payloads
     # like /ask_materials skip NLU components).
     topic = parse.get(concerns.TOPIC) if concerns.TOPIC in parse else intent
     topic = topic if topic and kb.main_entry(topic) else None
+    extra = budget_extra(kb, parse, slots, [*found, *([topic] if topic else [])])
     if parse.get(concerns.SEVERAL) and found:
-        return Reply(kb.combined_answer(found, slots, extra), (topic or found[0]))
+        urgent = [t for t in parse.get(concerns.URGENT) or [] if t in found]
+        return Reply(kb.combined_answer(found, slots, extra, urgent), (topic or found[0]))
     if topic:
         answer = kb.answer(topic, slots)
         if extra:

@@ -121,10 +121,23 @@ def entities(**values: Any) -> List[Dict[str, Any]]:
          {"days": None, "requested_slot": None}),
         # nothing the form can use: no slot changes, so Rasa lets the rules answer the message
         ({"amount": 1.0}, {}, "催收天天打电话", "daily_rate", {"requested_slot": "daily_rate"}),
+        # an answer to the question asked fills that question, whatever else it could be
+        ({"amount": 8000.0}, {}, "0.05", "daily_rate",
+         {"daily_rate": 0.0005, "annual_rate": 0.1825, "requested_slot": "days"}),
+        ({"amount": 8000.0}, {}, "18", "daily_rate",
+         {"annual_rate": 0.18, "daily_rate": 0.18 / 365, "requested_slot": "days"}),
+        ({"amount": 8000.0, "daily_rate": 0.0005}, {}, "45", "days", {"days": 45.0, "term_months": None,
+         "requested_slot": None}),
+        ({}, {}, "八千", "amount", {"amount": 8000.0, "requested_slot": "daily_rate"}),
+        # too odd to compute with: cleared and asked again
+        ({"amount": 8000.0, "daily_rate": 0.05}, {"daily_rate": 0.05}, "日息5%", "daily_rate",
+         {"daily_rate": None, "requested_slot": "daily_rate"}),
+        ({"amount": 8000.0, "daily_rate": 0.0005, "days": 8000.0}, {"days": 8000}, "8000天", "days",
+         {"days": None, "requested_slot": "days"}),
     ],
 )  # fmt: skip
 def test_form_asks_for_what_is_missing(slots, found, message, requested, expected) -> None:
-    updates = form_updates(slots, found, message, requested)
+    updates, _ = form_updates(slots, found, message, requested)
     assert updates.keys() == expected.keys()
     for key, value in expected.items():
         assert updates[key] == (pytest.approx(value) if isinstance(value, float) else value), key

@@ -7,17 +7,30 @@ from pathlib import Path
 from bot.config import ROOT, settings
 
 
-def test_stories_pass(tmp_path: Path) -> None:
+def rasa_test(stories: Path, out: Path) -> subprocess.CompletedProcess:
+    """``rasa test core`` on test stories: every ``user:`` text is parsed by the trained NLU and a
+    wrong intent, key or action fails the run.
+    """
     rasa = Path(sys.executable).parent / "rasa"
     command = [
         str(rasa), "test", "core",
         "--model", str(settings().model),
-        "--stories", str(ROOT / "tests" / "stories"),
+        "--stories", str(stories),
         "--fail-on-prediction-errors",
-        "--out", str(tmp_path),
+        "--out", str(out),
     ]  # fmt: skip
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
+
+
+def test_stories_pass(tmp_path: Path) -> None:
+    result = rasa_test(ROOT / "tests" / "stories", tmp_path)
     failed = tmp_path / "failed_test_stories.yml"
     details = failed.read_text(encoding="utf-8") if failed.exists() else ""
     assert result.returncode == 0, f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}\n{details}"
     assert "Correct:" in result.stdout + result.stderr or (tmp_path / "story_report.json").exists()
+
+
+def test_a_story_whose_text_contradicts_its_intent_fails(tmp_path: Path) -> None:
+    result = rasa_test(ROOT / "tests" / "stories_bad", tmp_path)
+    assert result.returncode != 0
+    assert "predicted a wrong intent" in result.stdout + result.stderr, result.stdout[-2000:] + result.stderr[-2000:]

@@ -221,7 +221,7 @@ FAQ_REQUIRED = {
     "faq/night_calls": ["22"],
     "faq/guarantor": ["保证"],
 }
-SAFETY_FIRST_LINE = {"safety_crisis": ["12356", "110", "120"], "safety_threat": ["110"], "safety_fraud": ["110"]}
+SAFETY_FIRST_LINE = {"safety_crisis": ["12356", "110", "120"], "safety_threat": ["110"], "faq/money_sent_scam": ["110"]}
 
 
 def test_there_are_forty_specific_questions() -> None:

@@ -80,6 +80,8 @@ def label_of(parse: Dict) -> str:
     """The label a parse gives a message: its intent, or ``faq/<key>`` for the retrieval intent."""
     intent = (parse.get("intent") or {}).get("name") or ""
     if intent == "faq":
+        if str(parse.get("topic") or "").startswith("faq/"):  # the concern detector's choice wins
+            return parse["topic"]
         selected = ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
         return selected.get("intent_response_key") or intent
     return intent

@@ -1,0 +1,127 @@
+"""Choose NLU settings by cross-validation on the training data only (never the held-out split).
+
+``make cv`` runs it: the training examples (data/nlu) are split into k stratified folds; for each
+candidate setting (a change to config.yml's pipeline, listed in CANDIDATES) an NLU model is trained on
+k-1 folds and scored on the fold left out, with the same label as the held-out test (``faq/<key>``
+for specific questions). It prints the mean accuracy of each candidate; config.yml keeps the best.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import copy
+import random
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Dict, List, Sequence
+
+import yaml
+
+from bot.config import ROOT
+from bot.tools.nlu_bench import Example, evaluate, label_of, load_examples, training_files
+
+LINEAR = "bot.components.LinearIntentClassifier"
+# The pipeline before this one: jieba words and character 1-3-grams, DIET for intents and Rasa's
+# ResponseSelector for the keys of faq.
+DIET_AND_SELECTOR = [
+    {"name": "CountVectorsFeaturizer", "analyzer": "word"},
+    {"name": "CountVectorsFeaturizer", "analyzer": "char", "min_ngram": 1, "max_ngram": 3},
+    {"name": "DIETClassifier", "epochs": 80, "number_of_transformer_layers": 1, "transformer_size": 128,
+     "entity_recognition": False, "constrain_similarities": True, "connection_density": 1.0, "random_seed": 42},
+    {"name": "ResponseSelector", "retrieval_intent": "faq", "epochs": 80, "constrain_similarities": True,
+     "random_seed": 42},
+]  # fmt: skip
+# Each candidate: component name → settings that replace config.yml's for it ("replace": components
+# that take the place of the linear classifier).
+CANDIDATES: Dict[str, Dict[str, Any]] = {
+    "config.yml": {},
+    "char_wb 1-3": {LINEAR: {"max_ngram": 3}},
+    "C 30": {LINEAR: {"C": 30}},
+    "fallback 0.2": {"FallbackClassifier": {"threshold": 0.2}},
+    "fallback 0.1": {"FallbackClassifier": {"threshold": 0.1}},
+    "C 300, fallback 0.2": {LINEAR: {"C": 300}, "FallbackClassifier": {"threshold": 0.2}},
+    "fallback 0.2, no ambiguity check": {"FallbackClassifier": {"threshold": 0.2, "ambiguity_threshold": 0.0}},
+    "DIET + ResponseSelector": {"replace": DIET_AND_SELECTOR},
+}
+
+
+def folds(examples: Sequence[Example], k: int, seed: int = 42) -> List[List[Example]]:
+    """k folds with every label spread evenly over them."""
+    by_label: Dict[str, List[Example]] = defaultdict(list)
+    for example in examples:
+        by_label[example[1]].append(example)
+    out: List[List[Example]] = [[] for _ in range(k)]
+    rng = random.Random(seed)
+    n = 0
+    for label in sorted(by_label):
+        group = by_label[label][:]
+        rng.shuffle(group)
+        for example in group:
+            out[n % k].append(example)
+            n += 1
+    return out
+
+
+def write_nlu(examples: Sequence[Example], path: Path) -> None:
+    blocks: Dict[str, List[str]] = defaultdict(list)
+    for text, label in examples:
+        blocks[label].append(text)
+    data = {"version": "3.1", "nlu": [{"intent": k, "examples": "".join(f"- {t}\n" for t in v)} for k, v in blocks.items()]}
+    responses = yaml.safe_load((ROOT / "data" / "nlu" / "faq_responses.yml").read_text(encoding="utf-8"))
+    data["responses"] = responses["responses"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def candidate_config(changes: Dict[str, Any], path: Path) -> None:
+    config = copy.deepcopy(yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8")))
+    pipeline = []
+    for component in config["pipeline"]:
+        if component["name"] == LINEAR and "replace" in changes:
+            pipeline += changes["replace"]
+            continue
+        pipeline.append({**component, **changes.get(component["name"], {})})
+    config["pipeline"] = pipeline
+    config.pop("policies", None)
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def score_fold(config: Path, train: Sequence[Example], test: Sequence[Example], workdir: Path) -> float:
+    from rasa.core.agent import Agent
+    from rasa.model_training import train_nlu
+
+    data = workdir / "nlu.yml"
+    write_nlu(train, data)
+    model = train_nlu(str(config), str(data), str(workdir), fixed_model_name="cv", domain=str(ROOT / "domain.yml"))
+    agent = Agent.load(model)
+
+    async def parse_all() -> List[str]:
+        return [label_of(await agent.parse_message(t)) for t, _ in test]
+
+    return evaluate(asyncio.run(parse_all()), list(test)).accuracy
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=3)
+    parser.add_argument("--only", help="run only this candidate")
+    args = parser.parse_args()
+    examples = load_examples(p for p in training_files() if p.name != "faq_responses.yml")
+    parts = folds(examples, args.folds)
+    for name, changes in CANDIDATES.items():
+        if args.only and name != args.only:
+            continue
+        scores = []
+        for i in range(args.folds):
+            train = [e for j, part in enumerate(parts) if j != i for e in part]
+            with tempfile.TemporaryDirectory() as tmp:
+                config = Path(tmp) / "config.yml"
+                candidate_config(changes, config)
+                scores.append(score_fold(config, train, parts[i], Path(tmp)))
+            print(f"  {name}: fold {i + 1}/{args.folds} accuracy {scores[-1]:.3f}", flush=True)
+        print(f"{name}: mean {sum(scores) / len(scores):.3f} over {args.folds} folds", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""bot.concerns on the real lexicon (data/lexicon/concerns.yml): concerns in order of urgency, the
+overrules for danger, follow-ups and hardship, and when several concerns are answered together.
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from bot import concerns
+from bot.config import ROOT
+from bot.text import normalise
+
+LEXICON = concerns.Lexicon.from_dict(
+    yaml.safe_load((ROOT / "data" / "lexicon" / "concerns.yml").read_text(encoding="utf-8"))
+)
+
+
+def read(text: str, intent: str = "inform_situation", entities=(), key=None, confidence=0.0) -> concerns.Reading:
+    return concerns.read(LEXICON, normalise(text), intent, list(entities), key, confidence)
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("我真的不想活了", "safety_crisis"),
+        ("欠了一屁股债 活著真沒意思", "safety_crisis"),  # traditional
+        ("借了两万还不上 撑不下去了", "safety_crisis"),
+        ("催收说知道我孩子在哪上学 让我小心点", "safety_threat"),
+        ("他们说要找人砍我", "safety_threat"),
+        ("刚才转了八千到安全账户 现在联系不上了", "faq/money_sent_scam"),
+        ("我把验证码告诉了那个客服", "faq/money_sent_scam"),
+        ("有人自称是公安局的说要抓我", "faq/fake_police"),
+    ],
+)
+def test_danger_overrules_any_intent(text: str, intent: str) -> None:
+    for classified in ("greet", "faq", "nlu_fallback", "ask_interest_calc"):
+        reading = read(text, classified)
+        assert reading.urgent and reading.topic == intent
+        assert reading.intent == ("faq" if intent.startswith("faq/") else intent)
+
+
+@pytest.mark.parametrize("text", ["烦死了", "吓死我了", "催收威胁我", "客服让我发验证码给他是真的吗"])
+def test_ordinary_worry_is_not_danger(text: str) -> None:
+    assert not read(text, "report_harassment").intent.startswith("safety_")
+
+
+@pytest.mark.parametrize(
+    "text, entities, cue",
+    [
+        ("那一周呢", ["overdue_days"], "same"),
+        ("那半年呢？", ["overdue_days"], "same"),
+        ("要多久", [], "duration"),
+        ("那手续费呢", [], "fee"),
+        ("要什么手续", [], "materials"),
+        ("找谁", [], "where"),
+    ],
+)
+def test_short_follow_ups(text: str, entities: list, cue: str) -> None:
+    reading = read(text, "nlu_fallback", entities)
+    assert (reading.intent, reading.follow_up) == ("follow_up", cue)
+
+
+@pytest.mark.parametrize("text", ["律师函要钱吗", "那我该怎么办呢", "逾期一周会怎样，会上征信吗，要不要紧"])
+def test_questions_of_their_own_are_not_follow_ups(text: str) -> None:
+    assert read(text, "faq", ["overdue_days"]).follow_up is None
+
+
+def test_a_short_question_about_evidence_is_that_question() -> None:
+    reading = read("截图算证据吗", "nlu_fallback")
+    assert reading.follow_up is None and reading.topic == "faq/collection_evidence"
+
+
+def test_a_confident_question_with_a_follow_up_word_is_not_a_follow_up() -> None:
+    assert read("征信报告在哪查", "faq", [], "faq/credit_report_check", 0.9).follow_up is None
+    assert read("征信报告在哪查", "faq", [], "faq/credit_report_check", 0.2).follow_up == "where"
+
+
+def test_several_concerns_most_urgent_first() -> None:
+    text = "借了微粒贷两万五分10期厂里停工三个月没工资已经逾期四十多天了催收还打到我老婆那去了现在咋办"
+    reading = read(text, "inform_situation", ["amount", "term_months", "overdue_days"])
+    assert reading.several and reading.concerns == ["faq/family_calls", "ask_overdue_help"]
+
+
+def test_the_classified_question_takes_its_place_by_urgency() -> None:
+    reading = read("会不会坐牢 催收说要来我家", "faq", [], "faq/jail")
+    assert reading.concerns == ["faq/home_visit", "faq/jail"] and reading.several
+
+
+def test_one_question_with_a_general_word_is_one_answer() -> None:
+    reading = read("催收打我老婆电话怎么办", "faq", [], "faq/family_calls")
+    assert not reading.several and reading.topic == "faq/family_calls"
+
+
+def test_hardship_with_numbers_is_not_a_calculation() -> None:
+    text = "一个月到手四千二房贷就要两千八微粒贷一期还要一千六真的还不起了"
+    assert read(text, "ask_interest_calc", ["amount"]).intent == "inform_situation"
+    assert read("借一万分12期每期还多少", "ask_interest_calc", ["amount"]).intent == "ask_interest_calc"
+    assert read("还不起了帮我算算", "ask_interest_calc", ["calc_request"]).intent == "ask_interest_calc"
+
+
+def test_an_unsure_classification_still_answers_a_clear_concern() -> None:
+    reading = read("cuishou da dao wo danwei le 律师函", "nlu_fallback")
+    assert reading.intent == "faq" and reading.topic == "faq/lawyer_letter"

@@ -1,0 +1,111 @@
+"""bot.reply and bot.hardship on the real knowledge data: which answer a parse gets, follow-ups in
+context, several concerns in one reply, and a plan in the user's own numbers.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+import pytest
+
+from bot import hardship, reply
+from bot.knowledge import Knowledge
+
+
+def parse(intent: str, topic: str | None = None, **extra: Any) -> Dict[str, Any]:
+    return {"intent": {"name": intent}, "entities": extra.pop("entities", []), "topic": topic, **extra}
+
+
+def amount(value: float, role: str | None = None) -> Dict[str, Any]:
+    return {"entity": "amount", "value": value, **({"role": role} if role else {})}
+
+
+def test_a_specific_question_gets_its_direct_answer_first(kb: Knowledge) -> None:
+    result = reply.respond(kb, parse("faq", "faq/early_repayment_fee"), {}, None)
+    assert result.topic == "faq/early_repayment_fee"
+    assert result.answer.text.startswith(kb.main_entry("faq/early_repayment_fee").answer)
+
+
+def test_a_quick_reply_names_its_key(kb: Knowledge) -> None:
+    payload = {"intent": {"name": "faq"}, "entities": [{"entity": "faq_key", "value": "jail"}]}
+    assert reply.respond(kb, payload, {}, None).topic == "faq/jail"
+    button = kb.buttons(["faq/jail"])[0]
+    assert button["payload"] == '/faq{"faq_key":"jail"}' and button["title"]
+
+
+def test_a_new_number_asks_the_same_question_again(kb: Knowledge) -> None:
+    week = reply.respond(kb, parse("follow_up", follow_up="same"), {"overdue_days": 7.0}, "faq/overdue_few_days")
+    half_year = reply.respond(kb, parse("follow_up", follow_up="same"), {"overdue_days": 180.0}, "faq/overdue_few_days")
+    assert week.topic == half_year.topic == "faq/overdue_few_days"
+    assert "180" in half_year.answer.text and week.answer.text != half_year.answer.text
+
+
+def test_a_follow_up_cue_goes_to_the_topic_that_answers_it(kb: Knowledge) -> None:
+    evidence = reply.respond(kb, parse("follow_up", follow_up="evidence"), {}, "faq/employer_calls")
+    assert evidence.topic == "faq/collection_evidence"
+    refused = reply.respond(kb, parse("follow_up", follow_up="refused"), {}, "negotiate_repayment")
+    assert refused.topic == "faq/agent_refuses" and "12378" in refused.answer.text
+
+
+def test_a_follow_up_without_context_asks_what_it_is_about(kb: Knowledge) -> None:
+    result = reply.respond(kb, parse("follow_up", follow_up="same"), {}, None)
+    assert result.answer.text == kb.situation["no_context"]
+
+
+def test_several_concerns_echo_the_facts_once_and_answer_each_in_order(kb: Knowledge) -> None:
+    slots = {"amount": 25000.0, "overdue_days": 40.0, "term_months": 10.0, "hardship_reason": ["收入下降"]}
+    result = reply.respond(
+        kb, parse("inform_situation", None, concerns=["faq/family_calls", "ask_overdue_help"], several_concerns=True),
+        slots, None,
+    )  # fmt: skip
+    text = result.answer.text
+    assert text.count("25000") == 1 and "约 40 天" in text
+    assert text.index(kb.label("faq/family_calls")) < text.index(kb.label("ask_overdue_help"))
+    assert "工资流水" in text, "materials tailored to the stated reason"
+    assert [b["payload"] for b in result.answer.buttons][:2] == ['/faq{"faq_key":"family_calls"}', "/ask_overdue_help"]
+
+
+def test_safety_comes_before_the_echo(kb: Knowledge) -> None:
+    payload = parse("safety_threat", "safety_threat", concerns=["safety_threat", "faq/jail"], several_concerns=True)
+    text = reply.respond(kb, payload, {"amount": 8000.0}, None).answer.text
+    assert "110" in text.splitlines()[0] and text.index("110") < text.index("8000")
+
+
+def test_hardship_numbers_get_a_plan(kb: Knowledge) -> None:
+    slots = {"monthly_income": 4200.0, "monthly_expenses": 2800.0, "installment_payment": 1600.0, "amount": 14000.0}
+    entities: List[Dict[str, Any]] = [amount(4200, "income"), amount(2800, "expense"), amount(1600, "installment")]
+    payload = parse("inform_situation", "negotiate_repayment", entities=entities,
+                    concerns=["negotiate_repayment"], several_concerns=True)  # fmt: skip
+    text = reply.respond(kb, payload, slots, None).answer.text
+    assert "剩下约 1,400 元" in text and "多 200 元" in text
+    assert "每月还约 1,400 元" in text and "约需 10 期" in text and "书面确认" in text
+
+
+@pytest.mark.parametrize(
+    "budget, monthly",
+    [
+        (hardship.Budget(income=4200, expenses=2800, installment=1600), 1400),
+        (hardship.Budget(income=6000, expenses=1000, installment=1600), 1600),  # never more than now
+        (hardship.Budget(income=3000, expenses=1000, affordable=800), 800),  # what they said wins
+        (hardship.Budget(income=3000, expenses=3500), None),
+    ],
+)
+def test_monthly_amount_to_propose(budget: hardship.Budget, monthly: float | None) -> None:
+    assert hardship.monthly_to_propose(budget) == monthly
+
+
+def test_installments_with_a_known_rate_come_from_the_calculator() -> None:
+    need = hardship.periods_needed(10000, 1000, 0.0005)
+    assert need["with_interest"] and need["n"] == 11 and need["payment"] <= 1000
+    assert hardship.periods_needed(10000, 100, 0.0005) is None  # 100 a month never pays 150 of interest
+    assert hardship.periods_needed(10000, 3000, None) == {"n": 4, "with_interest": False}
+
+
+def test_no_invented_numbers_in_a_plan(kb: Knowledge) -> None:
+    import re
+
+    words = kb.situation["hardship"]
+    text = hardship.plan(words, hardship.Budget(income=5000, expenses=2200, installment=1300, owed=9000))
+    said = {"5,000", "2,200", "1,300", "9,000", "2,800", "1,300", "7"}
+    for number in re.findall(r"\d[\d,]*", text):
+        assert number in said | {"30"}, f"{number} was neither given nor computed:\n{text}"
