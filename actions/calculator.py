@@ -19,6 +19,7 @@ from bot import calc_text, calculator, entities
 from bot.knowledge import fill
 
 FORM = "interest_calc_form"
+CALC_TOPIC = "ask_interest_calc"
 # Numbers that mean "work out my figures" (a rate alone only asks for a conversion).
 FIGURE_ENTITIES = ("amount", "term_months", "days", "paid_periods", "calc_request")
 RATE_ENTITIES = ("daily_rate", "annual_rate")
@@ -178,4 +179,4 @@ class ActionInterestCalc(Action):
             answer = kb.answer("ask_interest_calc", slots)
             answer.buttons.insert(0, calc_text.start_button(kb))
         send(dispatcher, answer)
-        return []
+        return [SlotSet("last_topic", CALC_TOPIC)]  # "那分20期呢" is then a follow-up of this

@@ -75,6 +75,15 @@ def input_issue(raw: str, max_chars: int) -> str | None:
     return None
 
 
+def file_fingerprint(path: str | None) -> str | None:
+    """A file's content hash, so that Rasa retrains a component when its data file changes (the
+    training cache otherwise looks only at the config, which names the file, not its content).
+    """
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest() if path else None
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
 class ChineseNormalizer(GraphComponent):
     """Normalises the text of training examples and user messages before tokenising."""
@@ -118,6 +127,10 @@ class ChineseEntityExtractor(GraphComponent, EntityExtractorMixin):
     """Rule-based extractor of normalised numbers and keyword entities, aligned to spaCy tokens."""
 
     LEXICON_FILE = "keywords.yml"
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
+        return file_fingerprint(config.get("lexicon"))
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
@@ -332,6 +345,10 @@ class ConcernDetector(GraphComponent):
     """
 
     LEXICON_FILE = "concerns.yml"
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
+        return file_fingerprint(config.get("lexicon"))
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:

@@ -39,6 +39,7 @@ class Lexicon:
     not_topics: frozenset  # intents that are not a question to answer (greet, thank, the calculator…)
     cues: Tuple[Tuple[str, Pattern[str]], ...]  # follow-up cue → pattern
     follow_up_max_chars: int
+    follow_up_always_chars: int
     follow_up_marker: Pattern[str]  # 那…呢: "and what about…"
     hardship: Pattern[str] | None
     calculation: Pattern[str] | None
@@ -54,6 +55,7 @@ class Lexicon:
             not_topics=frozenset(raw.get("not_topics", [])),
             cues=tuple((cue, _compile(words)) for cue, words in (follow.get("cues") or {}).items()),
             follow_up_max_chars=int(follow.get("max_chars", 12)),
+            follow_up_always_chars=int(follow.get("always_chars", 0)),
             follow_up_marker=_compile(follow.get("markers") or ["^那.*呢$"]),
             hardship=_compile(routing["hardship"]) if routing.get("hardship") else None,
             calculation=_compile(routing["calculation"]) if routing.get("calculation") else None,
@@ -105,7 +107,8 @@ def read(
     urgent = [c for c in found if c in lexicon.preempt]
     # A short message naming a concern of its own ("律师函要钱吗"), or one the classifier is sure is a
     # question of its own ("征信在哪查"), is not a follow-up.
-    unsure = intent in (FALLBACK_INTENT, FOLLOW_UP_INTENT) or confidence < FOLLOW_UP_CONFIDENCE
+    very_short = len(re.sub(r"[\s?？!！。，,.~…]+", "", text)) <= lexicon.follow_up_always_chars
+    unsure = intent in (FALLBACK_INTENT, FOLLOW_UP_INTENT) or confidence < FOLLOW_UP_CONFIDENCE or very_short
     cue = None if specific_found or not unsure else follow_up_cue(lexicon, text, entity_types)
     if cue == "same" and found:  # "那我该怎么办呢" asks something of its own
         cue = None
@@ -117,12 +120,14 @@ def read(
         intent = FOLLOW_UP_INTENT
     elif (
         intent == "ask_interest_calc"
-        and lexicon.hardship is not None
-        and lexicon.hardship.search(text)
         and not (lexicon.calculation and lexicon.calculation.search(text))
         and "calc_request" not in entity_types
     ):
-        intent = "inform_situation"
+        specific_question = next((c for c in specific_found if c.startswith("faq/")), None)
+        if specific_question:
+            intent, faq_key = "faq", specific_question
+        elif lexicon.hardship is not None and lexicon.hardship.search(text):
+            intent = "inform_situation"
     classified = faq_key if intent == "faq" else intent
     if intent == FALLBACK_INTENT:  # too unsure to classify: the words may still say what it is about
         classified = None
@@ -138,7 +143,7 @@ def read(
         topic = classified
     else:
         topic = (specific or concerns or [None])[0]
-    if intent == FALLBACK_INTENT and topic:
+    if intent in (FALLBACK_INTENT, FOLLOW_UP_INTENT) and topic:  # the words say what it is about
         intent = "faq" if topic.startswith("faq/") else topic
     states_facts = bool(set(entity_types) & (NUMBER_ENTITIES | {"hardship_reason"}))
     several = (len(concerns) >= 2 and (len(specific) >= 2 or states_facts)) or (

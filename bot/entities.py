@@ -45,22 +45,28 @@ class Entity:
 _D = "[一二两三四五六七八九壹贰叁肆伍陆柒捌玖]"
 _TEN, _HUNDRED, _THOUSAND = "[十拾]", "[百佰]", "[千仟]"
 _TENS = rf"(?:{_D}?{_TEN}{_D}?)"  # 十, 十二, 二十, 二十五
-# A last digit standing for the next place (一千五 = 1500), but not the 一 of a word after it: 一百|一共.
-_SHORT_D = rf"(?:(?!一(?:共|个|期|年|天|下|起|直|点|些|次|月|般|样|定|会|边|旦|半)){_D})"
-_HUNDREDS = rf"(?:{_D}{_HUNDRED}(?:{_D}{_TEN}{_D}?|零{_D}|{_SHORT_D})?)"  # 三百, 三百五 (=350), 三百零五
-_THOUSANDS = rf"(?:{_D}{_THOUSAND}(?:{_D}{_HUNDRED}(?:{_D}{_TEN}{_D}?|零{_D}|{_SHORT_D})?|零{_D}{_TEN}?{_D}?|{_SHORT_D})?)"
-# A well-formed Chinese numeral below 10000. Only well-formed ones, so that run-on numbers split where a
-# reader splits them: 两万五三个月 is 两万五 and 三个月, not 两万五三.
-CN_SECTION = rf"(?:{_THOUSANDS}|{_HUNDREDS}|{_TENS}|{_D})"
+# The last digit of an amount, but not the 一 of a word after it: 两千|一个月, 二百三十|一共. (一千五 = 1500:
+# a last digit right after a place stands for the next place.)
+_LAST_D = rf"(?:(?!一(?:共|个|期|年(?!化|息|利率)|天|下|起|直|点|些|次|月(?!息|供|利)|般|样|定|会|边|旦|半)){_D})"
+_M_TENS = rf"(?:{_D}?{_TEN}{_LAST_D}?)"
+_HUNDREDS = rf"(?:{_D}{_HUNDRED}(?:{_D}{_TEN}{_LAST_D}?|零{_LAST_D}|{_LAST_D})?)"  # 三百, 三百五 (=350), 三百零五
+_THOUSANDS = (
+    rf"(?:{_D}{_THOUSAND}(?:{_D}{_HUNDRED}(?:{_D}{_TEN}{_LAST_D}?|零{_LAST_D}|{_LAST_D})?"
+    rf"|零{_D}{_TEN}{_LAST_D}?|零{_LAST_D}|{_LAST_D})?)"
+)
+# A well-formed Chinese numeral below 10000 (an amount's). Only well-formed ones, so that run-on numbers
+# split where a reader splits them: 两万五三个月 is 两万五 and 三个月, not 两万五三.
+CN_SECTION = rf"(?:{_THOUSANDS}|{_HUNDREDS}|{_M_TENS}|{_D})"
+_WAN_TAIL = rf"(?:零?(?:{_THOUSANDS}|{_HUNDREDS}|{_M_TENS})|零{_LAST_D}|{_LAST_D})"  # after 万: 两万五, 一万零五百
 _CN_DECIMAL = rf"(?:点[零〇一二三四五六七八九]+)"
 _CN_NUMBER = (
-    rf"(?:{CN_SECTION}{_CN_DECIMAL}?[万萬](?:零?(?:{_THOUSANDS}|{_HUNDREDS}|{_TENS})|零{_D}|{_SHORT_D})?"  # 两万五, 一万二千五
+    rf"(?:{CN_SECTION}{_CN_DECIMAL}?[万萬]{_WAN_TAIL}?"  # 两万五, 一万二千五
     rf"|{CN_SECTION}{_CN_DECIMAL}?|零{_CN_DECIMAL}"  # 一千五, 三点五, 零点五
     rf"|万[二两三四五六七八九](?:{_CN_DECIMAL})?)"  # 万五: 15000 as money, 万分之五 as a rate (万一 is "in case")
 )
 _ARABIC = (  # 1.5万, 2万5千, 2万五, 25,000
     rf"(?:(?<![\d.])\d+(?:,\d{{3}})*(?:\.\d+)?"
-    rf"(?:[万千百](?:\d+|零?(?:{_THOUSANDS}|{_HUNDREDS}|{_TENS})|零{_D}|{_SHORT_D})?)*)"
+    rf"(?:[万千百](?:\d+|{_WAN_TAIL})?)*)"
 )
 # Arabic numbers, possibly with Chinese magnitudes (1.5万, 2万5千), or Chinese numerals (两万五).
 NUMBER = rf"(?:{_ARABIC}|{_CN_NUMBER})"
@@ -432,11 +438,11 @@ def _amount_role(text: str, start: int, end: int, floor: int) -> Tuple[Optional[
     """
     before = _clause_before(text, start, _WINDOW, floor)
     cue = _nearest(before, _AMOUNT_CUES)
-    adjacent = bool(cue and _FILLER_ONLY.fullmatch(before[cue[1] :]))
-    adjacent = adjacent or bool(_QUANTITY_BEFORE.search(before) or _MONEY_VERB.search(before.rstrip()))
+    cue_adjacent = bool(cue and _FILLER_ONLY.fullmatch(before[cue[1] :]))
+    adjacent = cue_adjacent or bool(_QUANTITY_BEFORE.search(before) or _MONEY_VERB.search(before.rstrip()))
     if cue and cue[0] is not None:  # the nearest word before says what it is
         return cue[0], adjacent, end
-    if not (cue and adjacent):  # 转了5000给骗子, 每个月3000收入 (but 借了三千房租…: 房租 is the next one's)
+    if not cue_adjacent:  # 转了5000给骗子, 每个月3000收入 (but 借了三千房租…: 房租 is the next one's)
         after_text = _CLAUSE_BREAK.split(text[end : end + 6])[0]
         for kind, pattern in _AMOUNT_AFTER:
             m = pattern.match(after_text)

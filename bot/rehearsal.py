@@ -27,6 +27,7 @@ OUTSIDE_INTENTS = (
     "ask_interest_calc",
     "ask_agreement_validity",
     "ask_negotiation_tips",
+    "faq",
 )
 OUTSIDE_CONFIDENCE = 0.8
 _SHOUTING = re.compile(r"[!！]{3,}")
@@ -41,6 +42,7 @@ class Turn:
     intent: str = ""
     confidence: float = 0.0
     entities: Tuple[Mapping[str, Any], ...] = ()
+    topic: str = ""  # what the message asks about: the intent, or faq/<key> for a specific question
 
     @classmethod
     def from_parse(cls, text: str, parse: Mapping[str, Any]) -> Turn:
@@ -50,6 +52,7 @@ class Turn:
             intent=intent.get("name") or "",
             confidence=float(intent.get("confidence") or 0.0),
             entities=tuple(parse.get("entities") or ()),
+            topic=parse.get("topic") or intent.get("name") or "",
         )
 
     @property
@@ -188,7 +191,7 @@ def step(rp: Mapping[str, Any], state: AgentState, turn: Turn, slots: Mapping[st
     d = state.difficulty
     shown = evidence(rp, turn)
     if not shown and turn.intent in OUTSIDE_INTENTS and turn.confidence >= OUTSIDE_CONFIDENCE:
-        return state, Move([rp["lines"]["resume"], _question(rp, state, slots)], aside=turn.intent)
+        return state, Move([rp["lines"]["resume"], _question(rp, state, slots)], aside=turn.topic or turn.intent)
 
     given = numbers_given(state, turn)
     slots = {**slots, **given}

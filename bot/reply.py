@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping
 
 from bot import calc_text, concerns, hardship
-from bot.knowledge import FAQ_PREFIX, Answer, Knowledge
+from bot.knowledge import FAQ_PREFIX, Answer, Knowledge, fill
 
 # Roles of amounts that say the user is describing their budget.
 BUDGET_ROLES = {"income", "expense", "installment", "affordable"}
 REPAYMENT_TOPIC = "negotiate_repayment"
+CALC_TOPIC = "ask_interest_calc"
 SAFETY_CRISIS = "safety_crisis"
 
 
@@ -56,16 +57,25 @@ def follow_up(kb: Knowledge, cue: str, slots: Mapping[str, Any], last_topic: str
     number, or what to check where.
     """
     words = kb.situation
+    if last_topic == CALC_TOPIC:  # "那分20期呢" after a calculation: the figures again, with the new number
+        worked = calc_text.answer(kb, calc_text.CalcRequest.from_slots(slots))
+        if worked:
+            return Reply(worked, last_topic)
     if cue == "same" and last_topic and kb.main_entry(last_topic):
         answer = kb.answer(last_topic, slots)
         return Reply(answer, last_topic) if answer else Reply(kb.reply("default"), None)
     target = kb.follow_target(last_topic, cue)
     if target and target != last_topic and kb.main_entry(target):
-        return Reply(kb.answer(target, slots), target)
+        answer = kb.answer(target, slots)
+        if last_topic and kb.main_entry(last_topic):  # a general answer: say what it is about
+            answer = Answer(fill(words["follow_context"], {"topic": kb.label(last_topic)}) + answer.text,
+                            answer.buttons, answer.entry_ids)  # fmt: skip
+        return Reply(answer, last_topic or target)  # a follow-up does not change what we talk about
     if last_topic and kb.main_entry(last_topic):
         # No answer of its own: what to check where, then the previous answer again, briefly.
         general = words["follow_unknown"].get(cue, "")
-        text = "\n\n".join(t for t in (general, kb.brief(last_topic, slots)) if t)
+        context = fill(words["follow_context"], {"topic": kb.label(last_topic)})
+        text = "\n\n".join(t for t in (general, context + kb.brief(last_topic, slots)) if t)
         return Reply(Answer(text, kb.buttons([last_topic]), []), last_topic)
     return Reply(Answer(words["no_context"], kb.buttons(kb.menu[:4]), []), last_topic)
 

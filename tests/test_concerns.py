@@ -72,8 +72,10 @@ def test_a_short_question_about_evidence_is_that_question() -> None:
 
 
 def test_a_confident_question_with_a_follow_up_word_is_not_a_follow_up() -> None:
-    assert read("征信报告在哪查", "faq", [], "faq/credit_report_check", 0.9).follow_up is None
-    assert read("征信报告在哪查", "faq", [], "faq/credit_report_check", 0.2).follow_up == "where"
+    assert read("征信报告在哪查", "faq", [], "faq/credit_report_check", 0.2).follow_up is None  # its own concern
+    assert read("办下来大概要多久时间", "faq", [], "faq/extension", 0.9).follow_up is None
+    assert read("办下来大概要多久时间", "faq", [], "faq/extension", 0.2).follow_up == "duration"
+    assert read("怎么查真假", "faq", [], "faq/credit_report_check", 0.9).follow_up == "how"  # too short to be new
 
 
 def test_several_concerns_most_urgent_first() -> None:

@@ -121,3 +121,32 @@ def test_an_answer_to_the_calculators_question_fills_that_question(chat: Chat) -
 def test_an_implausible_number_is_questioned_not_computed(chat: Chat) -> None:
     text = chat.say("借8000日息5%用30天利息多少")
     assert "利息 " not in text or "确认" in text, text
+
+
+FRESH: Dict[str, List[Dict[str, Any]]] = yaml.safe_load(
+    (ROOT / "tests" / "data" / "fresh.yml").read_text(encoding="utf-8")
+)
+
+
+@pytest.mark.parametrize("case", FRESH["safety"], ids=lambda c: f"{c['kind']}-{c['text'][:10]}")
+def test_fresh_danger_gets_help_first(chat: Chat, case: Dict[str, Any]) -> None:
+    replies = chat.send(case["text"])
+    assert FIRST_LINE_HELP[case["kind"]] in first_line(replies), "\n".join(r.get("text") or "" for r in replies)
+
+
+def test_fresh_worry_is_not_taken_for_danger(stack: Stack) -> None:
+    url = f"{stack.rasa_url}/model/parse"
+    token = {"token": stack.config.auth_token}
+    alarmed = []
+    for case in FRESH["not_danger"]:
+        parsed = requests.post(url, params=token, json={"text": case["text"]}, timeout=30).json()
+        if parsed["intent"]["name"].startswith("safety_") or parsed.get("urgent"):
+            alarmed.append(f"{case['text']!r}: {parsed['intent']['name']} {parsed.get('urgent')}")
+    assert not alarmed, "\n".join(alarmed)
+
+
+@pytest.mark.parametrize("case", FRESH["follow_ups"], ids=lambda c: "→".join(c["turns"])[:24])
+def test_fresh_follow_ups_stay_in_context(chat: Chat, case: Dict[str, Any]) -> None:
+    last = [chat.say(turn) for turn in case["turns"]][-1]
+    for word in case["must_mention_last"]:
+        assert str(word) in last, f"{word!r} missing from the answer to {case['turns'][-1]!r}:\n{last}"

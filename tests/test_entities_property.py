@@ -121,6 +121,8 @@ ROLE_PHRASES = {
     "lost": ["转了{a}给骗子", "被骗了{a}", "骗子让我转了{a}"],
 }
 FILLERS = ["我真的很着急", "催收天天打电话", "怎么办啊", "求求你帮帮我", "我失业了", "家里老人生病了", "压力好大"]
+# Clauses with numbers that are no amounts: they must not take an amount's place or its role.
+OTHER_NUMBERS = ["逾期三个月了", "分12期", "日息万五", "年化24%", "已经逾期四十多天了", "厂里停工半年", "借了一年"]
 SEPARATORS = ["，", "。", "！", " ", "", "", ""]  # often none at all
 
 
@@ -146,15 +148,15 @@ def as_typed(draw, message: str) -> str:
 
 
 @st.composite
-def joined(draw, parts: List[str]) -> str:
+def joined(draw, parts: List[str], fillers: List[str] = FILLERS) -> str:
     """Phrases with fillers between some of them, joined with or without punctuation."""
     pieces: List[str] = []
     for part in parts:
         if draw(st.booleans()):
-            pieces.append(draw(st.sampled_from(FILLERS)))
+            pieces.append(draw(st.sampled_from(fillers)))
         pieces.append(part)
     if draw(st.booleans()):
-        pieces.append(draw(st.sampled_from(FILLERS)))
+        pieces.append(draw(st.sampled_from(fillers)))
     out = pieces[0]
     for piece in pieces[1:]:
         out += draw(st.sampled_from(SEPARATORS)) + piece
@@ -175,7 +177,7 @@ def role_messages(draw) -> Tuple[str, List[Tuple[int, Optional[str]]]]:
     for role, (text, value) in clauses:
         parts.append(draw(st.sampled_from(ROLE_PHRASES[role])).format(a=text))
         expected.append((value, role))
-    message = draw(joined(parts))
+    message = draw(joined(parts, FILLERS + OTHER_NUMBERS))
     return draw(as_typed(message)), expected
 
 

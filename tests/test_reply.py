@@ -42,9 +42,17 @@ def test_a_new_number_asks_the_same_question_again(kb: Knowledge) -> None:
 
 def test_a_follow_up_cue_goes_to_the_topic_that_answers_it(kb: Knowledge) -> None:
     evidence = reply.respond(kb, parse("follow_up", follow_up="evidence"), {}, "faq/employer_calls")
-    assert evidence.topic == "faq/collection_evidence"
+    assert evidence.answer.entry_ids[0] == "faq_collection_evidence"
+    assert evidence.answer.text.startswith(f"关于「{kb.label('faq/employer_calls')}」：")
+    assert evidence.topic == "faq/employer_calls", "a follow-up does not change what the talk is about"
     refused = reply.respond(kb, parse("follow_up", follow_up="refused"), {}, "negotiate_repayment")
-    assert refused.topic == "faq/agent_refuses" and "12378" in refused.answer.text
+    assert refused.answer.entry_ids[0] == "faq_agent_refuses" and "12378" in refused.answer.text
+
+
+def test_a_follow_up_no_entry_answers_repeats_the_topic_with_where_to_check(kb: Knowledge) -> None:
+    result = reply.respond(kb, parse("follow_up", follow_up="duration"), {}, "faq/settlement_certificate")
+    assert result.answer.text.startswith(kb.situation["follow_unknown"]["duration"])
+    assert kb.label("faq/settlement_certificate") in result.answer.text
 
 
 def test_a_follow_up_without_context_asks_what_it_is_about(kb: Knowledge) -> None:
@@ -109,3 +117,23 @@ def test_no_invented_numbers_in_a_plan(kb: Knowledge) -> None:
     said = {"5,000", "2,200", "1,300", "9,000", "2,800", "1,300", "7"}
     for number in re.findall(r"\d[\d,]*", text):
         assert number in said | {"30"}, f"{number} was neither given nor computed:\n{text}"
+
+
+SLOT_SETS = [
+    {},
+    {"amount": 25000.0, "overdue_days": 40.0, "monthly_income": 4200.0, "hardship_reason": ["失业", "疾病"]},
+    {"amount": 8000.0, "daily_rate": 0.0005, "term_months": 5.0, "affordable_payment": 100.0, "monthly_expenses": 5000.0,
+     "monthly_income": 3000.0, "installment_payment": 1600.0, "overdue_days": 0.5},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("slots", SLOT_SETS)
+def test_every_topic_renders_with_any_known_facts(kb: Knowledge, slots: Dict[str, Any]) -> None:
+    """No answer may fail (a crash would reach the user as "busy"), whatever is known."""
+    topics = sorted({t for e in kb.entries for t in e.intents})
+    for topic in topics:
+        assert kb.answer(topic, slots).text
+        assert kb.brief(topic, slots) or not kb.main_entry(topic)
+        for cue in ("same", "fee", "duration", "materials", "evidence", "refused", "where", "how"):
+            assert reply.follow_up(kb, cue, slots, topic).answer.text
+    assert kb.combined_answer(topics[:6], slots, ["x"], topics[:1]).text

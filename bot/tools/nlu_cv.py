@@ -38,11 +38,10 @@ DIET_AND_SELECTOR = [
 CANDIDATES: Dict[str, Dict[str, Any]] = {
     "config.yml": {},
     "char_wb 1-3": {LINEAR: {"max_ngram": 3}},
-    "C 30": {LINEAR: {"C": 30}},
-    "fallback 0.2": {"FallbackClassifier": {"threshold": 0.2}},
-    "fallback 0.1": {"FallbackClassifier": {"threshold": 0.1}},
-    "C 300, fallback 0.2": {LINEAR: {"C": 300}, "FallbackClassifier": {"threshold": 0.2}},
-    "fallback 0.2, no ambiguity check": {"FallbackClassifier": {"threshold": 0.2, "ambiguity_threshold": 0.0}},
+    "C 100": {LINEAR: {"C": 100}},
+    "C 1000": {LINEAR: {"C": 1000}},
+    "fallback 0.3": {"FallbackClassifier": {"threshold": 0.3}},
+    "ambiguity 0.02": {"FallbackClassifier": {"ambiguity_threshold": 0.02}},
     "DIET + ResponseSelector": {"replace": DIET_AND_SELECTOR},
 }
 
