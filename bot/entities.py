@@ -83,17 +83,20 @@ _MONEY_UNIT = r"(?P<more>多|来|余)?\s*(?P<unit>万|w|千|k)?\s*(?P<cur>元钱
 # What follows a number that is no amount: a count of days, months, people, times, a percentage…
 _NOT_MONEY_AFTER = (
     r"(?!\s*(?:多\s*)?(?:天(?!天)|日(?!息|利)|周|星期|个(?!人)|月(?!息|利|供|薪|收入|底|初)|年(?!化|息|利率)"
-    r"|期|%|厘|分之|号|岁|次|点|倍|成|折|笔|张|家(?!里|人|庭|中)|位|w|k))"
+    r"|期|%|厘|分之|号|岁|次|点|倍|成|折|笔|张|家(?!里|人|庭|中)|位|部分|礼拜|w|k))"
 )
-_AMOUNT = re.compile(rf"(?P<num>{NUMBER}){_NOT_CONTINUED}\s*{_MONEY_UNIT}{_NOT_MONEY_AFTER}")
+_AMOUNT = re.compile(rf"(?P<num>{NUMBER}){_NOT_CONTINUED}{_MONEY_UNIT}{_NOT_MONEY_AFTER}")
 
 # Units of time; 日息/月供/年化 after a number are a rate or a payment, not 8000 days or months.
 _DURATION = re.compile(
-    rf"(?P<num>{_SMALL_NUMBER}|半){_NOT_CONTINUED}\s*(?P<more>多|几)?\s*"
-    r"(?P<unit>天|日(?!息|利)|周|星期|个半月|个多月|个月|月(?!息|利|供|薪|收入|底|初|份|号)|年(?!化|息|利率|底|初)|期(?!限|间))"
+    # 三四天 / 两三个月: a range, read as its lower bound
+    rf"(?:(?P<range>一二|[两二]三|三四|四五|五六|六七|七八|八九)|(?P<num>{_SMALL_NUMBER}|半){_NOT_CONTINUED})"
+    r"\s*(?P<more>多|几|来)?\s*"
+    r"(?P<unit>天|日(?!息|利)|周|个?星期|个?礼拜|个半月|个多月|个月|月(?!息|利|供|薪|收入|底|初|份|号)"
+    r"|年(?!化|息|利率|底|初)|期(?!限|间))"
     r"(?P<half>半)?"
 )
-_DAYS_PER_UNIT = {"天": 1, "日": 1, "周": 7, "星期": 7, "个月": 30, "个多月": 30, "个半月": 30, "月": 30, "年": 365}
+_DAYS_PER_UNIT = {"天": 1, "日": 1, "周": 7, "星期": 7, "礼拜": 7, "个月": 30, "个多月": 30, "个半月": 30, "月": 30, "年": 365}
 _MONTH_UNITS = ("个月", "个多月", "个半月", "月", "年")
 
 _RATE_FRACTION = re.compile(rf"(?P<base>万|千)分之\s*(?P<num>{NUMBER})")
@@ -202,8 +205,8 @@ def _nearest(window: str, cues: Sequence[Tuple[Optional[str], re.Pattern]]) -> T
 # Amount roles. ``None``: words for the money owed or borrowed, which also make a bare number money.
 _AMOUNT_CUES = _cues(
     {
-        None: r"欠|借|还欠|还剩|还有|剩|剩下|本金|额度|贷款?|网贷|要还|还要还|还|还款|欠款|借款|"
-        r"本息|总额|合计|利息|罚息|手续费|违约金",
+        None: r"欠|借|还欠|还剩|还有|还差|差|剩|剩下|本金|额度|贷款?|网贷|要还|还要还|还|还款|欠款|借款|本息|总额|合计",
+        "interest": r"利息|罚息|手续费|违约金|服务费|滞纳金|利息就|光利息",
         "income": r"收入|工资|月薪|薪水|底薪|薪资|赚|挣|到手|能拿|拿到手|退休金|养老金|低保|工资只有|收入只有",
         "affordable": r"能还|最多还|最多能还|还得起|只能还|可以还|能拿出|承受|每个?月还|一个月还|月还|能出|能给|能付|"
         r"最多|顶多|至多|最多也就",
@@ -213,12 +216,19 @@ _AMOUNT_CUES = _cues(
         "expense": r"(?:房贷|房租|租金|车贷|生活费|学费|花销|开销|开支|花费|伙食费|医药费|药费|水电费?|话费|抚养费|"
         r"赡养费|吃饭|吃喝|日常开支|孩子上学|奶粉钱?)(?:每个?月|一个月|一年|每年)?(?:要|得|需要)?(?:还|交|付|花)?",
         "installment": r"月供|每期|一期|每期要还|每期还|一期还要|一期要还|每个?月要还|一个月要还|每个?月得还|"
-        r"每个?月应还|每个?月需要还|每个?月还款|每期还款|每月应还|本期|这期|这一期|这个月要还|还款额",
+        r"每个?月应还|每个?月需要还|每期还款|每月应还|本期|这期|这一期|这个月要还|还款额|"
+        r"(?:每个?月|一个月)光?还款(?:额)?(?:就|都)?(?:要|得)?",
         "lost": r"被骗了?|被骗走了?|骗了我?|骗走了?|骗子|诈骗|被诈骗了?|给骗子转了?|给骗子打了?|转给骗子了?",
     }
 )
 # Verbs that make a bare number money without saying whose (转了5000: to whom is said elsewhere).
-_MONEY_VERB = re.compile(r"(?:转|打|交|付|给|花)了?(?:过去)?$")
+_MONEY_VERB = re.compile(r"(?<!首)(?:转|打|交|付|给|花|少)了?(?:过去)?$")
+# A message about a scam: money sent in it (转了八千到安全账户, 交五千就能删掉逾期记录) went to the fraudster.
+_FRAUD_CONTEXT = re.compile(
+    r"骗|安全账户|个人账户|个人银行卡|指定账户|联系不上|拉黑|不见了|删掉|洗白|内部员工|解冻|共享屏幕|屏幕共享|验证码"
+)
+_SENT_AFTER = re.compile(r"\s*(?:元|块)?(?:过去|到|进|给)")
+_NOT_SENT_ROLES = ("income", "affordable", "expense", "installment")
 # Cues right after an amount, used when no word before the amount says what it is.
 _AMOUNT_AFTER = _cues(
     {
@@ -228,6 +238,12 @@ _AMOUNT_AFTER = _cues(
         "paid": r"^\s*(?:元|块)?(?:已经)?还(?:了|掉了|上了|清了)(?!\s*[\d一二两三四五六七八九十])",
     }
 )
+# 一千多利息: what the number is, said right after it, even after 要还 (but 利息一千五 is the next one's).
+_INTEREST_AFTER = re.compile(
+    r"\s*(?:元|块)?的?(?:利息|罚息|手续费|违约金|滞纳金)(?!\s*(?:是|有|要|就|才|都|也|得|光|大概|差不多|约|\s)*[\d一二两三四五六七八九十])"
+)
+# 先交三千手续费: a fee asked in advance, the classic scam, is no down payment.
+_ADVANCE_FEE_AFTER = re.compile(r"\s*(?:元|块)?的?(?:手续费|服务费|保证金|解冻费|验证金|押金|会员费|工本费|刷流水|包装费|中介费)")
 # Words between a cue and its number (工资大概3500, 每个月最多也就能还个一千).
 _FILLER = r"(?:了|是|有|要|就|才|只|只有|也就|都|约|大约|大概|差不多|将近|快|共|一共|总共|能|个|得|的|左右|\s)*"
 _FILLER_ONLY = re.compile(rf"{_FILLER}")
@@ -236,15 +252,24 @@ _QUANTITY_BEFORE = re.compile(r"(?:大概|大约|差不多|一共|总共|共|将
 # Durations: what kind of span the words before make it.
 _DURATION_CUES = _cues(
     {
-        "overdue": r"逾期了?|已经逾期|拖了|拖欠了?|没还|未还|晚还|还不上|还不起了?|超期|断供了?|欠了|欠款|催收|延期",
+        "overdue": r"逾期了?|逾其了?|已经逾期|拖了|拖个|拖欠了?|没还|未还|晚还|晚了?|还不上|还不起了?|超期|断供了?|欠了|欠款|延期",
         "term": r"分|分成|分了|期限|借期|贷款期|还款期|周期|期数|分期|借|借了|贷了|借款|签了",
         "held": r"用了|用|借用|占用|放了|拿去用了|已经用了|过了|持有",
         "hardship": r"失业了?|停工了?|停产|住院了?|没工资|没收入|没有收入|没有工资|没活干?|没上班|没工作|下岗|生病了?|病了|"
-        r"待业|放假|被裁|治疗|找不到工作|拖欠工资|欠薪|工资没发|工资拖了|倒闭|坐月子|怀孕|离职|辞职|停业|没生意|歇业|养病|隔离",
-        "paid": r"还了|已还|已经还了?|还完了?|还过|第",
+        r"待业|放假|被裁|治疗|找不到工作|拖欠工资|欠薪|工资没发|工资拖了|工资晚发了?|晚发工资|倒闭|坐月子|怀孕|离职|辞职|停业|"
+        r"没生意|歇业|养病|隔离|跑路了?",
+        "paid": r"还了|已还|已经还了?|还过|第",
+        # no span of the loan: 还剩六期 (still to pay), 还清都一个多月了 (since), 这两年 / 那半年 (a time of life)
+        "other": r"还剩|剩下?|还有|还清了?都?|结清了?都?|还完了?都?|这|那|这个|那个",
     }
 )
-_OVERDUE_WORD = re.compile(r"逾期|拖了|拖欠|没还|未还|晚还|还不上|超期|断供|欠了|欠款|催收")
+_OVERDUE_WORD = re.compile(r"逾期|逾其|拖了|拖欠|没还|未还|晚还|还不上|超期|断供|欠了|欠款|催收|崔收")
+# 半年工资都没拿到: hard times named after the span.
+_HARDSHIP_AFTER = re.compile(r"\s*(?:了\s*)?(?:的)?(?:工资都?没(?:拿到|发)|没工资|没收入|没活干?|没上班|没工作)")
+# 十五天内 / 三天后: a deadline or a point in time, not a span that has passed.
+_DEADLINE_AFTER = re.compile(r"\s*(?:之?内|以内|之?后|以后)")
+# 一天万分之五 / 一天打二三十个电话: per day, not a span of one day.
+_PER_DAY_AFTER = re.compile(r"\s*(?:万分|千分|百分|万[二两三四五六七八九]|[\d.]+\s*%|利息|利率|息)")
 _OVERDUE_AFTER = re.compile(
     r"\s*(?:了\s*)?都?(?:没还|没有还|未还|还不上|还不起|没能还|没有还款|还没还|逾期|没交|断供|没还款)"
     r"(?!\s*(?:了|已经|都|有|快)?\s*(?:\d|[一二两三四五六七八九十半]))"  # 借了两年逾期两个月: that cue is the next span's
@@ -364,85 +389,127 @@ def _duration_months(n: float, unit: str, half: bool) -> float:
 
 
 def find_durations(text: str, numbers: Sequence[Tuple[int, int]] = ()) -> list[Entity]:
-    """Loan terms (分12期, 借一年) as ``term_months``; periods already paid (还了3期) as ``paid_periods``;
-    time overdue (逾期三个月, 半年没还了) as ``overdue_days``; time the money was held (用了两个月) or any
-    other span as ``days``; a span of hard times (失业半年) as ``days`` with role ``hardship``, only when
-    there is no other period. ``numbers``: spans of other numbers, which cut the search for cue words.
+    """Loan terms (分12期, 借一年) as ``term_months``; periods already paid (还了3期, 已经还了一年) as
+    ``paid_periods``; time overdue (逾期三个月, 半年没还了) as ``overdue_days``; time the money was held
+    (用了两个月) or any other span as ``days``; a span of hard times (失业半年) as ``days`` with role
+    ``hardship``, only when there is no other period. ``numbers``: spans of other numbers, which cut the
+    search for cue words.
     """
-    return _drop_hardship_if_better(_all_durations(text, numbers))
+    return _settle(_all_durations(text, numbers))
+
+
+_WEAK = "_weak"  # internal: overdue only because the message is about being overdue
+
+
+def _settle(durations: List[Entity]) -> List[Entity]:
+    """Drops the readings a better one makes needless: a span overdue only because the message speaks of
+    being overdue, when another span is said to be overdue (逾期八十多天…跑路半年); hard times (失业半年)
+    when there is any period of the loan.
+    """
+    if any(e.entity == "overdue_days" and e.role is None for e in durations):
+        durations = [e for e in durations if e.role != _WEAK]
+    durations = [Entity(e.entity, e.value, e.start, e.end) if e.role == _WEAK else e for e in durations]
+    if any(e.role != _HARDSHIP for e in durations):
+        durations = [e for e in durations if e.role != _HARDSHIP]
+    return durations
 
 
 def _all_durations(text: str, numbers: Sequence[Tuple[int, int]]) -> List[Entity]:
+    """Every reading of every span of time, including those ``_settle`` may drop."""
     found: List[Entity] = []
     overdue_in_message = bool(_OVERDUE_WORD.search(text))
     spans = list(numbers)
     for m in _DURATION.finditer(text):
         raw, unit, half = m.group("num"), m.group("unit"), bool(m.group("half"))
-        n = 0.5 if raw == "半" else parse_number(raw)
+        if m.group("range"):
+            raw = m.group("range")[0]
+            n = parse_number(raw)
+        else:
+            n = 0.5 if raw == "半" else parse_number(raw)
         if n is None or n <= 0:
             continue
-        floor = _floor(spans + [(e.start, e.end) for e in found], m.start())
-        before = _window_before(text, m.start(), floor)
+        unit = unit.lstrip("个") if unit.endswith(("星期", "礼拜")) else unit
+        start, end = m.start(), m.end()
+        floor = _floor(spans + [(e.start, e.end) for e in found], start)
+        before = _window_before(text, start, floor)
         cue = _nearest(before, _DURATION_CUES)
-        if cue is None and floor and text[m.end() : m.end() + 1] != "了":
+        if cue is None and floor and text[end : end + 1] != "了":
             # 借了5000三个月: the 借 of the amount says how long it was borrowed too
-            cue = _nearest(_window_before(text, m.start()), _DURATION_CUES)
+            cue = _nearest(_window_before(text, start), _DURATION_CUES)
             cue = cue if cue and cue[0] == "term" else None
         kind = cue[0] if cue else None
-        if _PER_MONTH.search(before):
-            continue  # 每个月 / 每3天: how often, not how long
+        if kind == "other" or _PER_MONTH.search(before):
+            continue  # 每个月 / 每3天: how often; 还剩六期, 这两年: no span of the loan
         overdue_right_before = kind == "overdue" and _FILLER_ONLY.fullmatch(before[cue[1] :])
         if n == 1 and unit in ("天", "个月", "月", "期", "年") and not overdue_right_before:
-            if _PER_PERIOD_AFTER.match(text, m.end()):
+            if _PER_PERIOD_AFTER.match(text, end):
                 continue  # 一个月能还 / 一期还要一千六 / 一年五千: a rate of payment (逾期一个月还不上 is not)
-        overdue_after = bool(_OVERDUE_AFTER.match(text, m.end()))
+            if unit == "天" and (kind is None or _PER_DAY_AFTER.match(text, end)):
+                continue  # 一天万分之五, 一天打二三十个电话: per day
+        if kind != "overdue" and unit != "期" and _DEADLINE_AFTER.match(text, end):
+            continue  # 十五天内不还就起诉, 三天后: a deadline, not time that has passed
+        overdue_after = bool(_OVERDUE_AFTER.match(text, end))
         if unit == "期":
             if kind == "paid":
-                found.append(Entity("paid_periods", _whole(n), m.start(), m.end()))
+                found.append(Entity("paid_periods", _whole(n), start, end))
             elif kind == "overdue" or overdue_after:  # 逾期两期: two months behind
-                found.append(Entity("overdue_days", round(n * 30), m.start(), m.end()))
-            elif kind != "term" and _PAID_AFTER.match(text, m.end()):  # 3期后, 第5期的时候
-                found.append(Entity("paid_periods", _whole(n), m.start(), m.end()))
+                found.append(Entity("overdue_days", round(n * 30), start, end))
+            elif kind != "term" and _PAID_AFTER.match(text, end):  # 3期后, 第5期的时候
+                found.append(Entity("paid_periods", _whole(n), start, end))
             else:
-                found.append(Entity("term_months", _whole(n), m.start(), m.end()))
+                found.append(Entity("term_months", _whole(n), start, end))
             continue
         days = _duration_days(n, raw, unit, half)
         if days <= 0:
             continue
         if overdue_after or kind == "overdue":
-            found.append(Entity("overdue_days", days, m.start(), m.end()))
+            found.append(Entity("overdue_days", days, start, end))
+        elif kind == "paid":  # 已经还了一年多: twelve monthly periods paid
+            if unit in _MONTH_UNITS:
+                found.append(Entity("paid_periods", _whole(math.floor(_duration_months(n, unit, half))), start, end))
         elif kind == "term" and unit in _MONTH_UNITS:
-            found.append(Entity("term_months", _whole(_duration_months(n, unit, half)), m.start(), m.end()))
-        elif kind == "hardship":
-            found.append(Entity("days", days, m.start(), m.end(), _HARDSHIP))
-        elif kind in ("held", "term", "paid"):  # 用了两个月, 借10000元365天: the calculator's days
-            found.append(Entity("days", days, m.start(), m.end()))
-        elif text[m.end() : m.end() + 1] == "了" or overdue_in_message:
-            # no word of its own: 已经90天了, or a span in a message about being overdue
-            found.append(Entity("overdue_days", days, m.start(), m.end()))
+            found.append(Entity("term_months", _whole(_duration_months(n, unit, half)), start, end))
+        elif kind == "hardship" or kind is None and _HARDSHIP_AFTER.match(text, end):
+            found.append(Entity("days", days, start, end, _HARDSHIP))
+        elif kind in ("held", "term"):  # 用了两个月, 借10000元365天: the calculator's days
+            found.append(Entity("days", days, start, end))
+        elif text[end : end + 1] == "了":  # no word of its own: 已经90天了
+            found.append(Entity("overdue_days", days, start, end))
+        elif overdue_in_message:  # a span in a message about being overdue, unless another span is
+            found.append(Entity("overdue_days", days, start, end, _WEAK))
         else:
-            found.append(Entity("days", days, m.start(), m.end()))
+            found.append(Entity("days", days, start, end))
     return found
-
-
-def _drop_hardship_if_better(durations: List[Entity]) -> List[Entity]:
-    """失业半年 is no period of the loan: only said when nothing better is there."""
-    if any(e.role != _HARDSHIP for e in durations):
-        return [e for e in durations if e.role != _HARDSHIP]
-    return durations
 
 
 def _amount_role(text: str, start: int, end: int, floor: int) -> Tuple[Optional[str], bool, int]:
     """The role of the amount at ``text[start:end]``, whether the words around make it money, and where
     the words read after it end (a cue after one amount is not a cue before the next).
+
+    In order: a fee asked in advance (先交三千手续费) is lost to a scam; a role word right before the
+    number (月供1600, 能不能先付100) says what it is; so does 利息 right after it (要还一千多利息); in a
+    message about a scam, money sent (转了八千到安全账户, 已经交了两千) is lost; then the nearest role word
+    before; then words after (转了5000给骗子, 每个月3000收入); else no role: owed or borrowed.
     """
     before = _clause_before(text, start, _WINDOW, floor)
     cue = _nearest(before, _AMOUNT_CUES)
+    role = cue[0] if cue else None
     cue_adjacent = bool(cue and _FILLER_ONLY.fullmatch(before[cue[1] :]))
-    adjacent = cue_adjacent or bool(_QUANTITY_BEFORE.search(before) or _MONEY_VERB.search(before.rstrip()))
-    if cue and cue[0] is not None:  # the nearest word before says what it is
-        return cue[0], adjacent, end
-    if not cue_adjacent:  # 转了5000给骗子, 每个月3000收入 (but 借了三千房租…: 房租 is the next one's)
+    verb_before = _MONEY_VERB.search(before.rstrip())
+    adjacent = cue_adjacent or bool(_QUANTITY_BEFORE.search(before) or verb_before)
+    if role == "down_payment" and _ADVANCE_FEE_AFTER.match(text, end):
+        return "lost", adjacent, end
+    if role not in (None, "paid") and cue_adjacent:
+        return role, adjacent, end
+    interest = _INTEREST_AFTER.match(text, end)
+    if interest and role is None:
+        return "interest", True, interest.end()
+    sent = verb_before or _SENT_AFTER.match(text, end)
+    if sent and role not in _NOT_SENT_ROLES and _FRAUD_CONTEXT.search(text):
+        return "lost", True, end
+    if role is not None:
+        return role, adjacent, end
+    if not cue_adjacent:  # 借了三千房租一千五: 房租 is the next one's
         after_text = _CLAUSE_BREAK.split(text[end : end + 6])[0]
         for kind, pattern in _AMOUNT_AFTER:
             m = pattern.match(after_text)
@@ -466,8 +533,8 @@ def find_amounts(text: str, taken: Sequence[Tuple[int, int]] = ()) -> list[Entit
             end -= 1
         role, cued, read_to = _amount_role(text, m.start(), end, _floor(read, m.start()))
         magnitude = unit or re.search("[万千百萬仟佰]", m.group("num"))
-        if not magnitude and not currency and not cued:
-            continue
+        if not magnitude and not currency and (not cued or not re.match(r"\d", m.group("num"))):
+            continue  # a bare Chinese numeral below 100 is a count (一部分, 二三十个), not money
         n = parse_number(m.group("num"))
         if n is None or n <= 0:
             continue
@@ -514,7 +581,7 @@ def extract(text: str, lexicon: Lexicon | None = None) -> list[Entity]:
     ]
     # A span dropped as hard times (没工资十一天) still is no amount (十).
     amounts = find_amounts(text, rate_spans + [(d.start, d.end) for d in durations])
-    specific = rates + _drop_hardship_if_better(durations)
+    specific = rates + _settle(durations)
     keywords = find_keywords(text, lexicon) if lexicon else []
     return resolve_overlaps(specific + amounts + keywords)
 

@@ -16,7 +16,7 @@ def rasa_test(stories: Path, out: Path) -> subprocess.CompletedProcess:
         str(rasa), "test", "core",
         "--model", str(settings().model),
         "--stories", str(stories),
-        "--fail-on-prediction-errors",
+        "--fail-on-prediction-errors", "--e2e",
         "--out", str(out),
     ]  # fmt: skip
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)

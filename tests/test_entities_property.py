@@ -118,7 +118,8 @@ ROLE_PHRASES = {
     "down_payment": ["先还{a}剩下的分期", "首付{a}", "能不能先付{a}"],
     "expense": ["房租{a}", "房贷每个月{a}", "车贷{a}", "生活费{a}", "孩子学费{a}", "一个月花销{a}"],
     "installment": ["一期还要{a}", "每期要还{a}", "月供{a}", "每个月要还{a}"],
-    "lost": ["转了{a}给骗子", "被骗了{a}", "骗子让我转了{a}"],
+    "lost": ["转了{a}给骗子", "被骗了{a}", "骗子让我转了{a}", "先交{a}保证金"],
+    "interest": ["利息{a}", "罚息就要{a}", "光利息就{a}", "还要多付{a}利息"],
 }
 FILLERS = ["我真的很着急", "催收天天打电话", "怎么办啊", "求求你帮帮我", "我失业了", "家里老人生病了", "压力好大"]
 # Clauses with numbers that are no amounts: they must not take an amount's place or its role.
