@@ -240,7 +240,8 @@ _AMOUNT_AFTER = _cues(
 )
 # 一千多利息: what the number is, said right after it, even after 要还 (but 利息一千五 is the next one's).
 _INTEREST_AFTER = re.compile(
-    r"\s*(?:元|块)?的?(?:利息|罚息|手续费|违约金|滞纳金)(?!\s*(?:是|有|要|就|才|都|也|得|光|大概|差不多|约|\s)*[\d一二两三四五六七八九十])"
+    r"\s*(?:元|块)?的?(?:利息|罚息|手续费|违约金|滞纳金)(?!\s*(?:是|有|要|就|才|都|也|得|光|大概|差不多|约|\s)*"
+    r"(?:\d|[一二两三四五六七八九十](?!期|个|年|天|月|周|共|下|起|直|点)))"
 )
 # 先交三千手续费: a fee asked in advance, the classic scam, is no down payment.
 _ADVANCE_FEE_AFTER = re.compile(r"\s*(?:元|块)?的?(?:手续费|服务费|保证金|解冻费|验证金|押金|会员费|工本费|刷流水|包装费|中介费)")

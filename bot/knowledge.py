@@ -214,7 +214,7 @@ def fill(template: str, slots: Mapping[str, Any]) -> str:
 
 def _display(value: Any) -> Any:
     if isinstance(value, list):
-        return "、".join(str(_display(v)) for v in value)
+        return "、".join(dict.fromkeys(str(_display(v)) for v in value))
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value

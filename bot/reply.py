@@ -10,7 +10,7 @@ topic. Pure (no Rasa): ``actions/answers.py`` sends the result.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping
 
 from bot import calc_text, concerns, hardship
@@ -27,6 +27,7 @@ SAFETY_CRISIS = "safety_crisis"
 class Reply:
     answer: Answer
     topic: str | None  # what the conversation is now about, for the next follow-up
+    slots: Dict[str, Any] = field(default_factory=dict)  # facts the follow-up changed
 
 
 def entities_of(parse: Mapping[str, Any]) -> List[Dict[str, Any]]:
@@ -52,7 +53,18 @@ def budget_extra(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, An
     return [text] if text else []
 
 
-def follow_up(kb: Knowledge, cue: str, slots: Mapping[str, Any], last_topic: str | None) -> Reply:
+def retimed(kb: Knowledge, topic: str, found: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """"那一周呢" after a question about being overdue: the span of time is the time overdue."""
+    spans = [e.get("value") for e in found if e.get("entity") == "days"]
+    asks_overdue = any("overdue_days" in e.when for e in kb.entries if topic in e.intents)
+    if spans and asks_overdue and not any(e.get("entity") == "overdue_days" for e in found):
+        return {"overdue_days": float(spans[-1])}
+    return {}
+
+
+def follow_up(
+    kb: Knowledge, cue: str, slots: Mapping[str, Any], last_topic: str | None, parse_entities: List[Dict[str, Any]] = ()
+) -> Reply:
     """A short follow-up: the previous topic's answer for the cue, the same topic again for a new
     number, or what to check where.
     """
@@ -62,8 +74,9 @@ def follow_up(kb: Knowledge, cue: str, slots: Mapping[str, Any], last_topic: str
         if worked:
             return Reply(worked, last_topic)
     if cue == "same" and last_topic and kb.main_entry(last_topic):
-        answer = kb.answer(last_topic, slots)
-        return Reply(answer, last_topic) if answer else Reply(kb.reply("default"), None)
+        changed = retimed(kb, last_topic, parse_entities)
+        answer = kb.answer(last_topic, {**slots, **changed})
+        return Reply(answer, last_topic, changed) if answer else Reply(kb.reply("default"), None)
     target = kb.follow_target(last_topic, cue)
     if target and target != last_topic and kb.main_entry(target):
         answer = kb.answer(target, slots)
@@ -89,7 +102,7 @@ def respond(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], l
         return Reply(answer, topic) if answer else Reply(kb.reply("default"), last_topic)
     cue = parse.get(concerns.FOLLOW_UP)
     if intent == concerns.FOLLOW_UP_INTENT:
-        return follow_up(kb, cue or "same", slots, last_topic)
+        return follow_up(kb, cue or "same", slots, last_topic, entities_of(parse))
     found = [t for t in parse.get(concerns.CONCERNS) or [] if kb.main_entry(t)]
     # The topic of a single answer: set by the concern detector, else the intent (quick-reply payloads
     # like /ask_materials skip NLU components).

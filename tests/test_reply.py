@@ -137,3 +137,9 @@ def test_every_topic_renders_with_any_known_facts(kb: Knowledge, slots: Dict[str
         for cue in ("same", "fee", "duration", "materials", "evidence", "refused", "where", "how"):
             assert reply.follow_up(kb, cue, slots, topic).answer.text
     assert kb.combined_answer(topics[:6], slots, ["x"], topics[:1]).text
+
+
+def test_a_span_of_time_after_an_overdue_question_is_the_time_overdue(kb: Knowledge) -> None:
+    payload = parse("follow_up", follow_up="same", entities=[{"entity": "days", "value": 180}])
+    result = reply.respond(kb, payload, {"overdue_days": 2.0}, "faq/overdue_few_days")
+    assert result.slots == {"overdue_days": 180.0} and "约 180 天" in result.answer.text

@@ -66,7 +66,7 @@ def evaluate(predictions: Sequence[str], examples: Sequence[Example]) -> Report:
 
 
 def tfidf_baseline(train: Sequence[Example]) -> Callable[[List[str]], List[str]]:
-    """Character 1–3-gram TF-IDF and a linear SVM over the same normalised text DIET sees."""
+    """Character 1–3-gram TF-IDF and a linear SVM over the same normalised text the pipeline sees."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import make_pipeline
     from sklearn.svm import LinearSVC
@@ -109,7 +109,7 @@ def print_side_by_side(reports: Dict[str, Report]) -> None:
     for name in names:
         print(f"  {name:10} {reports[name].accuracy:.3f}")
     intents = sorted({i for r in reports.values() for i in r.per_intent})
-    header = f"{'intent':26}" + "".join(f"{n:>12}" for n in names) + "   most confused with (DIET | TF-IDF)"
+    header = f"{'intent':26}" + "".join(f"{n:>12}" for n in names) + "   most confused with (pipeline | TF-IDF)"
     print("\nper intent (correct/total):\n" + header)
     for intent in intents:
         cells, confused = [], []
@@ -128,7 +128,7 @@ def main() -> None:
     train, test = load_examples(training_files()), load_examples(held_out_files())
     texts = [t for t, _ in test]
     reports = {
-        "DIET": evaluate(rasa_predictor(args.model)(texts), test),
+        "pipeline": evaluate(rasa_predictor(args.model)(texts), test),
         "TF-IDF": evaluate(tfidf_baseline(train)(texts), test),
     }
     print_side_by_side(reports)
