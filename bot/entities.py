@@ -230,19 +230,21 @@ _FRAUD_CONTEXT = re.compile(
 _SENT_AFTER = re.compile(r"\s*(?:元|块)?(?:过去|到|进|给)")
 _NOT_SENT_ROLES = ("income", "affordable", "expense", "installment")
 # Cues right after an amount, used when no word before the amount says what it is.
-_AMOUNT_AFTER = _cues(
-    {
-        "lost": r"^\s*(?:元|块)?(?:给|到|转给|打给|转到)了?(?:骗子|诈骗)|^\s*(?:元|块)?(?:被骗|被骗子)",
-        "income": r"^\s*(?:元|块)?的?(?:工资|收入|月薪)",
-        "expense": r"^\s*(?:元|块)?的?(?:房租|房贷|车贷|生活费|学费|开销)",
-        "paid": r"^\s*(?:元|块)?(?:已经)?还(?:了|掉了|上了|清了)(?!\s*[\d一二两三四五六七八九十])",
-    }
-)
-# 一千多利息: what the number is, said right after it, even after 要还 (but 利息一千五 is the next one's).
-_INTEREST_AFTER = re.compile(
-    r"\s*(?:元|块)?的?(?:利息|罚息|手续费|违约金|滞纳金)(?!\s*(?:是|有|要|就|才|都|也|得|光|大概|差不多|约|\s)*"
+# A cue word after one amount that is followed by another number is that number's (被骗了100).
+_NO_NUMBER_NEXT = (
+    r"(?!\s*(?:了|是|有|要|就|才|都|也|得|光|大概|差不多|约|\s)*"
     r"(?:\d|[一二两三四五六七八九十](?!期|个|年|天|月|周|共|下|起|直|点)))"
 )
+_AMOUNT_AFTER = _cues(
+    {
+        "lost": rf"^\s*(?:元|块)?(?:给|到|转给|打给|转到)了?(?:骗子|诈骗){_NO_NUMBER_NEXT}"
+        rf"|^\s*(?:元|块)?(?:被骗|被骗子){_NO_NUMBER_NEXT}",
+        "income": rf"^\s*(?:元|块)?的?(?:工资|收入|月薪){_NO_NUMBER_NEXT}",
+        "expense": rf"^\s*(?:元|块)?的?(?:房租|房贷|车贷|生活费|学费|开销){_NO_NUMBER_NEXT}",
+        "paid": rf"^\s*(?:元|块)?(?:已经)?还(?:了|掉了|上了|清了){_NO_NUMBER_NEXT}",
+    }
+)
+_INTEREST_AFTER = re.compile(rf"\s*(?:元|块)?的?(?:利息|罚息|手续费|违约金|滞纳金){_NO_NUMBER_NEXT}")
 # 先交三千手续费: a fee asked in advance, the classic scam, is no down payment.
 _ADVANCE_FEE_AFTER = re.compile(r"\s*(?:元|块)?的?(?:手续费|服务费|保证金|解冻费|验证金|押金|会员费|工本费|刷流水|包装费|中介费)")
 # Words between a cue and its number (工资大概3500, 每个月最多也就能还个一千).
@@ -505,17 +507,15 @@ def _amount_role(text: str, start: int, end: int, floor: int) -> Tuple[Optional[
     interest = _INTEREST_AFTER.match(text, end)
     if interest and role is None:
         return "interest", True, interest.end()
+    after_text = _CLAUSE_BREAK.split(text[end : end + 6])[0]
+    after = next(((kind, end + m.end()) for kind, p in _AMOUNT_AFTER if (m := p.match(after_text))), None)
     sent = verb_before or _SENT_AFTER.match(text, end)
     if sent and role not in _NOT_SENT_ROLES and _FRAUD_CONTEXT.search(text):
-        return "lost", True, end
+        return "lost", True, after[1] if after and after[0] == "lost" else end
     if role is not None:
         return role, adjacent, end
-    if not cue_adjacent:  # 借了三千房租一千五: 房租 is the next one's
-        after_text = _CLAUSE_BREAK.split(text[end : end + 6])[0]
-        for kind, pattern in _AMOUNT_AFTER:
-            m = pattern.match(after_text)
-            if m:
-                return kind, True, end + m.end()
+    if after and not cue_adjacent:  # 借了三千房租一千五: 房租 is the next one's
+        return after[0], True, after[1]
     return None, adjacent, end
 
 

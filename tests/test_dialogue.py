@@ -1,5 +1,6 @@
 """Test stories (tests/stories/) through the trained model: NLU and dialogue, failures fail the run."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -27,7 +28,8 @@ def test_stories_pass(tmp_path: Path) -> None:
     failed = tmp_path / "failed_test_stories.yml"
     details = failed.read_text(encoding="utf-8") if failed.exists() else ""
     assert result.returncode == 0, f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}\n{details}"
-    assert "Correct:" in result.stdout + result.stderr or (tmp_path / "story_report.json").exists()
+    counts = re.findall(r"Correct:\s+(\d+) / (\d+)", result.stdout + result.stderr)
+    assert counts and all(int(right) == int(total) > 0 for right, total in counts), counts
 
 
 def test_a_story_whose_text_contradicts_its_intent_fails(tmp_path: Path) -> None:

@@ -173,7 +173,9 @@ def entities_of(typed: str) -> list:
 
 @st.composite
 def role_messages(draw) -> Tuple[str, List[Tuple[int, Optional[str]]]]:
-    clauses = draw(st.lists(st.tuples(st.sampled_from(list(ROLE_PHRASES)), written_amounts()), min_size=1, max_size=3))
+    # one amount per role, as people say them (two incomes in a row are ambiguous to a reader as well)
+    roles = st.sampled_from(list(ROLE_PHRASES))
+    clauses = draw(st.lists(st.tuples(roles, written_amounts()), min_size=1, max_size=3, unique_by=lambda c: c[0]))
     parts, expected = [], []
     for role, (text, value) in clauses:
         parts.append(draw(st.sampled_from(ROLE_PHRASES[role])).format(a=text))
