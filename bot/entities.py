@@ -237,7 +237,8 @@ _NO_NUMBER_NEXT = (
 )
 _AMOUNT_AFTER = _cues(
     {
-        "lost": rf"^\s*(?:元|块)?(?:给|到|转给|打给|转到)了?(?:骗子|诈骗){_NO_NUMBER_NEXT}"
+        # 给骗子 ends its phrase; 被骗 may start the next one (…被骗了三千)
+        "lost": rf"^\s*(?:元|块)?(?:给|到|转给|打给|转到)了?(?:骗子|诈骗)"
         rf"|^\s*(?:元|块)?(?:被骗|被骗子){_NO_NUMBER_NEXT}",
         "income": rf"^\s*(?:元|块)?的?(?:工资|收入|月薪){_NO_NUMBER_NEXT}",
         "expense": rf"^\s*(?:元|块)?的?(?:房租|房贷|车贷|生活费|学费|开销){_NO_NUMBER_NEXT}",
@@ -444,6 +445,10 @@ def _all_durations(text: str, numbers: Sequence[Tuple[int, int]]) -> List[Entity
         if kind == "other" or _PER_MONTH.search(before):
             continue  # 每个月 / 每3天: how often; 还剩六期, 这两年: no span of the loan
         overdue_right_before = kind == "overdue" and _FILLER_ONLY.fullmatch(before[cue[1] :])
+        # 欠了三百一十一个月到手四千: 三百一十 and 一个月 (a rate of pay), not 311 months
+        split_one = len(raw) >= 3 and raw.endswith("一") and kind not in ("term", "paid")
+        if split_one and unit in ("天", "个月", "月", "年") and _PER_PERIOD_AFTER.match(text, end):
+            continue
         if n == 1 and unit in ("天", "个月", "月", "期", "年") and not overdue_right_before:
             if _PER_PERIOD_AFTER.match(text, end):
                 continue  # 一个月能还 / 一期还要一千六 / 一年五千: a rate of payment (逾期一个月还不上 is not)
