@@ -35,7 +35,8 @@ def _compile(words: Sequence[str]) -> Pattern[str]:
 @dataclass(frozen=True)
 class Lexicon:
     concerns: Tuple[Tuple[str, Pattern[str]], ...]  # topic → pattern, most urgent first
-    general: frozenset  # topics that alone do not make a message "several concerns"
+    general: frozenset  # topics that go with almost any other: a specific one is the single answer's topic
+    vague: frozenset  # topics that ask nothing of their own ("怎么办"): never a second question
     not_topics: frozenset  # intents that are not a question to answer (greet, thank, the calculator…)
     cues: Tuple[Tuple[str, Pattern[str]], ...]  # follow-up cue → pattern
     follow_up_max_chars: int
@@ -52,6 +53,7 @@ class Lexicon:
         return cls(
             concerns=tuple((topic, _compile(words)) for topic, words in (raw.get("concerns") or {}).items()),
             general=frozenset(raw.get("general", [])),
+            vague=frozenset(raw.get("vague", [])),
             not_topics=frozenset(raw.get("not_topics", [])),
             cues=tuple((cue, _compile(words)) for cue, words in (follow.get("cues") or {}).items()),
             follow_up_max_chars=int(follow.get("max_chars", 12)),
@@ -146,7 +148,8 @@ def read(
     if intent in (FALLBACK_INTENT, FOLLOW_UP_INTENT) and topic:  # the words say what it is about
         intent = "faq" if topic.startswith("faq/") else topic
     states_facts = bool(set(entity_types) & (NUMBER_ENTITIES | {"hardship_reason"}))
-    several = (len(concerns) >= 2 and (len(specific) >= 2 or states_facts)) or (
+    asked = [c for c in concerns if c not in lexicon.vague]
+    several = (len(concerns) >= 2 and (len(asked) >= 2 or states_facts)) or (
         states_facts and bool(concerns) and classified is None
     )
     return Reading(intent, topic, concerns, cue, several, urgent)

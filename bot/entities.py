@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 Value = Union[int, float, str]
@@ -202,25 +202,32 @@ def _nearest(window: str, cues: Sequence[Tuple[Optional[str], re.Pattern]]) -> T
     return None if best is None else (best[2], best[0])
 
 
+_PER_MONTH_ROLE = "per_month"
 # Amount roles. ``None``: words for the money owed or borrowed, which also make a bare number money.
 _AMOUNT_CUES = _cues(
     {
         None: r"欠|借|还欠|还剩|还有|还差|差|剩|剩下|本金|额度|贷款?|网贷|要还|还要还|还|还款|欠款|借款|本息|总额|合计",
         "interest": r"利息|罚息|手续费|违约金|服务费|滞纳金|利息就|光利息",
-        "income": r"收入|工资|月薪|薪水|底薪|薪资|赚|挣|到手|能拿|拿到手|退休金|养老金|低保|工资只有|收入只有",
+        "income": r"收入|工资|月薪|薪水|底薪|薪资|赚|挣|到手|能拿|拿到手|退休金|养老金|低保|工资只有|收入只有|"
+        r"月入|纯利润?|净利润?|利润|净赚|纯收入",
+        # 一个月三千六: pay per month (income), unless the words after say otherwise (每个月3000能还吗)
+        _PER_MONTH_ROLE: r"一个月|每个?月",
         "affordable": r"能还|最多还|最多能还|还得起|只能还|可以还|能拿出|承受|每个?月还|一个月还|月还|能出|能给|能付|"
         r"最多|顶多|至多|最多也就",
         "paid": r"还了|已还|已经还了?|还过|还掉了?|已经还款|还上了|已经付了|已经给了|已经交了|还进去了?|已经还清了?|"
         r"还款了|已经打了",
         "down_payment": r"先还了?|首付了?|先付了?|先给了?|先交了?|先拿出?|先打了?|先凑了?|首期",
         "expense": r"(?:房贷|房租|租金|车贷|生活费|学费|花销|开销|开支|花费|伙食费|医药费|药费|水电费?|话费|抚养费|"
-        r"赡养费|吃饭|吃喝|日常开支|孩子上学|奶粉钱?)(?:每个?月|一个月|一年|每年)?(?:要|得|需要)?(?:还|交|付|花)?",
+        r"赡养费|吃饭|吃喝|日常开支|孩子上学|奶粉钱?|托管费?|保险|物业费?|交通费?|房费|"
+        r"信用卡(?:最低)?(?:还款)?|(?:要|得)?(?:给|寄给?)(?:家里|老人|父母|爸妈|老家)(?:寄)?|寄回家)"
+        r"(?:每个?月|一个月|一年|每年)?(?:要|得|需要)?(?:还|交|付|花|寄|给)?",
         "installment": r"月供|每期|一期|每期要还|每期还|一期还要|一期要还|每个?月要还|一个月要还|每个?月得还|"
         r"每个?月应还|每个?月需要还|每期还款|每月应还|本期|这期|这一期|这个月要还|还款额|"
-        r"(?:每个?月|一个月)光?还款(?:额)?(?:就|都)?(?:要|得)?",
+        r"(?:每个?月|一个月)光?还款(?:额)?(?:就|都)?(?:要|得)?|微粒贷(?:每个?月|一个月|每期|一期)",
         "lost": r"被骗了?|被骗走了?|骗了我?|骗走了?|骗子|诈骗|被诈骗了?|给骗子转了?|给骗子打了?|转给骗子了?",
     }
 )
+_BUDGET_CUES = [(kind, p) for kind, p in _AMOUNT_CUES if kind in ("income", "expense", "installment", "affordable")]
 # Verbs that make a bare number money without saying whose (转了5000: to whom is said elsewhere).
 _MONEY_VERB = re.compile(r"(?<!首)(?:转|打|交|付|给|花|少)了?(?:过去)?$")
 # A message about a scam: money sent in it (转了八千到安全账户, 交五千就能删掉逾期记录) went to the fraudster.
@@ -243,6 +250,7 @@ _AMOUNT_AFTER = _cues(
         "income": rf"^\s*(?:元|块)?的?(?:工资|收入|月薪){_NO_NUMBER_NEXT}",
         "expense": rf"^\s*(?:元|块)?的?(?:房租|房贷|车贷|生活费|学费|开销){_NO_NUMBER_NEXT}",
         "paid": rf"^\s*(?:元|块)?(?:已经)?还(?:了|掉了|上了|清了){_NO_NUMBER_NEXT}",
+        "affordable": rf"^\s*(?:元|块)?(?:左右)?(?:能还|还得起|可以还|能拿出|能承受){_NO_NUMBER_NEXT}",
     }
 )
 _INTEREST_AFTER = re.compile(rf"\s*(?:元|块)?的?(?:利息|罚息|手续费|违约金|滞纳金){_NO_NUMBER_NEXT}")
@@ -284,6 +292,7 @@ _PAID_AFTER = re.compile(r"\s*(后|之后|以后|的时候|了)")
 _PER_MONTH = re.compile(r"每\s*$")
 _PER_PERIOD_AFTER = re.compile(
     r"\s*(?:能|还|最多|收入|工资|挣|赚|只能|可以|才|就|到手|要|得|只有|也就|大概|差不多|至少|房租|房贷|车贷|生活费|花|"
+    r"流水|纯利润?|利润|净赚|"
     r"开销|交|付|给|多少|几|[\d一二两三四五六七八九十])"
 )
 _HARDSHIP = "hardship"
@@ -507,13 +516,22 @@ def _amount_role(text: str, start: int, end: int, floor: int) -> Tuple[Optional[
     adjacent = cue_adjacent or bool(_QUANTITY_BEFORE.search(before) or verb_before)
     if role == "down_payment" and _ADVANCE_FEE_AFTER.match(text, end):
         return "lost", adjacent, end
+    after_text = _CLAUSE_BREAK.split(text[end : end + 6])[0]
+    after = next(((kind, end + m.end()) for kind, p in _AMOUNT_AFTER if (m := p.match(after_text))), None)
+    if role == _PER_MONTH_ROLE:
+        # 学费平均每月一千五: a cost named before 每月 in the same clause says what it is
+        named = _nearest(before, _BUDGET_CUES)
+        if not cue_adjacent:
+            role = None
+        elif named:
+            return named[0], True, end
+        else:
+            return (after[0], True, after[1]) if after else ("income", True, end)
     if role not in (None, "paid") and cue_adjacent:
         return role, adjacent, end
     interest = _INTEREST_AFTER.match(text, end)
     if interest and role is None:
         return "interest", True, interest.end()
-    after_text = _CLAUSE_BREAK.split(text[end : end + 6])[0]
-    after = next(((kind, end + m.end()) for kind, p in _AMOUNT_AFTER if (m := p.match(after_text))), None)
     sent = verb_before or _SENT_AFTER.match(text, end)
     if sent and role not in _NOT_SENT_ROLES and _FRAUD_CONTEXT.search(text):
         return "lost", True, after[1] if after and after[0] == "lost" else end
@@ -589,7 +607,21 @@ def extract(text: str, lexicon: Lexicon | None = None) -> list[Entity]:
     amounts = find_amounts(text, rate_spans + [(d.start, d.end) for d in durations])
     specific = rates + _settle(durations)
     keywords = find_keywords(text, lexicon) if lexicon else []
-    return resolve_overlaps(specific + amounts + keywords)
+    return resolve_overlaps(specific + _principal_apart(text, amounts) + keywords)
+
+
+_PRINCIPAL_BEFORE = re.compile(rf"本金{_FILLER}$")
+
+
+def _principal_apart(text: str, amounts: List[Entity]) -> List[Entity]:
+    """要还一万八 本金才一万五: with another sum owed in the message, the 本金 is the principal, so the
+    sum owed (the amount slot takes amounts without a role) is not overwritten by it.
+    """
+    owed = [a for a in amounts if a.role is None]
+    principal = [a for a in owed if _PRINCIPAL_BEFORE.search(text[max(0, a.start - 8) : a.start])]
+    if not principal or len(principal) == len(owed):
+        return amounts
+    return [replace(a, role="principal") if a in principal else a for a in amounts]
 
 
 # --- plausibility --------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ topic. Pure (no Rasa): ``actions/answers.py`` sends the result.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping
+from typing import Any, Dict, List, Mapping, Sequence
 
 from bot import calc_text, concerns, hardship
 from bot.knowledge import FAQ_PREFIX, Answer, Knowledge, fill
@@ -91,6 +91,19 @@ def follow_up(
         text = "\n\n".join(t for t in (general, context + kb.brief(last_topic, slots)) if t)
         return Reply(Answer(text, kb.buttons([last_topic]), []), last_topic)
     return Reply(Answer(words["no_context"], kb.buttons(kb.menu[:4]), []), last_topic)
+
+
+def asides(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], skip: Sequence[str] = ()) -> List[str]:
+    """Short answers to the other questions of a message that starts something else (a rehearsal:
+    "陪我练一下 还有要准备什么材料"), each named: "关于「协商材料」：…". ``skip``: topics the thing
+    started covers itself.
+    """
+    topics = [
+        t for t in parse.get(concerns.CONCERNS) or []
+        if not t.startswith(concerns.SAFETY_PREFIX) and t not in skip and kb.main_entry(t)
+    ]  # fmt: skip
+    label = kb.situation["follow_context"]
+    return [fill(label, {"topic": kb.label(t)}) + kb.brief(t, slots) for t in topics]
 
 
 def respond(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], last_topic: str | None) -> Reply:

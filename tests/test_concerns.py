@@ -104,3 +104,10 @@ def test_hardship_with_numbers_is_not_a_calculation() -> None:
 def test_an_unsure_classification_still_answers_a_clear_concern() -> None:
     reading = read("cuishou da dao wo danwei le 律师函", "nlu_fallback")
     assert reading.intent == "faq" and reading.topic == "faq/lawyer_letter"
+
+
+def test_a_second_real_question_makes_several_concerns() -> None:
+    # 分期 is a question of its own, unlike a bare 怎么办
+    text = "催收一天打二三十个电话 一天打这么多合法吗 我又不是不还 我愿意还就是想分期"
+    reading = read(text, "faq", [], "faq/night_calls")
+    assert reading.several and "negotiate_repayment" in reading.concerns

@@ -152,7 +152,12 @@ def test_the_run_on_message_has_no_overdue_from_the_hardship_span() -> None:
         ("转了5000给骗子", 5000, "lost"), ("被骗了三千", 3000, "lost"), ("骗子让我转了5000", 5000, "lost"),
         ("每个月最多能还一千", 1000, "affordable"), ("只能还800", 800, "affordable"),
         ("一个月到手四千二", 4200, "income"), ("工资3500", 3500, "income"), ("月收入五千", 5000, "income"),
-        ("每个月只有3000收入", 3000, "income"),
+        ("每个月只有3000收入", 3000, "income"), ("一个月也就五千出头", 5000, "income"), ("月入6k", 6000, "income"),
+        ("其实纯利润就三千", 3000, "income"), ("每个月一千五左右", 1500, "income"),
+        ("我每个月3000能还吗", 3000, "affordable"),
+        ("孩子托管费八百", 800, "expense"), ("要给家里一千五", 1500, "expense"), ("给老人寄一千", 1000, "expense"),
+        ("信用卡最低还款1.5k", 1500, "expense"), ("微粒贷每月一千二", 1200, "installment"),
+        ("两个孩子学费平均每月一千五", 1500, "expense"),
         ("欠了两万", 20000, None), ("还欠8000", 8000, None), ("还款8000", 8000, None),
     ],
 )  # fmt: skip
@@ -171,6 +176,11 @@ def test_amount_roles(text: str, value: int, role: str | None) -> None:
         ("每个月要还两千但我只能还八百", [(2000, "installment"), (800, "affordable")]),
         ("借了三千房租一千五", [(3000, None), (1500, "expense")]),
         ("月收入五千房贷每月两千先还两千剩下的分期", [(5000, "income"), (2000, "expense"), (2000, "down_payment")]),
+        # the sum owed keeps the amount slot; the principal said beside it is told apart
+        ("今天一查要还一万八 本金才一万五", [(18000, None), (15000, "principal")]),
+        ("本金一万五日息万五", [(15000, None)]),
+        ("开网店的 一个月流水看着多其实纯利润就三千 店铺仓库租金一千五 微粒贷每期两千一 欠了三万六",
+         [(3000, "income"), (1500, "expense"), (2100, "installment"), (36000, None)]),
     ],
 )  # fmt: skip
 def test_amount_roles_in_run_on_text(text: str, expected: list) -> None:

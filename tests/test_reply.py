@@ -143,3 +143,9 @@ def test_a_span_of_time_after_an_overdue_question_is_the_time_overdue(kb: Knowle
     payload = parse("follow_up", follow_up="same", entities=[{"entity": "days", "value": 180}])
     result = reply.respond(kb, payload, {"overdue_days": 2.0}, "faq/overdue_few_days")
     assert result.slots == {"overdue_days": 180.0} and "约 180 天" in result.answer.text
+
+
+def test_a_rehearsal_request_with_another_question_answers_it_first(kb: Knowledge) -> None:
+    parse = {"concerns": ["ask_materials", "negotiate_repayment", "safety_crisis"]}
+    said = reply.asides(kb, parse, {}, ["negotiate_repayment"])
+    assert len(said) == 1 and "材料" in said[0] and "借款合同" in said[0]
