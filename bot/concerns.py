@@ -41,7 +41,8 @@ class Lexicon:
     cues: Tuple[Tuple[str, Pattern[str]], ...]  # follow-up cue → pattern
     follow_up_max_chars: int
     follow_up_always_chars: int
-    follow_up_marker: Pattern[str]  # 那…呢: "and what about…"
+    follow_up_marker: Pattern[str]  # 那… or …呢: "and what about…"
+    follow_up_frame: Pattern[str]  # 那…呢 together: a follow-up however sure the classifier is
     hardship: Pattern[str] | None
     calculation: Pattern[str] | None
     preempt: Tuple[str, ...] = ()  # concerns answered first in every state (a form, a rehearsal)
@@ -59,6 +60,7 @@ class Lexicon:
             follow_up_max_chars=int(follow.get("max_chars", 12)),
             follow_up_always_chars=int(follow.get("always_chars", 0)),
             follow_up_marker=_compile(follow.get("markers") or ["^那.*呢$"]),
+            follow_up_frame=_compile([follow.get("frame") or "^那.*呢$"]),
             hardship=_compile(routing["hardship"]) if routing.get("hardship") else None,
             calculation=_compile(routing["calculation"]) if routing.get("calculation") else None,
             preempt=tuple(raw.get("preempt", [])),
@@ -89,6 +91,8 @@ def follow_up_cue(lexicon: Lexicon, text: str, entity_types: Sequence[str]) -> s
             return cue
     if lexicon.follow_up_marker.search(short) and NUMBER_ENTITIES.intersection(entity_types):
         return "same"
+    if lexicon.follow_up_frame.search(short):  # "那我提前全部还清呢": the same question, for that case
+        return "same"
     return None
 
 
@@ -110,7 +114,10 @@ def read(
     # A short message naming a concern of its own ("律师函要钱吗"), or one the classifier is sure is a
     # question of its own ("征信在哪查"), is not a follow-up.
     very_short = len(re.sub(r"[\s?？!！。，,.~…]+", "", text)) <= lexicon.follow_up_always_chars
-    unsure = intent in (FALLBACK_INTENT, FOLLOW_UP_INTENT) or confidence < FOLLOW_UP_CONFIDENCE or very_short
+    framed = bool(lexicon.follow_up_frame.search(re.sub(r"[\s?？!！。，,.~…]+", "", text)))
+    unsure = (
+        intent in (FALLBACK_INTENT, FOLLOW_UP_INTENT) or confidence < FOLLOW_UP_CONFIDENCE or very_short or framed
+    )
     cue = None if specific_found or not unsure else follow_up_cue(lexicon, text, entity_types)
     if cue == "same" and found:  # "那我该怎么办呢" asks something of its own
         cue = None

@@ -111,3 +111,11 @@ def test_a_second_real_question_makes_several_concerns() -> None:
     text = "催收一天打二三十个电话 一天打这么多合法吗 我又不是不还 我愿意还就是想分期"
     reading = read(text, "faq", [], "faq/night_calls")
     assert reading.several and "negotiate_repayment" in reading.concerns
+
+
+def test_a_framed_follow_up_stays_on_the_topic_however_sure_the_classifier_is() -> None:
+    # 那…呢 with no question of its own: the previous question, for this case
+    reading = read("那我提前全部还清呢", "faq", [], "faq/early_repayment_interest", confidence=0.9)
+    assert reading.follow_up == "same" and reading.intent == "follow_up"
+    # …but a question of its own in the frame is that question
+    assert read("那提前还款的利息怎么算呢", "faq", [], "faq/early_repayment_interest", 0.9).follow_up is None
