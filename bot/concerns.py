@@ -46,6 +46,7 @@ class Lexicon:
     hardship: Pattern[str] | None
     calculation: Pattern[str] | None
     preempt: Tuple[str, ...] = ()  # concerns answered first in every state (a form, a rehearsal)
+    drops: Mapping[str, frozenset] = field(default_factory=dict)  # concern → topics it makes beside the point
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> Lexicon:
@@ -64,6 +65,7 @@ class Lexicon:
             hardship=_compile(routing["hardship"]) if routing.get("hardship") else None,
             calculation=_compile(routing["calculation"]) if routing.get("calculation") else None,
             preempt=tuple(raw.get("preempt", [])),
+            drops={topic: frozenset(others) for topic, others in (raw.get("drops") or {}).items()},
         )
 
 
@@ -109,6 +111,8 @@ def read(
     above. ``faq_key`` is the response selector's ``faq/<key>`` when the intent is ``faq``.
     """
     found = find_concerns(lexicon, text)
+    beside_the_point = frozenset().union(*(lexicon.drops.get(c, frozenset()) for c in found))
+    found = [c for c in found if c not in beside_the_point]
     specific_found = [c for c in found if c not in lexicon.general]
     urgent = [c for c in found if c in lexicon.preempt]
     # A short message naming a concern of its own ("律师函要钱吗"), or one the classifier is sure is a
@@ -146,6 +150,8 @@ def read(
         return Reading(intent, None, [], cue, False)
     if urgent:
         classified = urgent[0]
+    if classified in beside_the_point:  # 没借过却被催收: no overdue advice, whatever the classifier says
+        classified = None
     concerns = ordered_topics([t for t, _ in lexicon.concerns], classified, found)
     specific = [c for c in concerns if c not in lexicon.general]
     if classified and (classified not in lexicon.general or not specific):

@@ -253,6 +253,7 @@ _AMOUNT_AFTER = _cues(
         "affordable": rf"^\s*(?:元|块)?(?:左右)?(?:能还|还得起|可以还|能拿出|能承受){_NO_NUMBER_NEXT}",
     }
 )
+_FEE_AFTER = re.compile(rf"\s*(?:元|块)?的?(?:服务费|中介费|代办费|定金|好处费|咨询费|押金|保证金){_NO_NUMBER_NEXT}")
 _INTEREST_AFTER = re.compile(rf"\s*(?:元|块)?的?(?:利息|罚息|手续费|违约金|滞纳金){_NO_NUMBER_NEXT}")
 # 先交三千手续费: a fee asked in advance, the classic scam, is no down payment.
 _ADVANCE_FEE_AFTER = re.compile(r"\s*(?:元|块)?的?(?:手续费|服务费|保证金|解冻费|验证金|押金|会员费|工本费|刷流水|包装费|中介费)")
@@ -296,6 +297,8 @@ _PER_PERIOD_AFTER = re.compile(
     r"开销|交|付|给|多少|几|[\d一二两三四五六七八九十])"
 )
 _HARDSHIP = "hardship"
+# 那 opening a message is "and what about" (那半年呢), not the 那 of 那半年 (a time of life).
+_FOLLOW_UP_OPENING = re.compile(r"\s*那(?:么)?(?:如果|要是)?(?:我|是)?(?:逾期|拖|晚还)?\s*")
 
 # Rates: per day, per month (×12 to a year) or per year; ``None`` names a rate without saying which.
 _RATE_CUES = _cues(
@@ -451,6 +454,8 @@ def _all_durations(text: str, numbers: Sequence[Tuple[int, int]]) -> List[Entity
             cue = _nearest(_window_before(text, start), _DURATION_CUES)
             cue = cue if cue and cue[0] == "term" else None
         kind = cue[0] if cue else None
+        if kind == "other" and _FOLLOW_UP_OPENING.fullmatch(text[:start]):
+            kind = None  # 那半年呢: "and what about half a year", not "that half year"
         if kind == "other" or _PER_MONTH.search(before):
             continue  # 每个月 / 每3天: how often; 还剩六期, 这两年: no span of the loan
         overdue_right_before = kind == "overdue" and _FILLER_ONLY.fullmatch(before[cue[1] :])
@@ -535,6 +540,9 @@ def _amount_role(text: str, start: int, end: int, floor: int) -> Tuple[Optional[
     sent = verb_before or _SENT_AFTER.match(text, end)
     if sent and role not in _NOT_SENT_ROLES and _FRAUD_CONTEXT.search(text):
         return "lost", True, after[1] if after and after[0] == "lost" else end
+    fee = _FEE_AFTER.match(text, end)
+    if fee and role is None:  # 收我三千块服务费: a charge asked, not a sum owed
+        return "interest", True, fee.end()
     if role is not None:
         return role, adjacent, end
     if after and not cue_adjacent:  # 借了三千房租一千五: 房租 is the next one's

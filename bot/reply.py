@@ -73,6 +73,10 @@ def follow_up(
         worked = calc_text.answer(kb, calc_text.CalcRequest.from_slots(slots))
         if worked:
             return Reply(worked, last_topic)
+    if last_topic == REPAYMENT_TOPIC and cue in ("same", "duration"):  # "那要还多久" after a plan: the plan
+        plan = hardship.plan(words["hardship"], hardship.Budget.from_slots(slots))
+        if plan:
+            return Reply(Answer(plan, kb.buttons([REPAYMENT_TOPIC]), []), last_topic)
     if cue == "same" and last_topic and kb.main_entry(last_topic):
         changed = retimed(kb, last_topic, parse_entities)
         answer = kb.answer(last_topic, {**slots, **changed})
@@ -134,6 +138,7 @@ def respond(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], l
         return Reply(kb.reply("default"), last_topic)
     # A statement of the situation: the facts echoed, and the plan when the numbers allow one.
     answer = kb.situation_answer(slots)
-    if extra:
+    if extra:  # a plan: what a follow-up ("那要还多久") is now about
         answer = Answer("\n\n".join([answer.text, *extra]), answer.buttons, answer.entry_ids)
+        return Reply(answer, REPAYMENT_TOPIC)
     return Reply(answer, last_topic)

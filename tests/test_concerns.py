@@ -102,8 +102,11 @@ def test_hardship_with_numbers_is_not_a_calculation() -> None:
 
 
 def test_an_unsure_classification_still_answers_a_clear_concern() -> None:
-    reading = read("cuishou da dao wo danwei le 律师函", "nlu_fallback")
+    reading = read("shoudao le 律师函 zenme ban", "nlu_fallback")
     assert reading.intent == "faq" and reading.topic == "faq/lawyer_letter"
+    # both things said are answered, the calls to work first (more urgent)
+    reading = read("cuishou da dao wo danwei le 律师函", "nlu_fallback")
+    assert reading.concerns == ["faq/employer_calls", "faq/lawyer_letter"] and reading.several
 
 
 def test_a_second_real_question_makes_several_concerns() -> None:
@@ -119,3 +122,30 @@ def test_a_framed_follow_up_stays_on_the_topic_however_sure_the_classifier_is() 
     assert reading.follow_up == "same" and reading.intent == "follow_up"
     # …but a question of its own in the frame is that question
     assert read("那提前还款的利息怎么算呢", "faq", [], "faq/early_repayment_interest", 0.9).follow_up is None
+
+
+def test_no_overdue_advice_for_someone_who_never_borrowed() -> None:
+    text = "我根本没借过微粒贷 突然收到催收短信说我欠了一万二 是不是有人冒用我身份证借的 我该怎么办"
+    reading = read(text, "ask_overdue_help", ["amount"], confidence=0.6)
+    assert "faq/identity_theft" in reading.concerns
+    assert not {"ask_overdue_help", "ask_overdue_consequence"} & set(reading.concerns), reading.concerns
+
+
+def test_asked_to_transfer_is_not_money_already_sent() -> None:
+    text = "有个自称公安局的人打电话说我微粒贷涉嫌诈骗 要我配合调查把钱转到安全账户 说不转就上门抓我 怎么办"
+    reading = read(text, "faq", [], "faq/fake_police", 0.9)
+    assert reading.urgent and "faq/money_sent_scam" not in reading.concerns
+
+
+@pytest.mark.parametrize(
+    "text, concern",
+    [
+        ("the collector keeps calling my mom what can i do", "faq/family_calls"),
+        ("wo yuqi le san ge yue le hui bu hui zuolao a", "faq/jail"),
+        ("will i go to jail if i cant pay weilidai", "faq/jail"),
+        ("cuishou da dao wo danwei le", "faq/employer_calls"),
+        ("they are calling my boss at work", "faq/employer_calls"),
+    ],
+)
+def test_english_and_pinyin_name_the_specific_concern(text: str, concern: str) -> None:
+    assert concern in read(text, "ask_overdue_help", confidence=0.6).concerns

@@ -127,6 +127,10 @@ RUN_ON = "借了微粒贷两万五分10期厂里停工三个月没工资已经�
         ("一期还要一千六", [("amount", 1600, "一千六", "installment")]),
         ("借5000一年利息多少", [("amount", 5000, "5000", None), ("term_months", 12, "一年", None)]),
         ("万一逾期了怎么办", []),
+        # 那 opening a follow-up is "and what about", so the span is kept (reply.retimed makes it overdue)
+        ("那半年呢", [("days", 180, "半年", None)]), ("那一周呢", [("days", 7, "一周", None)]),
+        # a fee asked by an agent is no sum owed
+        ("收我三千块服务费 靠谱吗", [("amount", 3000, "三千块", "interest")]),
     ],
 )  # fmt: skip
 def test_extract_run_on_and_colloquial(text: str, expected: list) -> None:

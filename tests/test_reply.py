@@ -89,6 +89,14 @@ def test_hardship_numbers_get_a_plan(kb: Knowledge) -> None:
     assert "每月还约 1,400 元" in text and "约需 10 期" in text and "书面确认" in text
 
 
+def test_how_long_after_a_plan_is_the_plan_in_the_same_numbers(kb: Knowledge) -> None:
+    slots = {"monthly_income": 4200.0, "monthly_expenses": 2800.0, "installment_payment": 1600.0, "amount": 14000.0}
+    statement = parse("inform_situation", entities=[amount(4200, "income"), amount(2800, "expense")])
+    topic = reply.respond(kb, statement, slots, None).topic
+    text = reply.respond(kb, parse("follow_up", follow_up="duration"), slots, topic).answer.text
+    assert "约需 10 期" in text
+
+
 @pytest.mark.parametrize(
     "budget, monthly",
     [
