@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import events_since_form_started, get_knowledge, known_slots, latest_intent, send
 from bot import concerns, rehearsal, reply
-from bot.knowledge import Answer, fill
+from bot.knowledge import Answer
 
 FORM = "rehearsal_form"
 TURN_SLOT = "rehearsal_turn"
@@ -51,9 +51,9 @@ class ValidateRehearsalForm(Action):
         if tracker.get_slot("requested_slot") != TURN_SLOT:  # the form has just started
             state, move = rehearsal.start(kb.roleplay)
             slots = known_slots(tracker)
-            facts = kb.facts(slots)
-            if facts:  # what the user already said is not asked again on the call
-                dispatcher.utter_message(text=fill(kb.roleplay["facts_known"], {"facts": "，".join(facts)}))
+            echoed = kb.echo(kb.roleplay["facts_known"], slots)
+            if echoed:  # what the user already said is not asked again on the call
+                dispatcher.utter_message(text=echoed)
             for aside in reply.asides(kb, tracker.latest_message, slots, kb.roleplay.get("practised_topics", [])):
                 dispatcher.utter_message(text=aside)  # what else the message asked, before the call
         elif latest_intent(tracker).startswith(concerns.SAFETY_PREFIX) or tracker.latest_message.get(concerns.URGENT):

@@ -47,8 +47,8 @@ from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
-    PREDICTED_CONFIDENCE_KEY,
     INTENT_RESPONSE_KEY,
+    PREDICTED_CONFIDENCE_KEY,
     RESPONSE_SELECTOR,
     TEXT,
 )
@@ -82,6 +82,65 @@ def file_fingerprint(path: str | None) -> str | None:
     import hashlib
 
     return hashlib.sha256(Path(path).read_bytes()).hexdigest() if path else None
+
+
+class LexiconComponent(GraphComponent):
+    """A component driven by a YAML lexicon (config ``lexicon``: its path). Training copies the lexicon
+    into the model, so the model is self-contained; ``use`` turns the raw YAML into what ``process`` needs.
+    """
+
+    LEXICON_FILE = "lexicon.yml"
+    LEXICON_REQUIRED = True  # False: the component works without one (numbers need no lexicon)
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
+        return file_fingerprint(config.get("lexicon"))
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {"lexicon": None}
+
+    def __init__(self, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource, raw: Any) -> None:
+        self._config, self._model_storage, self._resource = config, model_storage, resource
+        self.use(raw or {})
+
+    def use(self, raw: Dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LexiconComponent:
+        return cls(config, model_storage, resource, {})
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> LexiconComponent:
+        with model_storage.read_from(resource) as directory:
+            raw = yaml.safe_load((Path(directory) / cls.LEXICON_FILE).read_text(encoding="utf-8"))
+        return cls(config, model_storage, resource, raw)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        path = self._config.get("lexicon")
+        if path is None and self.LEXICON_REQUIRED:
+            raise ValueError(f"{type(self).__name__} needs a lexicon file (config: lexicon)")
+        raw = (yaml.safe_load(Path(path).read_text(encoding="utf-8")) if path else None) or {}
+        self.use(raw)
+        with self._model_storage.write_to(self._resource) as directory:
+            # file order kept: concerns are listed most urgent first
+            dumped = yaml.safe_dump(raw, allow_unicode=True, sort_keys=False)
+            (Path(directory) / self.LEXICON_FILE).write_text(dumped, encoding="utf-8")
+        return self._resource
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
@@ -123,65 +182,17 @@ class ChineseNormalizer(GraphComponent):
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
-class ChineseEntityExtractor(GraphComponent, EntityExtractorMixin):
-    """Rule-based extractor of normalised numbers and keyword entities, aligned to spaCy tokens."""
+class ChineseEntityExtractor(LexiconComponent, EntityExtractorMixin):
+    """Rule-based extractor of normalised numbers and keyword entities, aligned to spaCy tokens.
+    ``lexicon``: YAML file mapping entity → canonical value → the words that name it.
+    """
 
     LEXICON_FILE = "keywords.yml"
+    LEXICON_REQUIRED = False
 
-    @classmethod
-    def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
-        return file_fingerprint(config.get("lexicon"))
-
-    @staticmethod
-    def get_default_config() -> Dict[str, Any]:
-        """``lexicon``: YAML file mapping entity → canonical value → the words that name it."""
-        return {"lexicon": None}
-
-    def __init__(
-        self,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        keywords: Dict[str, Dict[str, List[str]]],
-    ) -> None:
-        self._config = config
-        self._model_storage = model_storage
-        self._resource = resource
-        self._keywords = keywords
+    def use(self, raw: Dict[str, Any]) -> None:
+        self._keywords: Dict[str, Dict[str, List[str]]] = raw
         self._nlp: Any = None
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ChineseEntityExtractor:
-        return cls(config, model_storage, resource, {})
-
-    @classmethod
-    def load(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> ChineseEntityExtractor:
-        with model_storage.read_from(resource) as directory:
-            keywords = yaml.safe_load((Path(directory) / cls.LEXICON_FILE).read_text(encoding="utf-8"))
-        return cls(config, model_storage, resource, keywords or {})
-
-    def train(self, training_data: TrainingData) -> Resource:
-        """Reads the lexicon named in the config and stores it in the model, which is then self-contained."""
-        if self._config.get("lexicon"):
-            self._keywords = yaml.safe_load(Path(self._config["lexicon"]).read_text(encoding="utf-8"))
-        with self._model_storage.write_to(self._resource) as directory:
-            (Path(directory) / self.LEXICON_FILE).write_text(
-                yaml.safe_dump(self._keywords, allow_unicode=True), encoding="utf-8"
-            )
-        return self._resource
 
     def _spacy(self) -> Any:
         if self._nlp is None:
@@ -299,8 +310,8 @@ class LinearIntentClassifier(GraphComponent):
         if self._model is None:
             return messages
         texts = [m.get(TEXT) or "" for m in messages]
-        for message, probabilities in zip(messages, self._model.predict_proba(texts)):
-            self._set_prediction(message, list(zip(self._model.classes_, probabilities)))
+        for message, probabilities in zip(messages, self._model.predict_proba(texts), strict=False):
+            self._set_prediction(message, list(zip(self._model.classes_, probabilities, strict=False)))
         return messages
 
     def _set_prediction(self, message: Message, scored: List[Any]) -> None:
@@ -339,56 +350,16 @@ class LinearIntentClassifier(GraphComponent):
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class ConcernDetector(GraphComponent):
+class ConcernDetector(LexiconComponent):
     """Adds ``concerns`` (topics in order of urgency) and ``follow_up`` (a cue, or "same") to the parse
     data, and overrules the intent for danger, short follow-ups and hardship (see ``bot.concerns``).
+    ``lexicon``: YAML file of concern patterns, follow-up cues and routing words.
     """
 
     LEXICON_FILE = "concerns.yml"
 
-    @classmethod
-    def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
-        return file_fingerprint(config.get("lexicon"))
-
-    @staticmethod
-    def get_default_config() -> Dict[str, Any]:
-        """``lexicon``: YAML file of concern patterns, follow-up cues and routing words."""
-        return {"lexicon": None}
-
-    def __init__(self, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource, raw: Any) -> None:
-        self._config, self._model_storage, self._resource = config, model_storage, resource
-        self._lexicon = concerns.Lexicon.from_dict(raw or {})
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ConcernDetector:
-        return cls(config, model_storage, resource, {})
-
-    @classmethod
-    def load(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> ConcernDetector:
-        with model_storage.read_from(resource) as directory:
-            raw = yaml.safe_load((Path(directory) / cls.LEXICON_FILE).read_text(encoding="utf-8"))
-        return cls(config, model_storage, resource, raw)
-
-    def train(self, training_data: TrainingData) -> Resource:
-        """Stores the lexicon named in the config in the model."""
-        raw = yaml.safe_load(Path(self._config["lexicon"]).read_text(encoding="utf-8"))
+    def use(self, raw: Dict[str, Any]) -> None:
         self._lexicon = concerns.Lexicon.from_dict(raw)
-        with self._model_storage.write_to(self._resource) as directory:
-            (Path(directory) / self.LEXICON_FILE).write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        return self._resource
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

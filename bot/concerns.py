@@ -83,9 +83,14 @@ def find_concerns(lexicon: Lexicon, text: str) -> List[str]:
     return [topic for topic, pattern in lexicon.concerns if pattern.search(text)]
 
 
+def _bare(text: str) -> str:
+    """The words only: follow-up lengths and frames do not count spaces and punctuation."""
+    return re.sub(r"[\s?？!！。，,.~…]+", "", text)
+
+
 def follow_up_cue(lexicon: Lexicon, text: str, entity_types: Sequence[str]) -> str | None:
     """The follow-up a short message makes, or None: a cue word, or a new number ("那半年呢")."""
-    short = re.sub(r"[\s?？!！。，,.~…]+", "", text)
+    short = _bare(text)
     if not short or len(short) > lexicon.follow_up_max_chars:
         return None
     for cue, pattern in lexicon.cues:
@@ -117,8 +122,9 @@ def read(
     urgent = [c for c in found if c in lexicon.preempt]
     # A short message naming a concern of its own ("律师函要钱吗"), or one the classifier is sure is a
     # question of its own ("征信在哪查"), is not a follow-up.
-    very_short = len(re.sub(r"[\s?？!！。，,.~…]+", "", text)) <= lexicon.follow_up_always_chars
-    framed = bool(lexicon.follow_up_frame.search(re.sub(r"[\s?？!！。，,.~…]+", "", text)))
+    bare = _bare(text)
+    very_short = len(bare) <= lexicon.follow_up_always_chars
+    framed = bool(lexicon.follow_up_frame.search(bare))
     unsure = (
         intent in (FALLBACK_INTENT, FOLLOW_UP_INTENT) or confidence < FOLLOW_UP_CONFIDENCE or very_short or framed
     )

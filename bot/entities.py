@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
-from typing import Any, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Iterable, List, Mapping, Sequence, Tuple, Union
 
 Value = Union[int, float, str]
 
@@ -58,7 +58,7 @@ _THOUSANDS = (
 # split where a reader splits them: 两万五三个月 is 两万五 and 三个月, not 两万五三.
 CN_SECTION = rf"(?:{_THOUSANDS}|{_HUNDREDS}|{_M_TENS}|{_D})"
 _WAN_TAIL = rf"(?:零?(?:{_THOUSANDS}|{_HUNDREDS}|{_M_TENS})|零{_LAST_D}|{_LAST_D})"  # after 万: 两万五, 一万零五百
-_CN_DECIMAL = rf"(?:点[零〇一二三四五六七八九]+)"
+_CN_DECIMAL = r"(?:点[零〇一二三四五六七八九]+)"
 _CN_NUMBER = (
     rf"(?:{CN_SECTION}{_CN_DECIMAL}?[万萬]{_WAN_TAIL}?"  # 两万五, 一万二千五
     rf"|{CN_SECTION}{_CN_DECIMAL}?|零{_CN_DECIMAL}"  # 一千五, 三点五, 零点五
@@ -96,14 +96,18 @@ _DURATION = re.compile(
     r"|年(?!化|息|利率|底|初)|期(?!限|间))"
     r"(?P<half>半)?"
 )
-_DAYS_PER_UNIT = {"天": 1, "日": 1, "周": 7, "星期": 7, "礼拜": 7, "个月": 30, "个多月": 30, "个半月": 30, "月": 30, "年": 365}
+_DAYS_PER_UNIT = {
+    "天": 1, "日": 1, "周": 7, "星期": 7, "礼拜": 7, "个月": 30, "个多月": 30, "个半月": 30, "月": 30, "年": 365,
+}  # fmt: skip
 _MONTH_UNITS = ("个月", "个多月", "个半月", "月", "年")
 
 _RATE_FRACTION = re.compile(rf"(?P<base>万|千)分之\s*(?P<num>{NUMBER})")
 _RATE_PERCENT = re.compile(rf"(?:(?P<num>\d+(?:\.\d+)?)\s*%|百分之\s*(?P<cnum>{NUMBER}))")
 _RATE_LI = re.compile(rf"(?P<num>{_SMALL_NUMBER}){_NOT_CONTINUED}\s*厘(?!米)")
 # 万五 / 万三点五: lenders' shorthand for 万分之五 a day.
-_RATE_WAN = re.compile(rf"(?<![\d{_D[1:-1]}十百千万零点])万(?P<num>[二两三四五六七八九](?:{_CN_DECIMAL})?){_NOT_CONTINUED}")
+_RATE_WAN = re.compile(
+    rf"(?<![\d{_D[1:-1]}十百千万零点])万(?P<num>[二两三四五六七八九](?:{_CN_DECIMAL})?){_NOT_CONTINUED}"
+)
 
 
 def parse_number(text: str) -> float | None:
@@ -171,7 +175,7 @@ def _whole(value: float) -> Union[int, float]:
 # --- cues ----------------------------------------------------------------------------------------
 
 
-def _cues(table: Mapping[Optional[str], str]) -> List[Tuple[Optional[str], re.Pattern]]:
+def _cues(table: Mapping[str | None, str]) -> List[Tuple[str | None, re.Pattern]]:
     """Each top-level alternative compiled on its own, so that 每期要还 is found as well as 每期."""
     return [(kind, re.compile(alt)) for kind, pattern in table.items() for alt in _alternatives(pattern)]
 
@@ -189,11 +193,11 @@ def _alternatives(pattern: str) -> List[str]:
     return parts + [current]
 
 
-def _nearest(window: str, cues: Sequence[Tuple[Optional[str], re.Pattern]]) -> Tuple[Optional[str], int] | None:
+def _nearest(window: str, cues: Sequence[Tuple[str | None, re.Pattern]]) -> Tuple[str | None, int] | None:
     """The kind of the cue ending nearest the end of ``window`` (the longer cue on a tie: 房贷 beats 贷)
     and where it ends, or None when the window has no cue.
     """
-    best: Tuple[int, int, Optional[str]] | None = None
+    best: Tuple[int, int, str | None] | None = None
     for kind, pattern in cues:
         for m in pattern.finditer(window):
             key = (m.end(), m.end() - m.start(), kind)
@@ -256,7 +260,9 @@ _AMOUNT_AFTER = _cues(
 _FEE_AFTER = re.compile(rf"\s*(?:元|块)?的?(?:服务费|中介费|代办费|定金|好处费|咨询费|押金|保证金){_NO_NUMBER_NEXT}")
 _INTEREST_AFTER = re.compile(rf"\s*(?:元|块)?的?(?:利息|罚息|手续费|违约金|滞纳金){_NO_NUMBER_NEXT}")
 # 先交三千手续费: a fee asked in advance, the classic scam, is no down payment.
-_ADVANCE_FEE_AFTER = re.compile(r"\s*(?:元|块)?的?(?:手续费|服务费|保证金|解冻费|验证金|押金|会员费|工本费|刷流水|包装费|中介费)")
+_ADVANCE_FEE_AFTER = re.compile(
+    r"\s*(?:元|块)?的?(?:手续费|服务费|保证金|解冻费|验证金|押金|会员费|工本费|刷流水|包装费|中介费)"
+)
 # Words between a cue and its number (工资大概3500, 每个月最多也就能还个一千).
 _FILLER = r"(?:了|是|有|要|就|才|只|只有|也就|都|约|大约|大概|差不多|将近|快|共|一共|总共|能|个|得|的|左右|\s)*"
 _FILLER_ONLY = re.compile(rf"{_FILLER}")
@@ -265,10 +271,12 @@ _QUANTITY_BEFORE = re.compile(r"(?:大概|大约|差不多|一共|总共|共|将
 # Durations: what kind of span the words before make it.
 _DURATION_CUES = _cues(
     {
-        "overdue": r"逾期了?|逾其了?|已经逾期|拖了|拖个|拖欠了?|没还|未还|晚还|晚了?|还不上|还不起了?|超期|断供了?|欠了|欠款|延期",
+        "overdue": r"逾期了?|逾其了?|已经逾期|拖了|拖个|拖欠了?|没还|未还|晚还|晚了?|还不上|还不起了?|超期|断供了?|"
+        r"欠了|欠款|延期",
         "term": r"分|分成|分了|期限|借期|贷款期|还款期|周期|期数|分期|借|借了|贷了|借款|签了",
         "held": r"用了|用|借用|占用|放了|拿去用了|已经用了|过了|持有",
-        "hardship": r"失业了?|停工了?|停产|住院了?|没工资|没收入|没有收入|没有工资|没活干?|没上班|没工作|下岗|生病了?|病了|"
+        "hardship": r"失业了?|停工了?|停产|住院了?|没工资|没收入|没有收入|没有工资|没活干?|没上班|没工作|下岗|"
+        r"生病了?|病了|"
         r"待业|放假|被裁|治疗|找不到工作|拖欠工资|欠薪|工资没发|工资拖了|工资晚发了?|晚发工资|倒闭|坐月子|怀孕|离职|辞职|停业|"
         r"没生意|歇业|养病|隔离|跑路了?",
         "paid": r"还了|已还|已经还了?|还过|第",
@@ -285,7 +293,8 @@ _DEADLINE_AFTER = re.compile(r"\s*(?:之?内|以内|之?后|以后)")
 _PER_DAY_AFTER = re.compile(r"\s*(?:万分|千分|百分|万[二两三四五六七八九]|[\d.]+\s*%|利息|利率|息)")
 _OVERDUE_AFTER = re.compile(
     r"\s*(?:了\s*)?都?(?:没还|没有还|未还|还不上|还不起|没能还|没有还款|还没还|逾期|没交|断供|没还款)"
-    r"(?!\s*(?:了|已经|都|有|快)?\s*(?:\d|[一二两三四五六七八九十半]))"  # 借了两年逾期两个月: that cue is the next span's
+    # 借了两年逾期两个月: that cue is the next span's
+    r"(?!\s*(?:了|已经|都|有|快)?\s*(?:\d|[一二两三四五六七八九十半]))"
 )
 # 还了3期 / 第3期 / 3期后: periods already paid (for early repayment), not the loan's term.
 _PAID_AFTER = re.compile(r"\s*(后|之后|以后|的时候|了)")
@@ -335,7 +344,7 @@ def find_rates(text: str) -> list[Entity]:
     """万分之五 / 0.05% / 日息万五 / 五厘 → ``daily_rate``; 年化18% / 月息2% → ``annual_rate`` (fractions of 1)."""
     found = []
 
-    def kind_before(start: int) -> Optional[str]:
+    def kind_before(start: int) -> str | None:
         cue = _nearest(_clause_before(text, start, _WINDOW), _RATE_CUES)
         return cue[0] if cue else None
 
@@ -504,7 +513,7 @@ def _all_durations(text: str, numbers: Sequence[Tuple[int, int]]) -> List[Entity
     return found
 
 
-def _amount_role(text: str, start: int, end: int, floor: int) -> Tuple[Optional[str], bool, int]:
+def _amount_role(text: str, start: int, end: int, floor: int) -> Tuple[str | None, bool, int]:
     """The role of the amount at ``text[start:end]``, whether the words around make it money, and where
     the words read after it end (a cue after one amount is not a cue before the next).
 
@@ -523,15 +532,14 @@ def _amount_role(text: str, start: int, end: int, floor: int) -> Tuple[Optional[
         return "lost", adjacent, end
     after_text = _CLAUSE_BREAK.split(text[end : end + 6])[0]
     after = next(((kind, end + m.end()) for kind, p in _AMOUNT_AFTER if (m := p.match(after_text))), None)
-    if role == _PER_MONTH_ROLE:
+    if role == _PER_MONTH_ROLE and not cue_adjacent:
+        role = None
+    elif role == _PER_MONTH_ROLE:
         # 学费平均每月一千五: a cost named before 每月 in the same clause says what it is
         named = _nearest(before, _BUDGET_CUES)
-        if not cue_adjacent:
-            role = None
-        elif named:
+        if named:
             return named[0], True, end
-        else:
-            return (after[0], True, after[1]) if after else ("income", True, end)
+        return (after[0], True, after[1]) if after else ("income", True, end)
     if role not in (None, "paid") and cue_adjacent:
         return role, adjacent, end
     interest = _INTEREST_AFTER.match(text, end)

@@ -109,5 +109,6 @@ def plan(words: Mapping[str, str], b: Budget) -> str | None:
             lines.append(fill(words["periods_no_rate"], values))
     else:
         lines.append(words["owed_unknown"])
-    lines.append(fill(words["say_periods" if n else "say"], {**values, "why": fill(words["why"], values) if b.income else ""}))
+    why = fill(words["why"], values) if b.income else ""
+    lines.append(fill(words["say_periods" if n else "say"], {**values, "why": why}))
     return "\n".join(lines)

@@ -145,6 +145,11 @@ class Knowledge:
         known = {k: v for k, v in slots.items() if v not in (None, "", [])}
         return [fill(template, {"value": known[k]}) for k, template in self.situation["facts"].items() if k in known]
 
+    def echo(self, template: str, slots: Mapping[str, Any]) -> str | None:
+        """The known facts said back once in ``template`` ({facts}), or None when nothing is known."""
+        facts = self.facts(slots)
+        return fill(template, {"facts": "，".join(facts)}) if facts else None
+
     def situation_answer(self, slots: Mapping[str, Any]) -> Answer:
         """Repeats back what is known of the user's situation and suggests what to look at next."""
         words = self.situation
@@ -169,9 +174,9 @@ class Knowledge:
         rest = [t for t in topics if t not in safety]
         used = [e for t in topics for e in self.entries_for(t, slots)]
         parts = [render(e, slots) for t in safety for e in self.entries_for(t, {})]
-        facts = self.facts(slots)
-        if facts:
-            parts.append(fill(words["echo"], {"facts": "，".join(facts)}))
+        echoed = self.echo(words["echo"], slots)
+        if echoed:
+            parts.append(echoed)
         for n, topic in enumerate(rest, 1):
             parts.append(f"{n}. {self.label(topic)}：{self.brief(topic, slots)}")
         tailored = [e for e in self.entries_for("ask_materials", slots) if e.when]
@@ -199,7 +204,8 @@ FAQ_PREFIX = "faq/"
 def payload(topic: str) -> str:
     """The quick-reply payload for a topic: ``/intent``, or the retrieval intent with its key."""
     if topic.startswith(FAQ_PREFIX):
-        return '/faq{"faq_key":"%s"}' % topic[len(FAQ_PREFIX) :]
+        key = topic[len(FAQ_PREFIX) :]
+        return f'/faq{{"faq_key":"{key}"}}'
     return f"/{topic}"
 
 

@@ -49,8 +49,13 @@ def budget_extra(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, An
         costed = calc_text.lower_payment(kb, calc_text.CalcRequest.from_slots(slots))
         if costed:
             return [costed]
-    text = hardship.plan(kb.situation["hardship"], hardship.Budget.from_slots(slots))
+    text = plan_in_numbers(kb, slots)
     return [text] if text else []
+
+
+def plan_in_numbers(kb: Knowledge, slots: Mapping[str, Any]) -> str | None:
+    """The negotiation plan in the user's known numbers (bot.hardship), or None when they do not allow one."""
+    return hardship.plan(kb.situation["hardship"], hardship.Budget.from_slots(slots))
 
 
 def retimed(kb: Knowledge, topic: str, found: List[Dict[str, Any]]) -> Dict[str, Any]:
@@ -74,7 +79,7 @@ def follow_up(
         if worked:
             return Reply(worked, last_topic)
     if last_topic == REPAYMENT_TOPIC and cue in ("same", "duration"):  # "那要还多久" after a plan: the plan
-        plan = hardship.plan(words["hardship"], hardship.Budget.from_slots(slots))
+        plan = plan_in_numbers(kb, slots)
         if plan:
             return Reply(Answer(plan, kb.buttons([REPAYMENT_TOPIC]), []), last_topic)
     if cue == "same" and last_topic and kb.main_entry(last_topic):

@@ -64,6 +64,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         running.stop()
 
 
+def parse(stack: Stack, text: str) -> Dict[str, Any]:
+    """What the running NLU makes of one message (Rasa's /model/parse)."""
+    url = f"{stack.rasa_url}/model/parse"
+    response = requests.post(url, params={"token": stack.config.auth_token}, json={"text": text}, timeout=30)
+    return response.json()
+
+
 class Chat:
     """One conversation over the REST channel."""
 

@@ -8,12 +8,11 @@ import re
 from typing import Any, Dict, List
 
 import pytest
-import requests
 import yaml
 
 from bot.config import ROOT
 from bot.stack import Stack
-from tests.conftest import Chat
+from tests.conftest import Chat, parse
 
 CASES: Dict[str, List[Dict[str, Any]]] = yaml.safe_load(
     (ROOT / "tests" / "data" / "realistic.yml").read_text(encoding="utf-8")
@@ -100,11 +99,9 @@ def test_hardship_with_numbers_gets_a_plan_not_a_calculation(chat: Chat, case: D
 
 
 def test_english_and_pinyin_alone_are_understood(stack: Stack) -> None:
-    url = f"{stack.rasa_url}/model/parse"
-    token = {"token": stack.config.auth_token}
     wrong = []
     for case in CASES["english_pinyin"]:
-        parsed = requests.post(url, params=token, json={"text": case["text"]}, timeout=30).json()
+        parsed = parse(stack, case["text"])
         if parsed["intent"]["name"] != case["intent"]:
             wrong.append(f"{case['text']!r}: {parsed['intent']['name']} (want {case['intent']})")
     assert len(wrong) <= len(CASES["english_pinyin"]) // 10, "\n".join(wrong)
@@ -135,11 +132,9 @@ def test_fresh_danger_gets_help_first(chat: Chat, case: Dict[str, Any]) -> None:
 
 
 def test_fresh_worry_is_not_taken_for_danger(stack: Stack) -> None:
-    url = f"{stack.rasa_url}/model/parse"
-    token = {"token": stack.config.auth_token}
     alarmed = []
     for case in FRESH["not_danger"]:
-        parsed = requests.post(url, params=token, json={"text": case["text"]}, timeout=30).json()
+        parsed = parse(stack, case["text"])
         if parsed["intent"]["name"].startswith("safety_") or parsed.get("urgent"):
             alarmed.append(f"{case['text']!r}: {parsed['intent']['name']} {parsed.get('urgent')}")
     assert not alarmed, "\n".join(alarmed)

@@ -9,7 +9,7 @@ sometimes in traditional characters or full-width digits. The value AND the role
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import List, Optional, Tuple
+from typing import List, Tuple
 
 import pytest
 import yaml
@@ -172,7 +172,7 @@ def entities_of(typed: str) -> list:
 
 
 @st.composite
-def role_messages(draw) -> Tuple[str, List[Tuple[int, Optional[str]]]]:
+def role_messages(draw) -> Tuple[str, List[Tuple[int, str | None]]]:
     # one amount per role, as people say them (two incomes in a row are ambiguous to a reader as well)
     roles = st.sampled_from(list(ROLE_PHRASES))
     clauses = draw(st.lists(st.tuples(roles, written_amounts()), min_size=1, max_size=3, unique_by=lambda c: c[0]))
@@ -222,7 +222,7 @@ def test_daily_rates(rate: Tuple[str, float], amount: Tuple[str, int], sep: str)
     text, value = rate
     amount_text, amount_value = amount
     # A rate written without its word (万五, 五厘) needs punctuation before it in a longer message.
-    message = f"借了{amount_text}{sep}{text}" if sep.strip() or not text[0] in "万一二三四五六七八九0" else text
+    message = f"借了{amount_text}{sep}{text}" if sep.strip() or text[0] not in "万一二三四五六七八九0" else text
     typed = _s2t().convert(message)
     got = [(e.entity, e.value) for e in entities_of(typed) if e.entity.endswith("rate")]
     assert got == [("daily_rate", pytest.approx(value))], message
@@ -300,7 +300,9 @@ def test_overdue_installments_and_hard_times(overdue, hardship, term, amount, rn
 
 
 @SETTINGS
-@given(spans(), st.sampled_from(HARDSHIP_PHRASES), st.sampled_from(FILLERS[:4] + ["逾期了"]), st.sampled_from(SEPARATORS))
+@given(
+    spans(), st.sampled_from(HARDSHIP_PHRASES), st.sampled_from(FILLERS[:4] + ["逾期了"]), st.sampled_from(SEPARATORS)
+)
 def test_hard_times_alone_are_days_with_a_role(span, phrase, filler, sep) -> None:
     text, days = span
     message = filler + sep + phrase.format(d=text)

@@ -122,7 +122,7 @@ def test_no_invented_numbers_in_a_plan(kb: Knowledge) -> None:
 
     words = kb.situation["hardship"]
     text = hardship.plan(words, hardship.Budget(income=5000, expenses=2200, installment=1300, owed=9000))
-    said = {"5,000", "2,200", "1,300", "9,000", "2,800", "1,300", "7"}
+    said = {"5,000", "2,200", "1,300", "9,000", "2,800", "7"}
     for number in re.findall(r"\d[\d,]*", text):
         assert number in said | {"30"}, f"{number} was neither given nor computed:\n{text}"
 
@@ -130,8 +130,8 @@ def test_no_invented_numbers_in_a_plan(kb: Knowledge) -> None:
 SLOT_SETS = [
     {},
     {"amount": 25000.0, "overdue_days": 40.0, "monthly_income": 4200.0, "hardship_reason": ["失业", "疾病"]},
-    {"amount": 8000.0, "daily_rate": 0.0005, "term_months": 5.0, "affordable_payment": 100.0, "monthly_expenses": 5000.0,
-     "monthly_income": 3000.0, "installment_payment": 1600.0, "overdue_days": 0.5},
+    {"amount": 8000.0, "daily_rate": 0.0005, "term_months": 5.0, "affordable_payment": 100.0,
+     "monthly_expenses": 5000.0, "monthly_income": 3000.0, "installment_payment": 1600.0, "overdue_days": 0.5},
 ]  # fmt: skip
 
 

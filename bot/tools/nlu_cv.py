@@ -47,7 +47,7 @@ CANDIDATES: Dict[str, Dict[str, Any]] = {
 
 
 def folds(examples: Sequence[Example], k: int, seed: int = 42) -> List[List[Example]]:
-    """k folds with every label spread evenly over them."""
+    """K folds with every label spread evenly over them."""
     by_label: Dict[str, List[Example]] = defaultdict(list)
     for example in examples:
         by_label[example[1]].append(example)
@@ -67,7 +67,8 @@ def write_nlu(examples: Sequence[Example], path: Path) -> None:
     blocks: Dict[str, List[str]] = defaultdict(list)
     for text, label in examples:
         blocks[label].append(text)
-    data = {"version": "3.1", "nlu": [{"intent": k, "examples": "".join(f"- {t}\n" for t in v)} for k, v in blocks.items()]}
+    nlu = [{"intent": k, "examples": "".join(f"- {t}\n" for t in v)} for k, v in blocks.items()]
+    data = {"version": "3.1", "nlu": nlu}
     responses = yaml.safe_load((ROOT / "data" / "nlu" / "faq_responses.yml").read_text(encoding="utf-8"))
     data["responses"] = responses["responses"]
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
