@@ -67,7 +67,7 @@ run: train web
 shell: train
 	$(PY) -m bot.stack --shell
 
-test: validate train web
+test: lint validate train web
 	$(PY) -m pytest
 
 bench: train web
