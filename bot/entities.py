@@ -79,7 +79,8 @@ _SMALL_NUMBER = rf"(?:(?<![\d.])\d+(?:\.\d+)?|{_COUNT_SECTION}{_CN_DECIMAL}?)"
 _CLAUSE_BREAK = re.compile(r"[，。！？,.!?;；\n、~～]")
 _WINDOW = 8  # characters before a number searched for its cue: a short window, as run-on text has no commas
 
-_MONEY_UNIT = r"(?P<more>多|来|余)?\s*(?P<unit>万|w|千|k)?\s*(?P<cur>元钱|元|块钱|块|rmb|人民币)?"
+# w / k only as a unit, not the start of an English word (2 weeks is no 2w)
+_MONEY_UNIT = r"(?P<more>多|来|余)?\s*(?P<unit>万|w(?![a-z])|千|k(?![a-z]))?\s*(?P<cur>元钱|元|块钱|块|rmb|人民币)?"
 # What follows a number that is no amount: a count of days, months, people, times, a percentage…
 _NOT_MONEY_AFTER = (
     r"(?!\s*(?:多\s*)?(?:天(?!天)|日(?!息|利)|周|星期|个(?!人)|月(?!息|利|供|薪|收入|底|初)|年(?!化|息|利率)"
@@ -227,7 +228,8 @@ _AMOUNT_CUES = _cues(
         r"(?:每个?月|一个月|一年|每年)?(?:要|得|需要)?(?:还|交|付|花|寄|给)?",
         "installment": r"月供|每期|一期|每期要还|每期还|一期还要|一期要还|每个?月要还|一个月要还|每个?月得还|"
         r"每个?月应还|每个?月需要还|每期还款|每月应还|本期|这期|这一期|这个月要还|还款额|"
-        r"(?:每个?月|一个月)光?还款(?:额)?(?:就|都)?(?:要|得)?|微粒贷(?:每个?月|一个月|每期|一期)",
+        r"(?:每个?月|一个月)光?还款(?:额)?(?:就|都)?(?:要|得)?|微粒贷(?:每个?月|一个月|每期|一期)|"
+        r"月微粒贷(?:还)?(?:要|得)还|(?:本来|原来|以前)每个?月(?:要)?还",
         "lost": r"被骗了?|被骗走了?|骗了我?|骗走了?|骗子|诈骗|被诈骗了?|给骗子转了?|给骗子打了?|转给骗子了?",
     }
 )
@@ -281,7 +283,8 @@ _DURATION_CUES = _cues(
         r"没生意|歇业|养病|隔离|跑路了?",
         "paid": r"还了|已还|已经还了?|还过|第",
         # no span of the loan: 还剩六期 (still to pay), 还清都一个多月了 (since), 这两年 / 那半年 (a time of life)
-        "other": r"还剩|剩下?|还有|还清了?都?|结清了?都?|还完了?都?|这|那|这个|那个",
+        # 先缓两个月: a delay asked for, not time overdue
+        "other": r"还剩|剩下?|还有|还清了?都?|结清了?都?|还完了?都?|这|那|这个|那个|缓|先缓|推迟|延后|往后推",
     }
 )
 _OVERDUE_WORD = re.compile(r"逾期|逾其|拖了|拖欠|没还|未还|晚还|还不上|超期|断供|欠了|欠款|催收|崔收")

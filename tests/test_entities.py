@@ -131,6 +131,9 @@ RUN_ON = "借了微粒贷两万五分10期厂里停工三个月没工资已经�
         ("那半年呢", [("days", 180, "半年", None)]), ("那一周呢", [("days", 7, "一周", None)]),
         # a fee asked by an agent is no sum owed
         ("收我三千块服务费 靠谱吗", [("amount", 3000, "三千块", "interest")]),
+        # English words after a number are no money unit; a delay asked for is no time overdue
+        ("i missed my payment 2 weeks ago", []),
+        ("欠两万多能不能先缓两个月再说", [("amount", 20000, "两万多", None)]),
     ],
 )  # fmt: skip
 def test_extract_run_on_and_colloquial(text: str, expected: list) -> None:
@@ -162,6 +165,7 @@ def test_the_run_on_message_has_no_overdue_from_the_hardship_span() -> None:
         ("我每个月3000能还吗", 3000, "affordable"),
         ("孩子托管费八百", 800, "expense"), ("要给家里一千五", 1500, "expense"), ("给老人寄一千", 1000, "expense"),
         ("信用卡最低还款1.5k", 1500, "expense"), ("微粒贷每月一千二", 1200, "installment"),
+        ("每个月微粒贷还要还两千一", 2100, "installment"), ("本来每月还三千", 3000, "installment"),
         ("两个孩子学费平均每月一千五", 1500, "expense"),
         ("欠了两万", 20000, None), ("还欠8000", 8000, None), ("还款8000", 8000, None),
     ],
