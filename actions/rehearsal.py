@@ -1,41 +1,64 @@
 """The negotiation rehearsal over Rasa: ``rehearsal_form`` takes every message while the call lasts.
 
 Its validation action is the agent (``bot.rehearsal.step``): it answers each message and keeps the
-agent's state in the ``rehearsal`` slot. When the call ends (the agent closes it, or the user says
-结束练习) the form completes and ``action_rehearsal_debrief`` scores the user's messages.
+agent's state, the call's case and the user's lines included, in the ``rehearsal`` slot. When the call
+ends (the agent closes it, the user hangs up or says 结束练习) the form completes and
+``action_rehearsal_debrief`` scores the call. After the debrief the slot keeps only the case, so that
+"同一个情况再来一次" can replay it.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Sequence
+import random
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import events_since_form_started, get_knowledge, known_slots, latest_intent, send
+from actions.common import get_knowledge, known_slots, latest_intent, send
 from bot import concerns, rehearsal, reply
 from bot.knowledge import Answer
+from bot.plans import Case
+from bot.text import normalise
 
 FORM = "rehearsal_form"
 TURN_SLOT = "rehearsal_turn"
 STATE_SLOT = "rehearsal"
-
-
-def call_turns(events: Sequence[Mapping[str, Any]]) -> List[rehearsal.Turn]:
-    """The user's messages since the rehearsal last started (the one that started it excluded)."""
-    since = events_since_form_started(events, FORM)
-    return [
-        rehearsal.Turn.from_parse(event.get("text") or "", event.get("parse_data") or {})
-        for event in (events if since is None else since)
-        if event.get("event") == "user"
-    ]
+LAST_CASE = "last_case"  # kept in the state slot between calls
 
 
 def say(dispatcher: CollectingDispatcher, move: rehearsal.Move) -> None:
     for n, line in enumerate(move.lines):
         last = n == len(move.lines) - 1
         dispatcher.utter_message(text=line, buttons=move.buttons if last else [])
+
+
+def _new_call(dispatcher: CollectingDispatcher, tracker: Tracker) -> rehearsal.AgentState:
+    """The message that started the rehearsal: the case (replayed, the user's own, or a card), what
+    else the message asked, the intro. 结束练习 with no call on is acknowledged and starts nothing.
+    """
+    kb = get_knowledge()
+    rp = kb.roleplay
+    text = tracker.latest_message.get("text") or ""
+    previous = tracker.get_slot(STATE_SLOT) or {}
+    if rehearsal.is_end(rp, normalise(text)):
+        dispatcher.utter_message(text=rp["ended_unstarted"])
+        return rehearsal.AgentState(done=True, aborted=True, case=previous.get(LAST_CASE) or {})
+    slots = known_slots(tracker)
+    if previous.get(LAST_CASE) and rehearsal.wants_replay(rp, normalise(text)):
+        case = Case.from_dict(previous[LAST_CASE])
+    else:  # the same conversation draws the same cards in the same order: calls can be replayed in tests
+        calls = sum(1 for e in tracker.events if e.get("event") == "active_loop" and e.get("name") == FORM)
+        case = rehearsal.draw_case(rp, slots, random.Random(f"{tracker.sender_id}:{calls}"))
+    echoed = kb.echo(rp["facts_known"], slots)
+    if echoed:
+        dispatcher.utter_message(text=echoed)
+    for aside in reply.asides(kb, tracker.latest_message, slots, rp.get("practised_topics", [])):
+        dispatcher.utter_message(text=aside)  # what else the message asked, before the call
+    state, move = rehearsal.start(rp, case, text)
+    say(dispatcher, move)
+    return state
 
 
 class ValidateRehearsalForm(Action):
@@ -49,32 +72,25 @@ class ValidateRehearsalForm(Action):
     ) -> List[Dict[str, Any]]:
         kb = get_knowledge()
         if tracker.get_slot("requested_slot") != TURN_SLOT:  # the form has just started
-            state, move = rehearsal.start(kb.roleplay)
-            slots = known_slots(tracker)
-            echoed = kb.echo(kb.roleplay["facts_known"], slots)
-            if echoed:  # what the user already said is not asked again on the call
-                dispatcher.utter_message(text=echoed)
-            for aside in reply.asides(kb, tracker.latest_message, slots, kb.roleplay.get("practised_topics", [])):
-                dispatcher.utter_message(text=aside)  # what else the message asked, before the call
+            state = _new_call(dispatcher, tracker)
         elif latest_intent(tracker).startswith(concerns.SAFETY_PREFIX) or tracker.latest_message.get(concerns.URGENT):
             # Danger comes before the role-play: the help first; a crisis ends the call, unscored.
             state = rehearsal.AgentState.from_dict(tracker.get_slot(STATE_SLOT))
             send(dispatcher, reply.respond(kb, tracker.latest_message, known_slots(tracker), None).answer)
             if latest_intent(tracker) == "safety_crisis":
                 state.done = state.aborted = True
-                move = rehearsal.Move([])
             else:
-                move = rehearsal.Move([kb.roleplay["resume_after_safety"]])
+                dispatcher.utter_message(text=kb.roleplay["resume_after_safety"])
         else:
             turn = rehearsal.Turn.from_parse(tracker.latest_message.get("text") or "", tracker.latest_message)
             old = rehearsal.AgentState.from_dict(tracker.get_slot(STATE_SLOT))
-            state, move = rehearsal.step(kb.roleplay, old, turn, known_slots(tracker))
-            if move.aside:
-                answer = kb.answer(move.aside, known_slots(tracker))
-                if answer:
-                    dispatcher.utter_message(text=answer.text)
-        say(dispatcher, move)
-        return [SlotSet(name, value) for name, value in move.slots.items()] + [
+            state, move = rehearsal.step(kb.roleplay, old, turn)
+            if move.aside:  # an outside question: its direct answer only, then the call goes on
+                brief = kb.brief(move.aside, known_slots(tracker))
+                if brief:
+                    dispatcher.utter_message(text=brief)
+            say(dispatcher, move)
+        return [
             SlotSet(STATE_SLOT, state.to_dict()),
             SlotSet(TURN_SLOT, "done" if state.done else None),
             SlotSet("requested_slot", None if state.done else TURN_SLOT),
@@ -82,7 +98,7 @@ class ValidateRehearsalForm(Action):
 
 
 class ActionRehearsalDebrief(Action):
-    """The score, what went well and what to fix, and the plan agreed on the call."""
+    """The score, each item with the user's own line or a model line, and what the plan is worth."""
 
     def name(self) -> str:
         return "action_rehearsal_debrief"
@@ -93,12 +109,14 @@ class ActionRehearsalDebrief(Action):
         kb = get_knowledge()
         rp = kb.roleplay
         state = rehearsal.AgentState.from_dict(tracker.get_slot(STATE_SLOT))
-        if state.aborted:  # stopped for the user's safety: no score
-            return [SlotSet(STATE_SLOT, None), SlotSet(TURN_SLOT, None)]
-        turns = rehearsal.call_after_difficulty(rp, call_turns(tracker.events))
-        result = rehearsal.score(rp, turns, state.heard)
-        plan = rehearsal.agreed_plan(rp, state, known_slots(tracker)) if state.plan_accepted else None
-        again = {"title": rp["debrief"]["again"], "payload": "/start_rehearsal"}
-        text = rehearsal.debrief(rp, result, plan)
-        send(dispatcher, Answer(text, [again, *kb.buttons(["ask_negotiation_tips"])], []))
-        return [SlotSet(STATE_SLOT, None), SlotSet(TURN_SLOT, None)]
+        kept = {LAST_CASE: state.case} if state.case else None
+        if state.aborted:  # never started, or stopped for the user's safety: no score
+            return [SlotSet(STATE_SLOT, kept), SlotSet(TURN_SLOT, None)]
+        result, text = rehearsal.debrief(rp, state)
+        buttons = [
+            {"title": rp["debrief"]["again"], "payload": "/start_rehearsal"},
+            {"title": rp["debrief"]["replay"], "payload": rp["debrief"]["replay"]},
+            *kb.buttons(["ask_negotiation_tips"]),
+        ]
+        send(dispatcher, Answer(text, buttons, []))
+        return [SlotSet(STATE_SLOT, kept), SlotSet(TURN_SLOT, None)]

@@ -221,6 +221,8 @@ _AMOUNT_CUES = _cues(
         r"最多|顶多|至多|最多也就",
         "paid": r"还了|已还|已经还了?|还过|还掉了?|已经还款|还上了|已经付了|已经给了|已经交了|还进去了?|已经还清了?|"
         r"还款了|已经打了",
+        # 一次性还一万八: a lump sum offered to settle (the rehearsal's plans)
+        "lump_sum": r"一次性(?:还清?|付清?|结清|给)?|一口气(?:还清?)?|一次还清|一次性全部还?",
         "down_payment": r"先还了?|首付了?|先付了?|先给了?|先交了?|先拿出?|先打了?|先凑了?|首期",
         "expense": r"(?:房贷|房租|租金|车贷|生活费|学费|花销|开销|开支|花费|伙食费|医药费|药费|水电费?|话费|抚养费|"
         r"赡养费|吃饭|吃喝|日常开支|孩子上学|奶粉钱?|托管费?|保险|物业费?|交通费?|房费|"
@@ -274,7 +276,9 @@ _QUANTITY_BEFORE = re.compile(r"(?:大概|大约|差不多|一共|总共|共|将
 _DURATION_CUES = _cues(
     {
         "overdue": r"逾期了?|逾其了?|已经逾期|拖了|拖个|拖欠了?|没还|未还|晚还|晚了?|还不上|还不起了?|超期|断供了?|"
-        r"欠了|欠款|延期",
+        r"欠了|欠款|延期了",
+        # 先缓三个月 / 申请延期两个月: a delay asked for (the rehearsal's plans), not time overdue
+        "deferral": r"缓|先缓|推迟|延后|往后推|延期|展期|宽限|停还|暂停还款|先停",
         "term": r"分|分成|分了|期限|借期|贷款期|还款期|周期|期数|分期|借|借了|贷了|借款|签了",
         "held": r"用了|用|借用|占用|放了|拿去用了|已经用了|过了|持有",
         "hardship": r"失业了?|停工了?|停产|住院了?|没工资|没收入|没有收入|没有工资|没活干?|没上班|没工作|下岗|"
@@ -283,8 +287,7 @@ _DURATION_CUES = _cues(
         r"没生意|歇业|养病|隔离|跑路了?",
         "paid": r"还了|已还|已经还了?|还过|第",
         # no span of the loan: 还剩六期 (still to pay), 还清都一个多月了 (since), 这两年 / 那半年 (a time of life)
-        # 先缓两个月: a delay asked for, not time overdue
-        "other": r"还剩|剩下?|还有|还清了?都?|结清了?都?|还完了?都?|这|那|这个|那个|缓|先缓|推迟|延后|往后推",
+        "other": r"还剩|剩下?|还有|还清了?都?|结清了?都?|还完了?都?|这|那|这个|那个",
     }
 )
 _OVERDUE_WORD = re.compile(r"逾期|逾其|拖了|拖欠|没还|未还|晚还|还不上|超期|断供|欠了|欠款|催收|崔收")
@@ -309,6 +312,11 @@ _PER_PERIOD_AFTER = re.compile(
     r"开销|交|付|给|多少|几|[\d一二两三四五六七八九十])"
 )
 _HARDSHIP = "hardship"
+_DEFERRAL = "deferral"
+# 十二个月还完 / 一年还清: the term of a plan.
+_TERM_AFTER = re.compile(r"\s*(?:之?内)?(?:还完|还清|结清)")
+# 分二十四期每月一千: a sum a month beside a number of installments is a payment, not pay.
+_TERM_BEFORE = re.compile(r"分[\d一二两三四五六七八九十]+期")
 # 那 opening a message is "and what about" (那半年呢), not the 那 of 那半年 (a time of life).
 _FOLLOW_UP_OPENING = re.compile(r"\s*那(?:么)?(?:如果|要是)?(?:我|是)?(?:逾期|拖|晚还)?\s*")
 
@@ -466,6 +474,8 @@ def _all_durations(text: str, numbers: Sequence[Tuple[int, int]]) -> List[Entity
             cue = _nearest(_window_before(text, start), _DURATION_CUES)
             cue = cue if cue and cue[0] == "term" else None
         kind = cue[0] if cue else None
+        if kind is None and unit in _MONTH_UNITS and _TERM_AFTER.match(text, end):
+            kind = "term"
         if kind == "other" and _FOLLOW_UP_OPENING.fullmatch(text[:start]):
             kind = None  # 那半年呢: "and what about half a year", not "that half year"
         if kind == "other" or _PER_MONTH.search(before):
@@ -496,7 +506,9 @@ def _all_durations(text: str, numbers: Sequence[Tuple[int, int]]) -> List[Entity
         days = _duration_days(n, raw, unit, half)
         if days <= 0:
             continue
-        if overdue_after or kind == "overdue":
+        if kind == _DEFERRAL and not overdue_after:
+            found.append(Entity("days", days, start, end, _DEFERRAL))
+        elif overdue_after or kind == "overdue":
             found.append(Entity("overdue_days", days, start, end))
         elif kind == "paid":  # 已经还了一年多: twelve monthly periods paid
             if unit in _MONTH_UNITS:
@@ -542,7 +554,11 @@ def _amount_role(text: str, start: int, end: int, floor: int) -> Tuple[str | Non
         named = _nearest(before, _BUDGET_CUES)
         if named:
             return named[0], True, end
-        return (after[0], True, after[1]) if after else ("income", True, end)
+        if after:
+            return after[0], True, after[1]
+        near = _CLAUSE_BREAK.split(text[max(0, start - 12) : start])[-1]
+        beside_term = _TERM_BEFORE.search(near) or _TERM_BEFORE.match(text[end:].lstrip(" 元块，,"))
+        return ("affordable" if beside_term else "income"), True, end
     if role not in (None, "paid") and cue_adjacent:
         return role, adjacent, end
     interest = _INTEREST_AFTER.match(text, end)

@@ -1,23 +1,30 @@
-"""The negotiation rehearsal: the agent's next move, and the debrief score. Pure: no Rasa, no I/O.
+"""The negotiation rehearsal: a case, the agent's next move, and the debrief. Pure: no Rasa, no I/O.
 
-The wording, the rubric and its weights are data (``roleplay:`` in data/knowledge/roleplay.yml). A
-conversation is a list of ``Turn``s (the user's messages, as NLU read them); the agent keeps a small
-``AgentState`` between turns. Difficulty changes the pushback: ``strict`` refuses the first plan, asks
-for proof and accepts only a concrete plan the user can afford; ``mild`` helps the user along.
+The wording, the case cards, the judge's limits and the rubric are data (``roleplay:`` in
+data/knowledge/roleplay.yml). Each user message comes as a ``Turn`` (its text and what NLU read in it);
+the agent keeps an ``AgentState`` between turns, the call's case and the user's lines included, so a
+new call starts clean and 重说 can take a line back. The agent asks, in call order, for what it still
+needs (reason, income, what the user can pay, a plan, proof), judges any plan against the case with
+``bot.plans`` and counter-offers in numbers; difficulty changes how hard it holds out: 温和 proposes
+figures, 普通 wants proof before it submits, 严格 wants a workable plan, income and proof over several
+turns and may decline. The rate is never changed and a waiver is only ever submitted for review.
 """
 
 from __future__ import annotations
 
+import random
 import re
-from dataclasses import asdict, dataclass, field, fields
-from typing import Any, Dict, List, Mapping, Sequence, Set, Tuple
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any, Dict, List, Mapping, Sequence, Tuple
 
+from bot import plans, scoring
 from bot.entities import parse_number
 from bot.knowledge import fill
+from bot.plans import Case, Plan
 from bot.text import normalise
 
-# Questions from outside the call (answered, then the call resumes) when NLU is this sure of them and
-# the message carries no negotiation evidence.
+# Questions from outside the call (a short answer, then the call resumes) when NLU is this sure of them
+# and the message carries no negotiation evidence.
 OUTSIDE_INTENTS = (
     "report_harassment",
     "ask_contact_channel",
@@ -27,11 +34,14 @@ OUTSIDE_INTENTS = (
     "ask_interest_calc",
     "ask_agreement_validity",
     "ask_negotiation_tips",
+    "ask_materials",
     "faq",
 )
 OUTSIDE_CONFIDENCE = 0.8
-_SHOUTING = re.compile(r"[!！]{3,}")
 _RATE_REQUEST = re.compile(r"(利率|利息|年化|日息).{0,6}(降|低|少|减|高)|(降|低|减).{0,4}(利率|利息)")
+_PROPOSES = re.compile(r"分期|延期|展期|延长|少还|晚点|宽限|缓|停息挂账|减少|分几期|慢慢还|多分|少一点")
+# Hang-ups end the call only as a whole short message: 再见 inside 不想再见到催收 is no goodbye.
+_HANG_UP_MAX = 8
 
 
 @dataclass(frozen=True)
@@ -70,16 +80,26 @@ class AgentState:
     """What the agent remembers between turns (kept in the ``rehearsal`` slot as a dict)."""
 
     difficulty: str | None = None
-    asked: str = "difficulty"  # the agent's last question: difficulty, reason, income, affordable, plan…
-    heard: List[str] = field(default_factory=list)  # rubric items the user has shown so far
-    gave: List[str] = field(default_factory=list)  # numbers the user gave on the call (slot names)
-    asks: Dict[str, int] = field(default_factory=dict)  # how often each question was asked
-    refusals: int = 0
-    plan_accepted: bool = False
+    asked: str = "difficulty"  # the agent's last question: difficulty, opening, reason, income, …, agreement
+    asks: Dict[str, int] = field(default_factory=dict)  # how often each line was said (to vary it)
+    case: Dict[str, Any] = field(default_factory=dict)
+    case_told: bool = False  # the agent has said what it sees of the loan
+    income: float | None = None  # what the user said on this call
+    affordable: float | None = None
+    plan: Dict[str, Any] | None = None  # the last plan on the table (the user's or the agent's counter)
+    counter: Dict[str, Any] | None = None  # the agent's counter-offer, which "行" accepts
+    status: str = ""  # "", proof (workable, waiting for proof), accepted, declined
+    attempts: int = 0  # plans that did not work
+    holds: int = 0  # times a strict agent held out on a workable plan
     rate_explained: bool = False
     written: bool = False
+    rude: int = 0
+    said: List[Dict[str, Any]] = field(default_factory=list)  # the user's lines: text, items, rude
+    last_reply: List[str] = field(default_factory=list)
+    closing_rounds: int = 0
     done: bool = False
-    aborted: bool = False  # stopped for the user's safety: no debrief
+    aborted: bool = False  # stopped before it started, or for the user's safety: no debrief
+    undo: Dict[str, Any] | None = None  # the state before the last line, for 重说
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any] | None) -> AgentState:
@@ -89,6 +109,18 @@ class AgentState:
     def to_dict(self) -> Dict[str, Any]:
         return asdict(self)
 
+    @property
+    def started(self) -> bool:
+        return self.difficulty is not None
+
+    @property
+    def the_case(self) -> Case:
+        return Case.from_dict(self.case)
+
+    @property
+    def items(self) -> set:
+        return {i for line in self.said for i in line["items"]}
+
 
 @dataclass(frozen=True)
 class Move:
@@ -96,8 +128,55 @@ class Move:
 
     lines: List[str]
     buttons: List[Dict[str, str]] = field(default_factory=list)
-    aside: str | None = None  # intent of an outside question the caller answers before the lines
-    slots: Dict[str, Any] = field(default_factory=dict)  # numbers understood from the agent's question
+    aside: str | None = None  # topic of an outside question the caller answers (briefly) before the lines
+
+
+# --- the case -------------------------------------------------------------------------------------
+
+
+def draw_case(rp: Mapping[str, Any], facts: Mapping[str, Any], rng: random.Random | None = None) -> Case:
+    """A practice case card, with what the user already said of their own loan in its place."""
+    card = dict((rng or random).choice(rp["cases"]))
+    own = {"owed": facts.get("amount"), "overdue_days": facts.get("overdue_days"), "daily_rate": facts.get("daily_rate")}
+    own.update(income=facts.get("monthly_income"), affordable=facts.get("affordable_payment"))
+    card.update({k: v for k, v in own.items() if v})
+    return Case.from_dict(card)
+
+
+def case_words(rp: Mapping[str, Any], case: Case) -> str:
+    return fill(rp["case_card"], _case_values(case))
+
+
+def _case_values(case: Case) -> Dict[str, Any]:
+    values = {k: plans.money(v) for k, v in (("owed", case.owed), ("income", case.income), ("affordable", case.affordable)) if v}
+    return {
+        **values,
+        "title": case.title,
+        "reason": case.reason,
+        "overdue_days": case.overdue_days,
+        "installments_left": case.installments_left,
+        "daily": f"{case.daily_rate * 100:g}",
+    }
+
+
+# --- words ---------------------------------------------------------------------------------------
+
+
+def _line(rp: Mapping[str, Any], state: AgentState, name: str, values: Mapping[str, Any] | None = None) -> str:
+    """A line by difficulty where the pushback differs; a list gives variants, said in turn, so the
+    agent does not repeat itself word for word.
+    """
+    line = rp["lines"][name]
+    if isinstance(line, Mapping):
+        line = line.get(state.difficulty or "normal", line.get("normal"))
+    variants = line if isinstance(line, list) else [line]
+    said = state.asks.get(f"line:{name}", 0)
+    state.asks[f"line:{name}"] = said + 1
+    return fill(variants[said % len(variants)], dict(values or {}))
+
+
+def _matches(words: Sequence[str], plain: str) -> bool:
+    return any(w in plain for w in words)
 
 
 def difficulty_buttons(rp: Mapping[str, Any]) -> List[Dict[str, str]]:
@@ -105,174 +184,262 @@ def difficulty_buttons(rp: Mapping[str, Any]) -> List[Dict[str, str]]:
     return [{"title": d["title"], "payload": d["title"]} for d in rp["difficulties"].values()]
 
 
-def start(rp: Mapping[str, Any]) -> Tuple[AgentState, Move]:
-    return AgentState(), Move([rp["intro"]], difficulty_buttons(rp))
+def chosen_difficulty(rp: Mapping[str, Any], plain: str) -> str | None:
+    return next((d for d, spec in rp["difficulties"].items() if _matches(spec["words"], plain)), None)
 
 
-def chosen_difficulty(rp: Mapping[str, Any], turn: Turn) -> str | None:
-    return next((d for d, spec in rp["difficulties"].items() if any(w in turn.plain for w in spec["words"])), None)
+def is_end(rp: Mapping[str, Any], plain: str) -> bool:
+    """结束练习 anywhere, or a hang-up (挂了, 再见, 退出) as a whole short message."""
+    short = re.sub(r"[\W_]+", "", plain)
+    return _matches(rp["end_words"], plain) or len(short) <= _HANG_UP_MAX and _matches(rp["hang_up_words"], short)
 
 
-def call_after_difficulty(rp: Mapping[str, Any], turns: Sequence[Turn]) -> List[Turn]:
-    """The messages of the call proper: after the one that chose the difficulty, without 结束练习."""
-    start = next((n + 1 for n, t in enumerate(turns) if chosen_difficulty(rp, t)), len(turns))
-    return [t for t in turns[start:] if not is_end(rp, t)]
+def wants_replay(rp: Mapping[str, Any], plain: str) -> bool:
+    return _matches(rp["replay_words"], plain)
 
 
-def is_end(rp: Mapping[str, Any], turn: Turn) -> bool:
-    return any(word in turn.plain for word in rp["end_words"])
+# --- the call ------------------------------------------------------------------------------------
 
 
-def is_rude(rp: Mapping[str, Any], turn: Turn) -> bool:
-    text = turn.plain
-    return bool(_SHOUTING.search(turn.text)) or any(word in text for word in rp["rude_words"])
-
-
-def evidence(rp: Mapping[str, Any], turn: Turn) -> Set[str]:
-    """The rubric items this message shows (``calm`` is judged over the whole call, see ``score``)."""
-    text = turn.plain
-    has_number = any(e.get("entity") in ("amount", "term_months", "days") for e in turn.entities)
-    shown = set()
-    for item in rp["rubric"]:
-        if item.get("calm"):
-            continue
-        said = any(word in text for word in item.get("words", []))
-        said = said or any(turn.values(e) for e in item.get("entities", []))
-        if item.get("all_entities"):
-            said = all(turn.values(e) for e in item["all_entities"])
-        if item.get("needs_number") and not has_number:
-            said = False
-        if said:
-            shown.add(item["id"])
-    return shown
-
-
-def _line(rp: Mapping[str, Any], name: str, difficulty: str, values: Mapping[str, Any] | None = None) -> str:
-    line = rp["lines"][name]
-    text = line.get(difficulty, line.get("normal")) if isinstance(line, Mapping) else line
-    return fill(text, dict(values or {}))
-
-
-def agreed_plan(rp: Mapping[str, Any], state: AgentState, slots: Mapping[str, Any]) -> str:
-    """The plan as agreed so far, in words: numbers from the slots, then what else was settled."""
-    words = rp["plan"]
-    parts = [fill(words[k], {"value": slots[k]}) for k in ("affordable_payment", "term_months") if slots.get(k)]
-    parts += [words[k] for k in ("waiver", "materials") if k in state.heard]
-    if state.written:
-        parts.append(words["written"])
-    return "，".join(parts) or words["default"]
-
-
-def _echo(
-    rp: Mapping[str, Any], state: AgentState, turn: Turn, given: Mapping[str, Any], slots: Mapping[str, Any]
-) -> str | None:
-    """Repeat back the numbers this message gave (from the slots they filled). A plain amount is the debt
-    only while the user is describing their situation; later it is part of a plan.
+def start(rp: Mapping[str, Any], case: Case, first: str = "") -> Tuple[AgentState, Move]:
+    """A new call on ``case``: the intro and the case card, then the difficulty asked; a message that
+    already names one (陪我练一下 严格一点) starts the call at once.
     """
-    said = {e.get("entity") for e in turn.entities} | set(given)
-    if not turn.values("amount") or state.asked not in ("opening", "reason"):
-        said.discard("amount")
-    facts = [fill(t, {"value": slots[k]}) for k, t in rp["facts"].items() if k in said and slots.get(k)]
-    return _line(rp, "echo", "", {"facts": "，".join(facts)}) if facts else None
-
-
-def step(rp: Mapping[str, Any], state: AgentState, turn: Turn, slots: Mapping[str, Any]) -> Tuple[AgentState, Move]:
-    """The agent's reply to one user message, and its new state. ``slots`` hold the numbers so far."""
-    if is_end(rp, turn):
-        state.done = True
-        return state, Move([])
-    if state.difficulty is None:
-        chosen = chosen_difficulty(rp, turn)
-        if chosen is None:
-            return state, Move([rp["ask_difficulty_again"]], difficulty_buttons(rp))
+    state = AgentState(case=case.to_dict())
+    intro = [rp["intro"], case_words(rp, case)]
+    chosen = chosen_difficulty(rp, normalise(first)) if first else None
+    if chosen:
         state.difficulty, state.asked = chosen, "opening"
-        return state, Move([_line(rp, "opening", chosen)])
-
-    d = state.difficulty
-    shown = evidence(rp, turn)
-    if not shown and turn.intent in OUTSIDE_INTENTS and turn.confidence >= OUTSIDE_CONFIDENCE:
-        return state, Move([rp["lines"]["resume"], _question(rp, state, slots)], aside=turn.topic or turn.intent)
-
-    given = numbers_given(state, turn)
-    slots = {**slots, **given}
-    state.gave = sorted(set(state.gave) | set(given))
-    if {"monthly_income", "affordable_payment"} <= set(state.gave):
-        shown.add("numbers")
-    state.heard = sorted(set(state.heard) | shown)
-    lines = []
-    if is_rude(rp, turn):
-        lines.append(_line(rp, "calm_down", d))
-    if not state.rate_explained and (turn.intent == "negotiate_rate" or _RATE_REQUEST.search(turn.plain)):
-        state.rate_explained = True
-        lines.append(_line(rp, "rate_fixed", d))
-    if "waiver" in shown:
-        lines.append(_line(rp, "waiver", d))
-    if "record" in shown:
-        state.written = True
-        lines.append(_line(rp, "written_ok", d))
-    echo = _echo(rp, state, turn, given, slots)
-    if echo:
-        lines.append(echo)
-    lines += _next(rp, state, turn, shown, slots)
-    return state, Move(lines, slots=given)
+        return state, Move(intro + [_line(rp, state, "opening")])
+    return state, Move(intro + [rp["ask_difficulty"]], difficulty_buttons(rp))
 
 
-# The agent's question that makes a bare amount in the answer an income or an affordable payment.
-NUMBER_QUESTIONS = {"income": "monthly_income", "affordable": "affordable_payment"}
-
-
-def numbers_given(state: AgentState, turn: Turn) -> Dict[str, Any]:
-    """Income and affordable amount in this message: by the words around them (月收入三千), or, for a
-    bare amount, by the question the agent just asked (收入多少？ — 两千多).
-    """
-    given = {}
-    for role, slot in NUMBER_QUESTIONS.items():
-        values = turn.values(f"amount:{role}")
-        if not values and state.asked == role:
-            bare = parse_number(turn.plain.strip(" 元块左右大概"))
-            values = turn.values("amount") or ([bare] if bare else [])
-        if values:
-            given[slot] = values[0]
-    return given
-
-
-def _next(rp: Mapping[str, Any], state: AgentState, turn: Turn, shown: Set[str], slots: Mapping[str, Any]) -> List[str]:
-    """The agent's next question or decision, the first thing it still needs, in call order."""
-    d = state.difficulty or "normal"
-    # A plan on the table is judged again when the proof the agent asked for arrives.
-    if not state.plan_accepted and ("plan" in shown or "materials" in shown and "plan" in state.heard):
-        return _judge_plan(rp, state, slots)
-    if not state.plan_accepted and state.asked == "plan" and _proposes(turn):
-        return [_line(rp, "plan_vague", d)]
-    if state.plan_accepted and state.asked == "agreement":
+def step(rp: Mapping[str, Any], state: AgentState, turn: Turn) -> Tuple[AgentState, Move]:
+    """The agent's reply to one user message, and its new state."""
+    plain = turn.plain
+    if is_end(rp, plain):
         state.done = True
-        return [_line(rp, "closing", d)]
-    return [_question(rp, state, slots)]
+        state.aborted = not state.said  # nothing said on the call: nothing to score
+        return state, Move([] if state.said else [rp["ended_unstarted"]])
+    if _matches(rp["undo_words"], plain) and len(plain) <= 12:
+        if not state.undo:
+            return state, Move([rp["nothing_to_undo"]])
+        previous = AgentState.from_dict(state.undo)
+        return previous, Move([rp["undone"], _question(rp, previous, again=True)])
+    if _matches(rp["hint_words"], plain):
+        return state, Move([fill(rp["hints"].get(state.asked, rp["hints"]["default"]), _case_values(state.the_case))])
+    before = {k: v for k, v in state.to_dict().items() if k != "undo"}
+    lines: List[str] = []
+    if not state.started:
+        chosen = chosen_difficulty(rp, plain)
+        state.difficulty, state.asked = chosen or "normal", "opening"
+        if chosen or _matches(rp["ready_words"], plain) and len(plain) <= 6:
+            return state, Move([_line(rp, state, "opening")])
+        lines.append(rp["started_normal"])  # the user started telling their case: the call is on
+    if _matches(rp["about_agent_words"], plain):
+        return state, Move([_line(rp, state, "about_agent"), _question(rp, state, again=True)])
+    rude = scoring.is_rude(rp, turn.text, plain)
+    items = scoring.evidence(rp, plain, turn.entities)
+    if not items and not rude and turn.intent in OUTSIDE_INTENTS and turn.confidence >= OUTSIDE_CONFIDENCE:
+        return state, Move([_line(rp, state, "resume"), _question(rp, state, again=True)], aside=turn.topic or turn.intent)
+    state.undo = before
+    heard, judged = _hear(rp, state, turn, items, rude)
+    lines += heard
+    if state.done:
+        return state, Move(lines)
+    lines += _next(rp, state, turn, items, judged)
+    if lines == state.last_reply:  # never the same reply twice in a row
+        lines = [_line(rp, state, "same_again")] + lines[-1:]
+    state.last_reply = lines
+    return state, Move(lines)
 
 
-def _proposes(turn: Turn) -> bool:
-    """A request that is a plan in spirit but has no number (能不能少还点, 想延期)."""
-    return bool(re.search(r"(分期|延期|展期|延长|少还|晚点|宽限|缓|停息挂账|减少)", turn.plain))
+def _hear(rp: Mapping[str, Any], state: AgentState, turn: Turn, items: set, rude: bool) -> Tuple[List[str], bool]:
+    """Takes in one message: the facts it states, its evidence, rudeness; the agent's reactions to them."""
+    lines = []
+    plain = turn.plain
+    case = state.the_case
+    facts = _facts_given(state, turn)
+    if "owed" in facts and facts["owed"] != case.owed:
+        case = replace(case, owed=facts["owed"])
+        lines.append(_line(rp, state, "owed_noted", {"owed": plans.money(case.owed)}))
+    if "overdue_days" in facts:
+        case = replace(case, overdue_days=int(facts["overdue_days"]))
+    state.case = case.to_dict()
+    if "income" in facts:
+        state.income = facts["income"]
+    if "affordable" in facts:
+        state.affordable = facts["affordable"]
+    said = [k for k in ("income", "affordable") if k in facts]
+    if said:
+        lines.append(_line(rp, state, "echo", {"facts": "，".join(fill(rp["facts"][k], {"value": plans.money(facts[k])}) for k in said)}))
+    if state.income is not None and state.affordable is not None and said:
+        items.add("numbers")
+    plan = plans.read(plain, turn.entities, waiver="waiver" in items)
+    if plan and plan.monthly and plan == Plan(monthly=plan.monthly, waiver=plan.waiver) and not _offers(state, plain, facts):
+        plan = None  # 每个月最多能还1500: what they can pay, not yet a plan
+    verdict = None
+    if plan is not None:
+        verdict = plans.judge(rp["judge"], case, plan, state.income, state.affordable)
+        if verdict.feasible:
+            items.add("plan")
+    state.said.append({"text": turn.text, "items": sorted(items), "rude": rude, "plan": plan.to_dict() if plan else None})
+    if rude:
+        state.rude += 1
+        if state.rude >= int(rp["rude_limit"].get(state.difficulty, 3)):
+            state.done = True
+            return [_line(rp, state, "hang_up_on_abuse")], False
+        lines.append(_line(rp, state, "calm_down"))
+    if not state.case_told and (state.said and (items or facts or len(plain) > 8)):
+        state.case_told = True
+        lines.append(_line(rp, state, "case_seen", _case_values(case)))
+    if not state.rate_explained and (turn.intent == "negotiate_rate" or _RATE_REQUEST.search(plain)):
+        state.rate_explained = True
+        lines.append(_line(rp, state, "rate_fixed"))
+    if "waiver" in items:
+        lines.append(_line(rp, state, "waiver"))
+    if "record" in items:
+        state.written = True
+        lines.append(_line(rp, state, "written_ok"))
+    if verdict is None and _accepts_counter(rp, state, plain):
+        plan = Plan.from_dict(state.counter)
+        verdict = plans.judge(rp["judge"], case, plan, state.income, state.affordable)
+    if verdict is not None:
+        lines += _judge(rp, state, plan, verdict)
+    elif state.status == "proof" and (_missing(state) is None or _missing(state) != "need_proof" and (items or facts)):
+        lines += _submit(rp, state)  # the proof (or the income) the agent asked for has come
+    return lines, verdict is not None
 
 
-def _judge_plan(rp: Mapping[str, Any], state: AgentState, slots: Mapping[str, Any]) -> List[str]:
-    d = state.difficulty or "normal"
-    income, pay = slots.get("monthly_income"), slots.get("affordable_payment")
-    affordable = pay is not None and (income is None or pay <= income)
-    if d == "strict":
-        if state.refusals == 0:
-            state.refusals += 1
-            state.asked = "plan"
-            return [_line(rp, "plan_refused", d)]
-        if income is not None and pay is not None and pay > income:
-            state.asked = "plan"
-            return [_line(rp, "plan_unaffordable", d, {"monthly_income": income, "affordable_payment": pay})]
-        if not affordable or "materials" not in state.heard:
-            state.asked = "plan"
-            return [_line(rp, "plan_refused", d)]
-    state.plan_accepted = True
-    lines = [_line(rp, "plan_accepted", d, {"plan": agreed_plan(rp, state, slots)})]
-    return lines + [_question(rp, state, slots)]
+def _facts_given(state: AgentState, turn: Turn) -> Dict[str, float]:
+    """The numbers this message states: the debt (while the user describes their case, or said with
+    欠), time overdue, income and what they can pay; a bare number answers the agent's question.
+    """
+    facts: Dict[str, float] = {}
+    income, affordable = turn.values("amount:income"), turn.values("amount:affordable")
+    owed = [e for e in turn.entities if e.get("entity") == "amount" and not e.get("role")]
+    bare = parse_number(turn.plain.strip(" 元块左右大概吧啊嗯差不多"))
+    if state.asked == "income" and not income and (owed or bare):
+        income = [owed[0]["value"] if owed else bare]
+        owed = []
+    elif state.asked == "affordable" and not affordable and (owed or bare):
+        affordable = [owed[0]["value"] if owed else bare]
+        owed = []
+    if income:
+        facts["income"] = float(income[0])
+    if affordable and not turn.values("term_months"):  # with installments, it is a plan's payment
+        facts["affordable"] = float(affordable[0])
+    owing = [e for e in owed if re.search(r"欠|借|总共|一共|剩|本金", turn.plain[: int(e.get("start") or 0)][-6:])]
+    if owing or owed and state.asked in ("opening", "reason") and not turn.values("term_months"):
+        facts["owed"] = float((owing or owed)[0]["value"])
+    if turn.values("overdue_days"):
+        facts["overdue_days"] = float(turn.values("overdue_days")[0])
+    return facts
+
+
+_OFFER = re.compile(r"申请|方案|分期|就按|按这个|想每个?月|每个?月还|行吗|可以吗|怎么样|能不能")
+
+
+def _offers(state: AgentState, plain: str, facts: Mapping[str, float]) -> bool:
+    """A monthly amount alone is a plan when it is offered as one, not when it answers "how much can
+    you pay".
+    """
+    return state.asked in ("plan", "proof") and "affordable" not in facts or bool(_OFFER.search(plain)) and state.asked != "affordable"
+
+
+def _accepts_counter(rp: Mapping[str, Any], state: AgentState, plain: str) -> bool:
+    return bool(state.counter) and state.status not in ("accepted", "declined") and _matches(rp["yes_words"], plain) and len(plain) <= 12
+
+
+def _missing(state: AgentState) -> str | None:
+    """What this difficulty still wants before it submits a workable plan (the line that asks for it)."""
+    if state.difficulty == "mild":
+        return None
+    if "materials" not in state.items:
+        return "need_proof"
+    if state.difficulty == "strict" and state.income is None:
+        return "strict_income"
+    if state.difficulty == "strict" and state.holds == 0:
+        return "strict_hold"
+    return None
+
+
+def _judge(rp: Mapping[str, Any], state: AgentState, plan: Plan, verdict: plans.Verdict) -> List[str]:
+    """The agent's answer to a plan: what does not work and a counter-offer; or, for a workable plan,
+    what this difficulty still wants before it submits it.
+    """
+    state.plan = plan.to_dict()
+    state.status = "" if state.status != "declined" else "declined"
+    values = verdict.values
+    if not verdict.feasible:
+        state.attempts += 1
+        state.counter = verdict.counter.to_dict() if verdict.counter else None
+        lines = [_line(rp, state, f"problem_{verdict.problem}", values)]
+        if state.difficulty == "strict" and state.attempts >= int(rp["judge"]["strict_attempts"]):
+            state.status = "declined"
+            return lines + [_line(rp, state, "declined"), _ask_agreement(rp, state)]
+        if verdict.counter:
+            lines.append(_line(rp, state, "counter", values))
+        state.asked = "plan"
+        return lines
+    state.counter = None
+    kind = "plan_summary_lump" if plan.lump else "plan_summary_defer" if plan.defer_days and not plan.monthly else "plan_summary"
+    return [_line(rp, state, kind, values)] + _submit(rp, state)
+
+
+def _submit(rp: Mapping[str, Any], state: AgentState) -> List[str]:
+    """Submits the workable plan on the table, or asks for what this difficulty still wants first."""
+    missing = _missing(state)
+    if missing is None:
+        state.status = "accepted"
+        return [_line(rp, state, "plan_accepted", {"plan": agreed_plan(rp, state)})]
+    if missing == "strict_hold":
+        state.holds += 1
+    state.status, state.asked = "proof", "proof"
+    state.asks["proof_waits"] = 0
+    return [_line(rp, state, missing)]
+
+
+def _next(rp: Mapping[str, Any], state: AgentState, turn: Turn, items: set, judged: bool) -> List[str]:
+    """The agent's next question, or the close: never before the user answered the closing question."""
+    if state.asked == "agreement" and not judged:
+        state.closing_rounds += 1
+        more = items & {"record", "waiver", "plan", "materials"} or re.search(r"吗|呢|？|\?|怎么|能不能|可不可以", turn.plain)
+        if more and state.closing_rounds < 3:
+            return [_line(rp, state, "ask_more")]
+        state.done = True
+        return [_line(rp, state, "closing")]
+    if state.status == "proof":
+        if judged:
+            return []
+        state.asks["proof_waits"] = state.asks.get("proof_waits", 0) + 1
+        if state.asks["proof_waits"] < 2:
+            return [_line(rp, state, _missing(state) or "need_proof")]
+        # No proof coming: 普通 submits with a warning, 严格 declines.
+        if state.difficulty == "strict":
+            state.status = "declined"
+            return [_line(rp, state, "declined"), _ask_agreement(rp, state)]
+        state.status = "accepted"
+        return [_line(rp, state, "accepted_without_proof", {"plan": agreed_plan(rp, state)}), _ask_agreement(rp, state)]
+    if state.status == "declined" and state.asked == "agreement":
+        return []
+    if state.status not in ("accepted", "declined") and state.asked == "plan" and not state.plan and _PROPOSES.search(turn.plain):
+        return [_vague_plan(rp, state)]
+    if judged and state.status not in ("accepted", "declined"):
+        return []  # the counter-offer is the agent's turn
+    return [_question(rp, state)]
+
+
+def _vague_plan(rp: Mapping[str, Any], state: AgentState) -> str:
+    """A plan with no number: 温和 proposes figures from what the user can pay; others ask for numbers."""
+    if state.difficulty == "mild":
+        values: Dict[str, Any] = {}
+        case = state.the_case
+        counter = plans._counter(rp["judge"], case, state.income, state.affordable, values)  # noqa: SLF001
+        if counter:
+            state.counter = counter.to_dict()
+            return _line(rp, state, "mild_proposes", values)
+    return _line(rp, state, "plan_vague")
 
 
 # The agent's questions in call order. Each is asked at most twice (a borrower who will not say gets
@@ -281,76 +448,92 @@ QUESTIONS = ("reason", "income", "affordable", "plan", "materials")
 MAX_ASKS = 2
 
 
-def _still_needed(question: str, state: AgentState, slots: Mapping[str, Any]) -> bool:
+def _still_needed(question: str, state: AgentState) -> bool:
     return {
-        "reason": "situation" not in state.heard,
-        "income": slots.get("monthly_income") is None,
-        "affordable": slots.get("affordable_payment") is None,
-        "plan": not state.plan_accepted,
-        "materials": "materials" not in state.heard,
+        "reason": "situation" not in state.items,
+        "income": state.income is None,
+        "affordable": state.affordable is None and not state.plan,
+        "plan": state.status not in ("accepted", "declined"),
+        "materials": "materials" not in state.items and state.status != "declined",
     }[question]
 
 
-def _question(rp: Mapping[str, Any], state: AgentState, slots: Mapping[str, Any]) -> str:
-    """Ask for the first thing still missing, or, when nothing is, whether the plan can be settled."""
-    d = state.difficulty or "normal"
+def _question(rp: Mapping[str, Any], state: AgentState, again: bool = False) -> str:
+    """Ask for the first thing still missing, or, when nothing is, whether anything else is needed.
+    ``again``: after an aside, the last question is asked again even if asked twice already.
+    """
+    if not state.started:
+        return rp["ask_difficulty"]
     for question in QUESTIONS:
         asked = state.asks.get(question, 0)
-        if _still_needed(question, state, slots) and (question == "plan" or asked < MAX_ASKS):
+        if _still_needed(question, state) and (question == "plan" or asked < MAX_ASKS or again and state.asked == question):
             state.asked, state.asks[question] = question, asked + 1
-            return _line(rp, f"ask_{question}", d)
+            return _line(rp, state, f"ask_{question}")
+    return _ask_agreement(rp, state)
+
+
+def _ask_agreement(rp: Mapping[str, Any], state: AgentState) -> str:
     state.asked = "agreement"
-    return _line(rp, "ask_agreement", d)
+    return _line(rp, state, "ask_agreement")
 
 
-@dataclass(frozen=True)
-class ItemResult:
-    id: str
-    label: str
-    weight: int
-    met: bool
-    tip: str
+def agreed_plan(rp: Mapping[str, Any], state: AgentState) -> str:
+    """The plan on the table in words (每月还 1,500 元，分 15 期…), then what else was settled."""
+    words = rp["plan"]
+    plan = Plan.from_dict(state.plan) or Plan()
+    parts = []
+    if plan.down is not None:
+        parts.append(fill(words["down"], {"value": plans.money(plan.down)}))
+    if plan.lump is not None:
+        parts.append(fill(words["lump"], {"value": plans.money(plan.lump)}))
+    if plan.defer_days is not None:
+        parts.append(fill(words["defer"], {"value": f"{plan.defer_days / 30:g}"}))
+    if plan.monthly is not None:
+        parts.append(fill(words["monthly"], {"value": plans.money(plan.monthly)}))
+    if plan.installments is not None:
+        parts.append(fill(words["installments"], {"value": plan.installments}))
+    if "waiver" in state.items or plan.waiver:
+        parts.append(words["waiver"])
+    if "materials" in state.items:
+        parts.append(words["materials"])
+    if state.written:
+        parts.append(words["written"])
+    return "，".join(parts) or words["default"]
 
 
-@dataclass(frozen=True)
-class Score:
-    total: int
-    items: Tuple[ItemResult, ...]
-    rude_messages: int
-    penalty: int
+# --- the debrief ---------------------------------------------------------------------------------
 
 
-def score(rp: Mapping[str, Any], turns: Sequence[Turn], heard: Sequence[str] = ()) -> Score:
-    """The debrief score over the user's messages in the call: each rubric item met or not, minus a
-    penalty for every rude or shouting message, between 0 and 100. ``heard`` adds what the agent
-    understood from context (bare numbers answering its questions about income and payment).
-    """
-    shown: Set[str] = {h for h in heard if h == "numbers"}
-    for turn in turns:
-        shown |= evidence(rp, turn)
-    # Numbers may come in two messages (income in one, the affordable amount in another).
-    for item in rp["rubric"]:
-        if item.get("all_entities") and all(any(t.values(e) for t in turns) for e in item["all_entities"]):
-            shown.add(item["id"])
-    rude = sum(1 for t in turns if is_rude(rp, t))
-    results = []
-    for item in rp["rubric"]:
-        met = rude == 0 if item.get("calm") else item["id"] in shown
-        results.append(ItemResult(item["id"], item["label"], int(item["weight"]), met, item["tip"]))
-    penalty = rude * int(rp["penalty_per_rude_message"])
-    total = sum(r.weight for r in results if r.met) - penalty
-    return Score(max(0, min(100, total)), tuple(results), rude, penalty)
+def result(rp: Mapping[str, Any], state: AgentState) -> scoring.Score:
+    return scoring.score(rp, state.said, _case_values(state.the_case))
 
 
-def debrief(rp: Mapping[str, Any], result: Score, plan: str | None) -> str:
-    """The debrief as chat text: the 总分 line, each item with a tip when missed, the agreed plan."""
+def plan_assessment(rp: Mapping[str, Any], state: AgentState) -> List[str]:
+    """What the plan agreed on the call is worth: feasible or not, and what it costs (calculator)."""
     words = rp["debrief"]
-    lines = [words["title"], fill(words["score"], {"score": result.total})]
-    for item in result.items:
-        template = words["met"] if item.met else words["not_met"]
-        lines.append(fill(template, {"label": item.label, "weight": item.weight, "tip": item.tip}))
-    if result.penalty:
-        lines.append(fill(words["penalty"], {"count": result.rude_messages, "points": result.penalty}))
-    lines.append(fill(words["agreed"], {"plan": plan}) if plan else words["agreed_nothing"])
-    lines.append(words["reminder"])
-    return "\n".join(lines)
+    if state.status != "accepted" or not state.plan:
+        return [words["declined"] if state.status == "declined" else words["agreed_nothing"]]
+    case, plan = state.the_case, Plan.from_dict(state.plan)
+    verdict = plans.judge(rp["judge"], case, plan, state.income, state.affordable)
+    lines = [fill(words["agreed"], {"plan": agreed_plan(rp, state)})]
+    kind = "cost_lump" if plan.lump else "cost_defer" if plan.defer_days and not plan.monthly else "cost"
+    if verdict.feasible and "interest" in verdict.values or kind != "cost":
+        lines.append(fill(words[kind], verdict.values))
+    return lines
+
+
+def debrief(rp: Mapping[str, Any], state: AgentState) -> Tuple[scoring.Score, str]:
+    score = result(rp, state)
+    return score, scoring.debrief(rp, score, plan_assessment(rp, state))
+
+
+def summary(rp: Mapping[str, Any], state: AgentState, score: scoring.Score) -> Dict[str, Any]:
+    """The call in a few fields, for the page's list of earlier calls (kept in the browser only)."""
+    weakest = score.weakest
+    return {
+        "case": state.the_case.title or rp["debrief"]["own_case"],
+        "difficulty": rp["difficulties"][state.difficulty or "normal"]["title"],
+        "score": score.total,
+        "weakest": weakest.label if weakest else "",
+        "items": [{"label": i.label, "met": i.met, "weight": i.weight, "quote": i.quote, "tip": i.tip} for i in score.items],
+    }

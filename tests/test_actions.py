@@ -16,6 +16,7 @@ from actions.calculator import (
     form_updates,
     user_answered_form,
 )
+from actions.common import get_knowledge
 from actions.menu import ActionFallback, ActionShowMenu
 from actions.rehearsal import ActionRehearsalDebrief, ValidateRehearsalForm
 from bot.config import ROOT
@@ -193,44 +194,52 @@ def rehearsal_tracker(text: str, state: Dict[str, Any] | None, events: List[Dict
     return tracker
 
 
-async def test_rehearsal_starts_with_the_rules_and_the_difficulty_buttons() -> None:
+async def test_rehearsal_starts_with_the_rules_a_case_card_and_the_difficulty_buttons() -> None:
     dispatcher = CollectingDispatcher()
     events = await ValidateRehearsalForm().run(dispatcher, rehearsal_tracker("我想练习", None), DOMAIN)
-    [message] = dispatcher.messages
-    assert "结束练习" in message["text"] and [b["title"] for b in message["buttons"]] == ["温和", "普通", "严格"]
+    intro, card, ask = dispatcher.messages
+    assert "结束练习" in intro["text"] and "这次练习的情况" in card["text"]
+    assert [b["title"] for b in ask["buttons"]] == ["温和", "普通", "严格"]
     assert {"event": "slot", "name": "requested_slot", "value": "rehearsal_turn"} in [
         {k: e[k] for k in ("event", "name", "value")} for e in events
     ]
 
 
-async def test_rehearsal_agent_answers_an_outside_question_then_resumes() -> None:
+async def test_rehearsal_end_words_with_no_call_on_start_nothing() -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ValidateRehearsalForm().run(dispatcher, rehearsal_tracker("结束练习", None), DOMAIN)
+    [message] = dispatcher.messages
+    assert "不计分" in message["text"] and not message["buttons"]
+    assert {"event": "slot", "name": "requested_slot", "value": None} in [
+        {k: e[k] for k in ("event", "name", "value")} for e in events
+    ]
+
+
+async def test_rehearsal_agent_answers_an_outside_question_briefly_then_resumes() -> None:
     state = {"difficulty": "normal", "asked": "reason"}
     tracker = rehearsal_tracker("催收打我家人电话怎么办", state, requested_slot="rehearsal_turn")
     tracker.latest_message["intent"] = {"name": "report_harassment", "confidence": 0.95}
     dispatcher = CollectingDispatcher()
     await ValidateRehearsalForm().run(dispatcher, tracker, DOMAIN)
     texts = [m["text"] for m in dispatcher.messages]
-    assert "12378" in texts[0] and texts[1] == "好，我们回到刚才的练习。" and "原因" in texts[2]
+    full = get_knowledge().answer("report_harassment", {}).text
+    assert texts[0] and texts[0] in full and len(texts[0]) < len(full) / 2, "a short answer, not the whole card"
+    assert "接着练" in texts[1] and "原因" in texts[2]
 
 
-async def test_debrief_scores_the_call_from_the_conversation() -> None:
-    def user(text: str) -> Dict[str, Any]:
-        return {"event": "user", "text": text, "parse_data": {"intent": {"name": "inform_situation"}, "entities": []}}
-
-    events = [
-        user("我想练习"),
-        {"event": "active_loop", "name": "rehearsal_form"},
-        user("严格"),
-        user("我失业了"),
-        user("结束练习"),
-    ]
-    tracker = rehearsal_tracker("结束练习", {"difficulty": "strict", "done": True}, events)
+async def test_debrief_scores_the_call_from_the_agents_record() -> None:
+    said = [{"text": "我失业了", "items": ["situation"], "rude": False}]
+    case = get_knowledge().roleplay["cases"][0]
+    tracker = rehearsal_tracker("结束练习", {"difficulty": "strict", "done": True, "said": said, "case": case})
     dispatcher = CollectingDispatcher()
-    await ActionRehearsalDebrief().run(dispatcher, tracker, DOMAIN)
+    events = await ActionRehearsalDebrief().run(dispatcher, tracker, DOMAIN)
     [message] = dispatcher.messages
     # Only "我失业了" counts: situation (15) and calm (15).
     assert "总分：30/100" in message["text"].splitlines()
     assert message["buttons"][0] == {"title": "再练一次", "payload": "/start_rehearsal"}
+    assert {"event": "slot", "name": "rehearsal", "value": {"last_case": case}} in [
+        {k: e[k] for k in ("event", "name", "value")} for e in events
+    ], "the case is kept for a replay"
 
 
 async def test_a_lower_monthly_amount_after_a_calculation_is_costed() -> None:

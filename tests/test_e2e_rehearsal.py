@@ -1,25 +1,33 @@
-"""End to end: whole rehearsal calls over REST against the real servers."""
+"""End to end: whole rehearsal calls over REST (and socketio) against the real servers, NLU included."""
 
 import re
+from typing import List
 
+import pytest
+import yaml
+
+from bot.config import ROOT
 from bot.stack import Stack
 from tests.conftest import Chat, SocketChat
 
+CALLS = yaml.safe_load((ROOT / "tests" / "data" / "rehearsal_calls.yml").read_text(encoding="utf-8"))["calls"]
+# The same tolerance as the scorer's own test (tests/test_rehearsal.py), here with NLU in the loop.
+TOLERANCE = 15
+
 PREPARED_CALL = [
-    "你好，我欠了两万，逾期一个月了，因为我失业了暂时还不上",
-    "我现在每月收入3000",
-    "每个月最多能还1000",
-    "我想申请分24期，每月还1000，另外能不能减免罚息",
-    "我可以提供失业证明和银行流水，每月还1000分24期",
-    "好的，麻烦把方案用短信发给我书面确认",
+    "你好 我借了微粒贷现在欠两万逾期一个多月了 因为三月份公司裁员我失业了",
+    "我现在每月收入3500左右",
+    "每个月最多能还1500",
+    "我想申请每月还1500 分15期 另外罚息能不能减免",
+    "我可以提供离职证明和银行流水",
 ]
 
 
-def start(chat: Chat, difficulty: str) -> str:
+def start(chat: Chat, difficulty: str | None = None) -> List[dict]:
     replies = chat.send("我想模拟练习一下跟客服协商")
-    assert "结束练习" in replies[0]["text"]
+    assert "结束练习" in replies[0]["text"] and "这次练习的情况" in replies[1]["text"]
     assert [b["title"] for b in replies[-1]["buttons"]] == ["温和", "普通", "严格"]
-    return chat.say(difficulty)
+    return chat.send(difficulty) if difficulty else replies
 
 
 def score_of(text: str) -> int:
@@ -28,38 +36,92 @@ def score_of(text: str) -> int:
     return int(match.group(1))
 
 
-def test_strict_call_from_start_to_debrief(chat: Chat) -> None:
-    assert "微粒贷客服" in start(chat, "严格")
-    replies = [chat.say(message) for message in PREPARED_CALL[:3]]
-    assert "每月收入约 3000 元" in replies[1] and "每月能还约 1000 元" in replies[2], "numbers echoed"
-    assert "不能直接同意" in chat.say(PREPARED_CALL[3]), "strict refuses the first plan"
-    assert "提交申请：每月还 1000 元，分 24 期" in chat.say(PREPARED_CALL[4])
-    debrief = chat.say(PREPARED_CALL[5])
-    assert score_of(debrief) >= 80 and "本次谈下的方案" in debrief
+def test_a_normal_call_from_start_to_debrief(chat: Chat) -> None:
+    start(chat)
+    assert "微粒贷客服" in chat.say("普通")
+    replies = [chat.say(m) for m in PREPARED_CALL]
+    assert "每月收入约 3,500 元" in replies[1] and "每月能还约 1,500 元" in replies[2], "numbers echoed"
+    assert "材料" in replies[3] and "提交申请" not in replies[3], "normal wants proof first"
+    assert "提交申请：每月还 1,500 元，分 15 期" in replies[4]
+    assert "还有什么需要确认" in replies[4]
+    answer = chat.say("对了 能发个短信书面确认吗")
+    assert "短信" in answer and "总分" not in answer, "the closing question is answered before the call ends"
+    debrief = chat.say("没有了 谢谢")
+    assert score_of(debrief) == 100 and "这个方案可行" in debrief and '你说："' in debrief
 
 
-def test_mild_call_with_an_outside_question_and_a_low_score(chat: Chat) -> None:
+def test_telling_the_case_first_starts_the_call_and_hang_up_debriefs(chat: Chat) -> None:
+    start(chat)
+    first = chat.say("我欠了两万 逾期两个月了 因为生病住院了")
+    assert "普通难度" in first and "先选个难度" not in first
+    assert "逾期 60 天" in first and "分 2 期" not in first
+    debrief = chat.say("挂了")
+    assert 0 < score_of(debrief) < 50
+
+
+def test_end_words_after_the_debrief_or_first_start_nothing(chat: Chat) -> None:
+    first = chat.say("结束练习")
+    assert "总分" not in first and "这次练习的情况" not in first
+    start(chat, "普通")
+    chat.say("我失业了还不上")
+    assert "总分" in chat.say("结束练习")
+    after = chat.say("结束练习")
+    assert "总分" not in after and "这次练习的情况" not in after
+
+
+def test_again_starts_fresh_and_same_case_replays(chat: Chat) -> None:
+    replies = start(chat)
+    card = re.search(r"欠款 ([\d,]+) 元", replies[1]["text"]).group(1)
+    chat.say("普通")
+    chat.say("我现在每月收入3500")
+    chat.say("结束练习")
+    replay = chat.send("同一个情况再来一次")
+    assert f"欠款 {card} 元" in "\n".join(r.get("text", "") for r in replay)
+    chat.say("普通")
+    assert "收入" in chat.say("我失业了还不上"), "a new call asks the income again"
+
+
+def test_a_rude_call_ends_with_the_agent_hanging_up(chat: Chat) -> None:
+    start(chat, "严格")
+    chat.say("你们就是一群吸血鬼")
+    ended = chat.say("他妈的烦不烦")
+    assert "挂断" in ended and score_of(ended) == 0
+
+
+def test_outside_question_gets_a_short_answer_and_the_call_goes_on(chat: Chat) -> None:
     start(chat, "温和")
     middle = chat.say("催收天天打电话到我家里骚扰我家人怎么办")
-    assert "12378" in middle and "回到刚才的练习" in middle
-    chat.say("你们这些骗子！！！")
-    assert score_of(chat.say("结束练习")) <= 40
+    assert "接着练" in middle and "依据" not in middle, "a short answer, not the chat's card"
+    assert "总分" not in middle
 
 
-def test_leaving_midway_then_starting_again(chat: Chat) -> None:
+def test_a_hint_and_a_redo(chat: Chat) -> None:
     start(chat, "普通")
-    chat.say("我生病住院了，暂时还不上")
+    chat.say("我失业了还不上")
+    assert "收入" in chat.say("给我提示")
+    chat.say("你们这些骗子")
+    assert "不算" in chat.say("重说")
     debrief = chat.say("结束练习")
-    assert score_of(debrief) < 80 and "建议：" in debrief
-    assert "结束练习" in chat.say("/start_rehearsal"), "the user can start again"
+    assert "✔ 全程保持冷静和礼貌" in debrief
+
+
+@pytest.mark.parametrize("call", CALLS[::4], ids=[c["id"] for c in CALLS[::4]])
+def test_trainer_scored_calls_through_the_real_pipeline(chat: Chat, call: dict) -> None:
+    start(chat, call["difficulty"])
+    debrief = ""
+    for message in call["messages"] + ["结束练习"]:
+        debrief = chat.say(message)
+        if "总分" in debrief:
+            break
+    assert abs(score_of(debrief) - call["expected"]["total"]) <= TOLERANCE, (debrief, call["expected"])
 
 
 async def test_rehearsal_over_socketio(stack: Stack) -> None:
     """The web page uses the same rehearsal unchanged: buttons arrive as quick replies."""
     async with SocketChat(stack, "socketio-rehearsal") as chat:
-        [intro] = await chat.send("/start_rehearsal")
-        assert [q["title"] for q in intro["quick_replies"]] == ["温和", "普通", "严格"]
+        replies = await chat.send("/start_rehearsal")
+        assert [q["title"] for q in replies[-1]["quick_replies"]] == ["温和", "普通", "严格"]
         [opening] = await chat.send("温和")
         assert "微粒贷客服" in opening["text"]
-        [debrief] = await chat.send("结束练习")
-    assert score_of(debrief["text"]) <= 40
+        [ended] = await chat.send("结束练习")
+    assert "不计分" in ended["text"], "nothing said on the call: not scored"

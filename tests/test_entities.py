@@ -133,7 +133,7 @@ RUN_ON = "借了微粒贷两万五分10期厂里停工三个月没工资已经�
         ("收我三千块服务费 靠谱吗", [("amount", 3000, "三千块", "interest")]),
         # English words after a number are no money unit; a delay asked for is no time overdue
         ("i missed my payment 2 weeks ago", []),
-        ("欠两万多能不能先缓两个月再说", [("amount", 20000, "两万多", None)]),
+        ("欠两万多能不能先缓两个月再说", [("amount", 20000, "两万多", None), ("days", 60, "两个月", "deferral")]),
     ],
 )  # fmt: skip
 def test_extract_run_on_and_colloquial(text: str, expected: list) -> None:

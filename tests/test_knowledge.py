@@ -22,6 +22,13 @@ OWN_NUMBERS = {"100"}
 SECRET_REQUEST = re.compile(r"(提供|告诉我|发给我|发我|输入|报一下|发一下|填写).{0,8}(身份证号|卡号|密码|验证码)")
 
 
+def _variants(line) -> list:
+    """A rehearsal line's texts: by difficulty, and a list of variants."""
+    if isinstance(line, dict):
+        return [v for x in line.values() for v in _variants(x)]
+    return list(line) if isinstance(line, list) else [line]
+
+
 def all_user_facing_text(kb: knowledge.Knowledge) -> list:
     texts = []
     for e in kb.entries:
@@ -32,9 +39,11 @@ def all_user_facing_text(kb: knowledge.Knowledge) -> list:
     texts += [v for v in kb.calculator.values() if isinstance(v, str)]
     texts += list(kb.calculator["buttons"].values()) + list(kb.calculator["ask"].values())
     rp = kb.roleplay
-    texts += [rp["intro"], rp["ask_difficulty_again"], *rp["facts"].values(), *rp["plan"].values()]
-    texts += [*rp["debrief"].values(), *[t for i in rp["rubric"] for t in (i["label"], i["tip"])]]
-    texts += [v for line in rp["lines"].values() for v in (line.values() if isinstance(line, dict) else [line])]
+    texts += [rp["intro"], rp["ask_difficulty"], rp["case_card"], *rp["facts"].values(), *rp["plan"].values()]
+    texts += [rp[k] for k in ("started_normal", "ended_unstarted", "undone", "nothing_to_undo", "resume_after_safety")]
+    texts += [*rp["debrief"].values(), *rp["hints"].values(), *[c["reason"] for c in rp["cases"]]]
+    texts += [t for i in rp["rubric"] for t in (i["label"], i["tip"], i.get("model", ""))]
+    texts += [v for line in rp["lines"].values() for v in _variants(line)]
     for variants in DOMAIN["responses"].values():
         texts += [v["text"] for v in variants]
     return texts

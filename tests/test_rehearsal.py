@@ -1,19 +1,29 @@
-"""The rehearsal's agent and its scoring (bot.rehearsal), on crafted conversations; no Rasa involved."""
+"""The rehearsal's agent, its judge and its scoring (bot.rehearsal, bot.plans, bot.scoring) on crafted
+calls; numbers are read by the real extractor, no Rasa involved. Each defect issue #10 lists has a test
+here or in tests/test_e2e_rehearsal.py (over the real stack).
+"""
 
 from __future__ import annotations
 
+import random
+import re
 from typing import Any, Dict, List, Tuple
 
 import pytest
 import yaml
 
-from bot import knowledge, rehearsal
+from bot import knowledge, plans, rehearsal, scoring
 from bot.config import ROOT
 from bot.entities import extract
 from bot.text import normalise
 
 LEXICON = yaml.safe_load((ROOT / "data" / "lexicon" / "keywords.yml").read_text(encoding="utf-8"))
-SLOT_OF_ROLE = {"income": "monthly_income", "affordable": "affordable_payment"}
+_CALLS_FILE = ROOT / "tests" / "data" / "rehearsal_calls.yml"
+CALLS = yaml.safe_load(_CALLS_FILE.read_text(encoding="utf-8"))["calls"] if _CALLS_FILE.exists() else []
+# How far the scorer may be from a fair trainer's score on one call (points out of 100).
+TOLERANCE = 15
+# …and on average over all the calls.
+MEAN_TOLERANCE = 6
 
 
 @pytest.fixture(scope="module")
@@ -21,164 +31,351 @@ def rp() -> Dict[str, Any]:
     return knowledge.load(ROOT / "data" / "knowledge").roleplay
 
 
-def turn(text: str, intent: str = "inform_situation", confidence: float = 0.9) -> rehearsal.Turn:
+def turn(text: str, intent: str = "inform_situation", confidence: float = 0.5) -> rehearsal.Turn:
     """A message as the pipeline would read it: entities found by the real extractor."""
     found = extract(normalise(text), LEXICON)
-    entities = tuple({"entity": e.entity, "value": e.value, "role": e.role} for e in found)
+    entities = tuple({"entity": e.entity, "value": e.value, "role": e.role, "start": e.start} for e in found)
     return rehearsal.Turn(text, intent, confidence, entities)
 
 
-def play(rp: Dict[str, Any], messages: List[Any]) -> Tuple[rehearsal.AgentState, List[List[str]], Dict[str, Any]]:
-    """Runs the agent over messages (text, or (text, intent)), filling slots as Rasa's mappings would."""
-    state, _ = rehearsal.start(rp)
-    slots: Dict[str, Any] = {}
+def case_of(rp: Dict[str, Any], case_id: str) -> plans.Case:
+    return plans.Case.from_dict(next(c for c in rp["cases"] if c["id"] == case_id))
+
+
+Call = Tuple[rehearsal.AgentState, List[List[str]]]
+
+
+def play(rp: Dict[str, Any], messages: List[Any], case: str = "job_loss", difficulty: str | None = "普通") -> Call:
+    """Runs the agent over messages (text, or (text, intent, confidence)); returns the state and replies."""
+    state, _ = rehearsal.start(rp, case_of(rp, case))
     replies = []
-    for message in messages:
+    for message in ([difficulty] if difficulty else []) + list(messages):
         t = turn(*message) if isinstance(message, tuple) else turn(message)
-        for e in t.entities:
-            name = SLOT_OF_ROLE.get(e["role"], e["entity"]) if e["entity"] == "amount" else e["entity"]
-            slots[name] = e["value"]
-        state, move = rehearsal.step(rp, state, t, slots)
+        state, move = rehearsal.step(rp, state, t)
         replies.append(move.lines + ([f"<aside {move.aside}>"] if move.aside else []))
-    return state, replies, slots
+        if state.done:
+            break
+    return state, replies[1:] if difficulty else replies
+
+
+def score(rp: Dict[str, Any], messages: List[str], **kw: Any) -> int:
+    state, _ = play(rp, messages, **kw)
+    return rehearsal.result(rp, state).total
+
+
+def item(rp: Dict[str, Any], state: rehearsal.AgentState, name: str) -> scoring.ItemResult:
+    return next(i for i in rehearsal.result(rp, state).items if i.id == name)
 
 
 PREPARED = [
-    "你好，我欠了两万，逾期一个月了，因为我失业了暂时还不上",
-    "我现在每月收入3000",
-    "每个月最多能还1000",
-    "我想申请分24期，每月还1000，另外能不能减免罚息",
-    "我可以提供失业证明和银行流水",
-    "好的，麻烦把方案用短信发给我书面确认，我也会截图保存",
+    "你好 我借了微粒贷现在欠两万逾期一个多月了 因为三月份公司裁员我失业了",
+    "我现在每月收入3500左右",
+    "每个月最多能还1500",
+    "我想申请每月还1500 分15期 另外罚息能不能减免",
+    "我可以提供离职证明和银行流水",
+    "好的 麻烦发短信书面确认一下",
+    "没有了 谢谢",
 ]
-UNPREPARED = ["喂", "我还不上了", "不知道", "反正没钱", "你们看着办吧"]
-ABUSIVE = ["你们这些骗子！！！", "利息这么高就是吸血鬼", "我就是不还，能把我怎么样", "滚，别再打电话了"]
 
 
-def total(rp: Dict[str, Any], messages: List[str]) -> rehearsal.Score:
-    return rehearsal.score(rp, [turn(m) for m in messages])
+# --- the calls a fair trainer scored (tests/data/rehearsal_calls.yml) ------------------------------
 
 
-def test_a_prepared_polite_borrower_scores_high(rp) -> None:
-    result = total(rp, PREPARED)
-    assert result.total >= 80
-    assert all(item.met for item in result.items), [i.id for i in result.items if not i.met]
+def _trainer_call(rp: Dict[str, Any], call: Dict[str, Any]) -> Tuple[int, set]:
+    state, _ = play(rp, call["messages"], case=call["case"], difficulty=call["difficulty"])
+    result = rehearsal.result(rp, state)
+    return result.total, {i.id for i in result.items if i.met}
 
 
-@pytest.mark.parametrize("messages", [UNPREPARED, ABUSIVE], ids=["unprepared", "abusive"])
-def test_an_unprepared_or_abusive_borrower_scores_low(rp, messages) -> None:
-    assert total(rp, messages).total <= 40
+@pytest.mark.parametrize("call", CALLS, ids=[c["id"] for c in CALLS])
+def test_scores_agree_with_a_fair_trainer(rp, call: Dict[str, Any]) -> None:
+    total, met = _trainer_call(rp, call)
+    expected = call["expected"]
+    assert abs(total - expected["total"]) <= TOLERANCE, (total, sorted(met), expected, call["why"])
 
 
-def test_rudeness_costs_points_beyond_the_calm_item(rp) -> None:
-    polite = total(rp, PREPARED)
-    rude = total(rp, PREPARED + ["你们就是一群骗子"])
-    assert not next(i for i in rude.items if i.id == "calm").met
-    assert polite.total - rude.total == 15 + rp["penalty_per_rude_message"]
+def test_scores_agree_with_a_fair_trainer_on_average(rp) -> None:
+    assert len(CALLS) >= 40
+    gaps = [abs(_trainer_call(rp, c)[0] - c["expected"]["total"]) for c in CALLS]
+    assert sum(gaps) / len(gaps) <= MEAN_TOLERANCE, sorted(gaps)[-5:]
 
 
-# Each rubric item, and the words in the prepared call that are its only evidence.
-EVIDENCE = {
-    "situation": {0: "你好，我欠了两万，逾期一个月了，暂时处理不了", 4: "我可以提供收入证明和银行流水"},
-    "numbers": {1: "我现在有点工作", 2: "每个月能挤出一点"},
-    "plan": {3: "另外能不能减免罚息"},
-    "materials": {4: "我可以配合"},
-    "waiver": {3: "我想申请分24期，每月还1000"},
-    "record": {5: "好的"},
-}
+# --- flow -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("item", sorted(EVIDENCE))
-def test_each_item_flips_when_its_evidence_is_removed(rp, item: str) -> None:
-    messages = list(PREPARED)
-    for index, replacement in EVIDENCE[item].items():
-        messages[index] = replacement
-    result = total(rp, messages)
-    assert {i.id: i.met for i in result.items} == {i["id"]: i["id"] != item for i in rp["rubric"]}
-    weight = next(i["weight"] for i in rp["rubric"] if i["id"] == item)
-    assert result.total == 100 - weight
+def test_telling_the_case_without_a_difficulty_starts_a_normal_call_and_keeps_the_message(rp) -> None:
+    state, replies = play(rp, ["我欠了两万 逾期一个月了 因为我失业了"], difficulty=None)
+    assert state.difficulty == "normal" and "普通" in replies[0][0]
+    assert "situation" in state.items, "what they typed is not thrown away"
+    assert not any("先选个难度" in line for line in replies[0])
 
 
-def test_debrief_text_has_the_score_line_tips_and_the_plan(rp) -> None:
-    result = total(rp, UNPREPARED)
-    text = rehearsal.debrief(rp, result, None)
-    assert f"总分：{result.total}/100" in text.splitlines()
-    assert "建议：" in text and "本次还没谈出具体方案" in text
-    assert "每月还 1000 元" in rehearsal.debrief(rp, result, "每月还 1000 元")
+@pytest.mark.parametrize(
+    "words, difficulty",
+    [("随便", "normal"), ("都行", "normal"), ("凶一点", "strict"), ("温柔点的", "mild"), ("来个难点的", "strict")],
+)
+def test_a_difficulty_in_common_words(rp, words: str, difficulty: str) -> None:
+    state, _ = play(rp, [words], difficulty=None)
+    assert state.difficulty == difficulty
 
 
-def test_strict_agent_refuses_the_first_plan_then_accepts_a_concrete_affordable_one(rp) -> None:
-    state, replies, slots = play(rp, ["严格"] + PREPARED[:4] + [PREPARED[4] + "，每月还1000分24期", PREPARED[5]])
-    said = "\n".join(sum(replies, []))
-    assert "不能直接同意" in "\n".join(replies[4]), "the first plan is refused"
-    assert "提交申请：每月还 1000 元" in "\n".join(replies[5])
-    assert "每月收入约 3000 元" in said and "每月能还约 1000 元" in said, "numbers echoed back"
-    assert "罚息是按合同产生的" in said
-    assert state.done and state.written
+def test_a_start_message_that_names_the_difficulty_starts_the_call(rp) -> None:
+    state, move = rehearsal.start(rp, case_of(rp, "illness"), "陪我练一下 严格一点的")
+    assert state.difficulty == "strict" and "微粒贷客服" in move.lines[-1]
 
 
-def test_strict_agent_will_not_accept_a_plan_above_income(rp) -> None:
-    messages = [
-        "严格",
-        "我失业了",
-        "每月收入2000",
-        "每月能还3000",
-        "我想分期每月还3000",
-        "我可以提供失业证明，每月还3000",
-    ]
-    _, replies, _ = play(rp, messages)
-    assert "执行不下去" in "\n".join(replies[-1])
+@pytest.mark.parametrize("goodbye", ["结束练习", "挂了", "再见", "不聊了", "退出", "拜拜"])
+def test_hang_ups_end_the_call_with_a_score(rp, goodbye: str) -> None:
+    state, replies = play(rp, ["我失业了还不上", goodbye])
+    assert state.done and not state.aborted
+    assert rehearsal.result(rp, state).total > 0
 
 
-def test_mild_agent_accepts_the_first_plan_and_helps_with_a_vague_one(rp) -> None:
-    _, replies, _ = play(rp, ["温和", "我失业了还不上", "收入3000", "每月能还1000", "能不能延期"])
-    assert "我帮您具体化一下" in "\n".join(replies[-1])
-    _, replies, _ = play(rp, ["温和", "我失业了还不上", "收入3000", "每月能还1000", "我想每月还1000分24期"])
-    assert "可以帮您提交申请" in "\n".join(replies[-1])
-
-
-def test_agent_says_the_rate_is_set_by_the_system(rp) -> None:
-    _, replies, _ = play(rp, ["普通", ("利息太高了，能不能把利率降低一点", "negotiate_rate")])
-    assert "利率是系统根据信用评估定的" in "\n".join(replies[-1])
-
-
-def test_outside_question_is_answered_then_the_call_resumes(rp) -> None:
-    state, replies, _ = play(rp, ["普通", "我失业了", ("催收打我家人电话怎么办", "report_harassment")])
-    assert replies[-1][-1] == "<aside report_harassment>"
-    assert replies[-1][0] == rp["lines"]["resume"] and "收入" in replies[-1][1]
+def test_a_goodbye_inside_a_sentence_is_no_hang_up(rp) -> None:
+    state, _ = play(rp, ["催收天天打电话 我真的不想再见到他们了 我失业了"])
     assert not state.done
 
 
-def test_agent_never_asks_for_personal_data(rp) -> None:
-    lines = [v for line in rp["lines"].values() for v in (line.values() if isinstance(line, dict) else [line])]
-    for text in lines + [rp["intro"]]:
-        for secret in ("身份证号", "卡号", "密码", "验证码"):
-            assert secret not in text or "不要" in text or "不核对" in text, text
+def test_quitting_before_the_call_started_is_not_scored(rp) -> None:
+    state, replies = play(rp, ["结束练习"], difficulty=None)
+    assert state.done and state.aborted and "不计分" in replies[0][0]
+    state, _ = play(rp, ["结束练习"])
+    assert state.aborted, "chose a difficulty, said nothing: nothing to score"
 
 
-def test_end_words_end_the_call_at_any_point(rp) -> None:
-    state, replies, _ = play(rp, ["普通", "我失业了", "结束练习"])
-    assert state.done and replies[-1] == []
-    assert rehearsal.call_after_difficulty(rp, [turn("普通"), turn("我失业了"), turn("结束练习")]) == [turn("我失业了")]
+def test_the_agent_waits_for_the_answer_to_its_closing_question(rp) -> None:
+    messages = PREPARED[:5]
+    state, replies = play(rp, messages)
+    assert "还有什么需要确认" in replies[-1][-1] and not state.done
+    state, replies = play(rp, messages + ["对了 能不能把方案发个短信给我"])
+    assert not state.done and "短信" in "".join(replies[-1]), "the request made at the close is answered"
+    assert "record" in state.items
+    state, replies = play(rp, messages + ["对了 能不能把方案发个短信给我", "没有了谢谢"])
+    assert state.done and "感谢您的来电" in replies[-1][-1]
 
 
-def test_difficulty_is_asked_again_until_chosen(rp) -> None:
-    state, replies, _ = play(rp, ["随便吧"])
-    assert state.difficulty is None and replies[0] == [rp["ask_difficulty_again"]]
-    state, _, _ = play(rp, ["随便吧", "严格"])
-    assert state.difficulty == "strict"
+def test_a_new_call_remembers_nothing_of_the_last_one(rp) -> None:
+    first, _ = play(rp, PREPARED[:3])
+    assert first.income == 3500
+    second, replies = play(rp, ["你好我失业了还不上"])
+    assert second.income is None and "收入" in replies[-1][-1], "the second call asks the income again"
 
 
-def test_a_bare_number_answers_the_agents_question(rp) -> None:
-    state, replies, _ = play(rp, ["普通", "我被裁员了", "靠打零工，一个月两千多", "500"])
-    assert state.gave == ["affordable_payment", "monthly_income"] and "numbers" in state.heard
-    assert "每月收入约 2000 元" in "\n".join(replies[2]) and "每月能还约 500 元" in "\n".join(replies[3])
-    turns = rehearsal.call_after_difficulty(rp, [turn(m) for m in ["普通", "我被裁员了", "一个月两千多", "五百"]])
-    assert next(i for i in rehearsal.score(rp, turns, state.heard).items if i.id == "numbers").met
-    assert not next(i for i in rehearsal.score(rp, turns).items if i.id == "numbers").met
+def test_cases_are_drawn_from_the_cards_and_the_users_own_numbers_win(rp) -> None:
+    ids = {rehearsal.draw_case(rp, {}, random.Random(n)).id for n in range(40)}
+    assert ids == {c["id"] for c in rp["cases"]}
+    own = rehearsal.draw_case(rp, {"amount": 8000, "overdue_days": 90}, random.Random(1))
+    assert (own.owed, own.overdue_days) == (8000, 90)
+    assert "8,000" in rehearsal.case_words(rp, own)
 
 
-def test_strict_agent_accepts_the_plan_on_the_table_once_proof_is_offered(rp) -> None:
-    _, replies, _ = play(rp, ["严格", "我失业了", "收入3000", "每月能还1000", "我想每月还1000分24期", "我有失业证明"])
-    assert "不能直接同意" in "\n".join(replies[4])
-    assert "提交申请：每月还 1000 元" in "\n".join(replies[5])
+# --- understanding --------------------------------------------------------------------------------
+
+
+def test_time_overdue_is_no_number_of_installments(rp) -> None:
+    state, replies = play(rp, ["我逾期两个月了 因为生病住院"])
+    assert state.case["overdue_days"] == 60 and "分 2 期" not in "".join(replies[0])
+
+
+def test_other_spans_do_not_overwrite_the_time_overdue(rp) -> None:
+    state, _ = play(rp, ["我失业半年了 逾期一个月"])
+    assert state.case["overdue_days"] == 30
+
+
+def test_the_debt_is_not_read_as_income(rp) -> None:
+    state, _ = play(rp, ["我欠了三万 不是两万 因为生意亏了"])
+    assert state.the_case.owed == 30000 and state.income is None
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("每月还1500分15期", plans.Plan(monthly=1500, installments=15)),
+        ("两千，分五期行吗", plans.Plan(monthly=2000, installments=5)),
+        ("先还三千剩下分十二期", plans.Plan(down=3000, installments=12)),
+        ("我一次性还一万八 罚息能不能免了", plans.Plan(lump=18000, waiver=True)),
+        ("能不能先缓三个月再按原计划还", plans.Plan(defer_days=90)),
+        ("分二十四期每月一千", plans.Plan(monthly=1000, installments=24)),
+        ("我欠两万 想分十期", plans.Plan(installments=10)),
+    ],
+)
+def test_plans_in_any_common_form(rp, text: str, expected: plans.Plan) -> None:
+    t = turn(text)
+    assert plans.read(t.plain, t.entities, waiver="waiver" in scoring.evidence(rp, t.plain)) == expected
+
+
+def test_a_short_plan_is_not_asked_for_again(rp) -> None:
+    state, replies = play(rp, PREPARED[:3] + ["两千，分五期行吗"])
+    assert state.plan and "具体" not in "".join(replies[-1])
+
+
+# --- judgment -------------------------------------------------------------------------------------
+
+
+def test_a_plan_above_income_is_refused_with_a_counter_offer(rp) -> None:
+    state, replies = play(rp, ["我失业了 现在每月收入3000", "每月能还1000", "我每月还8000 分3期"])
+    said = "".join(replies[-1])
+    assert "执行不下去" in said and re.search(r"每月还 [\d,]+ 元，分 \d+ 期", said), said
+    assert "plan" not in state.items
+
+
+def test_a_plan_that_never_pays_off_earns_nothing_and_gets_figures(rp) -> None:
+    state, replies = play(rp, ["我生意失败了欠五万", "每月收入6000", "每月还100 分12期可以吗"], case="business")
+    said = "".join(replies[-1])
+    assert "plan" not in state.items and "每月也要约" in said, said
+
+
+def test_a_plan_short_of_the_interest_gets_the_installments_it_needs(rp) -> None:
+    _, replies = play(rp, ["我失业了 欠两万", "收入3500", "每月1000分20期行吗"])
+    assert re.search(r"按每月 1,000 元，需要分 \d+ 期左右", "".join(replies[-1])), replies[-1]
+
+
+def test_normal_asks_for_proof_before_it_submits(rp) -> None:
+    state, replies = play(rp, PREPARED[:4])
+    assert state.status == "proof" and "材料" in replies[-1][-1]
+    state, replies = play(rp, PREPARED[:5])
+    assert state.status == "accepted" and "提交申请" in "".join(replies[-1])
+
+
+def test_strict_holds_out_over_several_turns_and_may_decline(rp) -> None:
+    state, replies = play(rp, PREPARED[:5], difficulty="严格")
+    assert state.status == "proof", "proof alone is not enough: strict holds out once more"
+    state, _ = play(rp, PREPARED[:5] + ["我保证每个月按时还"], difficulty="严格")
+    assert state.status == "accepted"
+    bad = ["我失业了欠两万", "收入3500", "每月还200分10期", "每月300分12期", "每月400行吗"]
+    state, replies = play(rp, bad, difficulty="严格")
+    assert state.status == "declined" and "没法提交" in "".join(replies[-1])
+
+
+def test_strict_does_not_accept_anything_after_one_refusal(rp) -> None:
+    state, _ = play(rp, ["我失业了欠两万", "收入3500", "每月还200分10期", "每月还200分10期行不行"], difficulty="严格")
+    assert state.status != "accepted"
+
+
+def test_mild_proposes_figures_for_a_vague_plan_and_accepts_them(rp) -> None:
+    state, replies = play(rp, ["我失业了欠两万", "收入3500", "能还1500", "能不能少还点 多分几期"], difficulty="温和")
+    assert re.search(r"每月还 [\d,]+ 元左右，大约分 \d+ 期", replies[-1][-1]), replies[-1]
+    state, replies = play(rp, ["我失业了欠两万", "收入3500", "能还1500", "能不能少还点 多分几期", "好的 可以"], difficulty="温和")
+    assert state.status == "accepted"
+
+
+def test_the_rate_is_never_changed_and_a_waiver_never_promised(rp) -> None:
+    _, replies = play(rp, ["利率能不能降低一点", "罚息能全部免掉吗"])
+    text = "".join(line for reply in replies for line in reply)
+    assert "没办法修改" in text
+    assert "不能保证" in text and "一定免" not in text
+    for difficulty in ("温和", "严格"):
+        _, replies = play(rp, ["罚息能全部免掉吗"], difficulty=difficulty)
+        assert re.search(r"审核|不能现在答应", "".join(replies[0]))
+
+
+# --- character ------------------------------------------------------------------------------------
+
+
+def test_insults_get_an_in_character_answer_and_repeated_abuse_ends_the_call(rp) -> None:
+    state, replies = play(rp, ["你们就是吸血鬼"])
+    assert "冷静" in "".join(replies[0]) or "文明" in "".join(replies[0])
+    assert "12378" not in "".join(replies[0]), "the rude borrower is not cast as the victim"
+    state, replies = play(rp, ["你们就是吸血鬼", "他妈的烦不烦", "我操"])
+    assert state.done and "挂断" in replies[-1][-1]
+    assert rehearsal.result(rp, state).total == 0
+
+
+@pytest.mark.parametrize("text", ["他妈的就知道催", "我操 又是这套", "烦不烦啊你们", "你们这些骗子", "还钱还钱还钱！！！"])
+def test_profanity_and_shouting_are_rude(rp, text: str) -> None:
+    assert scoring.is_rude(rp, text, normalise(text))
+
+
+@pytest.mark.parametrize("text", ["我被骗子骗了两千", "催收骂我傻逼", "他们说我是老赖 还骂我混蛋", "之前有个骗子冒充你们"])
+def test_words_reported_or_quoted_are_not_rude(rp, text: str) -> None:
+    assert not scoring.is_rude(rp, text, normalise(text))
+
+
+def test_the_agent_never_says_the_same_line_twice_in_a_row(rp) -> None:
+    _, replies = play(rp, ["嗯", "嗯", "嗯", "不知道", "不知道", "嗯"])
+    for before, after in zip(replies, replies[1:]):
+        assert before != after, after
+
+
+@pytest.mark.parametrize("question", ["你工号多少", "你是真人吗", "你是机器人吧"])
+def test_questions_about_the_agent_are_answered_in_character(rp, question: str) -> None:
+    state, replies = play(rp, [question])
+    assert "模拟" in replies[0][0] and not state.done
+
+
+def test_an_outside_question_gets_a_short_aside_and_the_call_resumes(rp) -> None:
+    state, replies = play(rp, [("逾期会上征信吗", "ask_overdue_consequence", 0.95)])
+    assert replies[0][-1] == "<aside ask_overdue_consequence>" and not state.done
+    assert not state.said, "an outside question is not a line of the call"
+
+
+def test_the_agent_never_asks_for_personal_data(rp) -> None:
+    _, replies = play(rp, PREPARED)
+    text = "".join(line for reply in replies for line in reply)
+    assert not re.search(r"身份证号|卡号|密码|验证码", text)
+
+
+# --- scoring by meaning ---------------------------------------------------------------------------
+
+
+def test_an_empty_call_scores_zero(rp) -> None:
+    state, _ = play(rp, [])
+    assert rehearsal.result(rp, state).total == 0
+
+
+def test_a_rude_call_scores_well_below_the_same_call_said_politely(rp) -> None:
+    rude = [PREPARED[0] + " 你们他妈的天天催"] + PREPARED[1:]
+    assert score(rp, PREPARED) - score(rp, rude) >= 25
+
+
+@pytest.mark.parametrize(
+    "message", ["分期 减免 证明 书面 失业 原因", "材料 流水 证明", "书面", "减免罚息 书面 短信 录音 证明"]
+)
+def test_bare_keywords_earn_nothing(rp, message: str) -> None:
+    assert scoring.evidence(rp, normalise(message)) == set()
+
+
+@pytest.mark.parametrize("message", ["没有材料", "我不知道要什么材料", "证明我拿不出来", "流水也开不出来 没有证明"])
+def test_denied_materials_earn_nothing(rp, message: str) -> None:
+    assert "materials" not in scoring.evidence(rp, normalise(message))
+
+
+@pytest.mark.parametrize(
+    "message, earned",
+    [
+        ("我有医院的出院小结和住院发票", "materials"),
+        ("审核通过以后发个通知给我吧", "record"),
+        ("我录个音可以吗", "record"),
+        ("上个月摔断了腿一直没法上班", "situation"),
+    ],
+)
+def test_paraphrases_count(rp, message: str, earned: str) -> None:
+    assert earned in scoring.evidence(rp, normalise(message))
+
+
+def test_the_debrief_quotes_the_user_and_models_what_was_missed(rp) -> None:
+    state, _ = play(rp, PREPARED[:2] + ["结束练习"])
+    _, text = rehearsal.debrief(rp, state)
+    assert '你说："你好 我借了微粒贷' in text
+    assert re.search(r"✘ 提出了可行的具体还款方案（0/20）建议：.*可以这样说：\"我想申请每月还 1,500 元", text), text
+
+
+def test_the_debrief_says_what_the_agreed_plan_costs(rp) -> None:
+    state, _ = play(rp, PREPARED)
+    _, text = rehearsal.debrief(rp, state)
+    interest = plans.money(plans.cost(20000, 0.0005, 15))
+    assert "这个方案可行" in text and f"总利息约 {interest} 元" in text
+
+
+# --- practice tools -------------------------------------------------------------------------------
+
+
+def test_a_hint_for_the_current_moment(rp) -> None:
+    _, replies = play(rp, ["我失业了还不上", "给我提示"])
+    assert "收入" in replies[-1][0] and "3,500" in replies[-1][0], "the agent asked the income: the hint is about it"
+
+
+def test_redo_takes_back_the_last_line(rp) -> None:
+    state, replies = play(rp, ["我失业了还不上", "你们这些吸血鬼", "重说"])
+    assert "不算" in replies[-1][0] and state.rude == 0 and len(state.said) == 1
+    assert rehearsal.result(rp, state).items[-2].met, "calm again once the rude line is taken back"

@@ -1,0 +1,206 @@
+"""Repayment plans a borrower proposes, and whether they work for their case. Pure; figures from
+``bot.calculator``; used by the rehearsal's agent, its scorer and its debrief.
+
+A plan is read from the numbers of one message as the extractor found them (``bot.entities``): so much a
+month for so many installments (每月还1500分15期, 两千，分五期行吗), a down payment and the rest in
+installments (先还三千剩下分十二期), a lump sum with a waiver request (一次性还一万八 罚息能不能免了), or a
+deferral (先缓三个月). ``judge`` checks it against the case: does it pay off the debt with interest
+within the longest term the agent will submit, and is the monthly amount within the income stated.
+The limits are the simulation's (``judge:`` in data/knowledge/roleplay.yml), not WeBank's rules.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Dict, Mapping, Sequence
+
+from bot import calculator as calc
+
+Entities = Sequence[Mapping[str, Any]]
+_ROUNDING = 0.03
+# Words right before an amount that make it the debt, not a payment (我欠两万 想分十期).
+_OWED_BEFORE = re.compile(r"(欠|借|总共|一共|剩下?|还剩|本金|欠款|贷款?)[了的是有约大概差不多就都还\s]*$")
+
+
+@dataclass(frozen=True)
+class Case:
+    """What the agent knows about the loan (from the user's words or a practice case card), and what
+    the user's side of the card says (income, affordable) for a user who does not say it.
+    """
+
+    owed: float
+    overdue_days: int
+    daily_rate: float
+    installments_left: int
+    income: float | None = None
+    affordable: float | None = None
+    id: str = "user"
+    title: str = ""
+    reason: str = ""
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> Case:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in raw.items() if k in names})
+
+    def to_dict(self) -> Dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Plan:
+    monthly: float | None = None
+    installments: int | None = None
+    down: float | None = None
+    lump: float | None = None
+    defer_days: int | None = None
+    waiver: bool = False
+
+    @property
+    def concrete(self) -> bool:
+        return any(v is not None for v in (self.monthly, self.installments, self.down, self.lump, self.defer_days))
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any] | None) -> Plan | None:
+        return None if raw is None else cls(**{k: v for k, v in raw.items() if k in {f.name for f in fields(cls)}})
+
+    def to_dict(self) -> Dict[str, Any]:
+        return asdict(self)
+
+
+def _values(entities: Entities, name: str, role: str | None = None) -> list:
+    return [e for e in entities if e.get("entity") == name and (e.get("role") or None) == role]
+
+
+def read(text: str, entities: Entities, waiver: bool = False) -> Plan | None:
+    """The plan in one message (plain text and its entities), or None when it has no plan numbers."""
+    monthly = [e["value"] for e in entities if e.get("entity") == "amount" and e.get("role") in ("affordable", "installment")]
+    terms = [e["value"] for e in _values(entities, "term_months")]
+    down = [e["value"] for e in _values(entities, "amount", "down_payment")]
+    lump = [e["value"] for e in _values(entities, "amount", "lump_sum")]
+    defer = [e["value"] for e in _values(entities, "days", "deferral")]
+    if not monthly and (terms or down):  # 两千，分五期行吗: a bare sum beside installments is the payment
+        bare = [e for e in _values(entities, "amount") if not _OWED_BEFORE.search(text[max(0, int(e.get("start") or 0) - 6) : int(e.get("start") or 0)])]
+        monthly = [bare[-1]["value"]] if bare and (terms or len(bare) == 1) else []
+    plan = Plan(
+        monthly=float(monthly[0]) if monthly else None,
+        installments=int(terms[0]) if terms else None,
+        down=float(down[0]) if down else None,
+        lump=float(lump[0]) if lump else None,
+        defer_days=int(defer[0]) if defer else None,
+        waiver=waiver,
+    )
+    return plan if plan.concrete else None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A plan judged: ``problem`` None when it works, else a key of ``judge.problems`` in roleplay.yml;
+    the figures for the agent's words (the plan completed, the counter-offer) in ``values``.
+    """
+
+    problem: str | None
+    values: Dict[str, Any]
+    counter: Plan | None = None
+
+    @property
+    def feasible(self) -> bool:
+        return self.problem is None
+
+
+def money(x: Any) -> str:
+    value = calc.yuan(x)
+    return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+
+
+def payment_for(owed: float, daily_rate: float, n: int) -> float:
+    return float(calc.schedule(owed, calc.to_fraction(daily_rate), n, calc.EQUAL_INSTALLMENT).first.payment)
+
+
+def cost(owed: float, daily_rate: float, n: int) -> float:
+    return float(calc.schedule(owed, calc.to_fraction(daily_rate), n, calc.EQUAL_INSTALLMENT).total_interest)
+
+
+def periods_for(owed: float, daily_rate: float, monthly: float, longest: int) -> int | None:
+    return calc.periods_for_payment(owed, calc.to_fraction(daily_rate), monthly, max_periods=longest)
+
+
+def judge(
+    limits: Mapping[str, Any], case: Case, plan: Plan, income: float | None, affordable: float | None
+) -> Verdict:
+    """Whether ``plan`` works for ``case`` given the income and affordable amount the user stated."""
+    longest = int(limits["max_installments"])
+    income = income if income is not None else case.income
+    values: Dict[str, Any] = {"owed": money(case.owed), "longest": longest, "daily": f"{case.daily_rate * 100:g}"}
+    if income is not None:
+        values["income"] = money(income)
+    if plan.lump is not None:
+        values["lump"] = money(plan.lump)
+        if plan.lump < case.owed * float(limits["lump_sum_min_share"]):
+            return Verdict("lump_short", values, _counter(limits, case, income, affordable, values))
+        return Verdict(None, values)
+    if plan.defer_days is not None and plan.monthly is None and plan.installments is None:
+        values["defer_months"] = f"{plan.defer_days / 30:g}"
+        values["defer_interest"] = money(calc.holding_interest(case.owed, calc.to_fraction(case.daily_rate), plan.defer_days))
+        if plan.defer_days > int(limits["max_deferral_months"]) * 30:
+            values["max_defer"] = limits["max_deferral_months"]
+            return Verdict("defer_too_long", values)
+        return Verdict(None, values)
+    rest = case.owed - (plan.down or 0)
+    values["rest"] = money(rest)
+    if plan.down is not None:
+        values["down"] = money(plan.down)
+    if rest <= 0:
+        return Verdict(None, values)
+    monthly, n = plan.monthly, plan.installments
+    if n is not None and n > longest:
+        values["n"] = n
+        return Verdict("too_long", values, _counter(limits, case, income, affordable, values))
+    if monthly is None and n is not None:
+        monthly = payment_for(rest, case.daily_rate, n)
+    if monthly is None:  # a down payment alone: the rest at what they can afford
+        return Verdict("rest_open", values, _counter(limits, case, income, affordable, values, rest))
+    values["monthly"] = money(monthly)
+    if income is not None and monthly > income:
+        return Verdict("over_income", values, _counter(limits, case, income, affordable, values, rest))
+    needed = periods_for(rest, case.daily_rate, monthly, longest)
+    if needed is None:
+        values["min_monthly"] = money(payment_for(rest, case.daily_rate, longest))
+        return Verdict("too_little", values, _counter(limits, case, income, affordable, values, rest))
+    # A few yuan short of the exact installment is rounding, not a plan that falls short.
+    if n is not None and monthly < payment_for(rest, case.daily_rate, n) * (1 - _ROUNDING):
+        values.update(n=n, needed=needed, monthly_for_n=money(math.ceil(payment_for(rest, case.daily_rate, n))))
+        values.update(counter_monthly=money(monthly), counter_n=needed)
+        return Verdict("short", values, Plan(monthly=monthly, installments=needed, down=plan.down))
+    n = n or needed
+    values.update(n=n, interest=money(cost(rest, case.daily_rate, n)), payment=money(round(payment_for(rest, case.daily_rate, n))))
+    return Verdict(None, values)
+
+
+def _counter(
+    limits: Mapping[str, Any],
+    case: Case,
+    income: float | None,
+    affordable: float | None,
+    values: Dict[str, Any],
+    rest: float | None = None,
+) -> Plan | None:
+    """The agent's counter-offer: the user's affordable amount (else a share of income) spread over as
+    many installments as it takes, within the longest term; the longest term's payment if that is too
+    little. Adds ``counter_monthly`` and ``counter_n`` to ``values``.
+    """
+    rest = case.owed if rest is None else rest
+    longest = int(limits["max_installments"])
+    monthly = affordable or case.affordable
+    if monthly is None and income is not None:
+        monthly = income * float(limits["income_share"])
+    if monthly is None:
+        return None
+    n = periods_for(rest, case.daily_rate, monthly, longest)
+    if n is None:
+        n = longest
+    monthly = math.ceil(payment_for(rest, case.daily_rate, n))
+    values.update(counter_monthly=money(monthly), counter_n=n)
+    return Plan(monthly=monthly, installments=n)

@@ -1,0 +1,162 @@
+"""The rehearsal's scoring: what each message of the borrower shows, and the debrief. Pure.
+
+Evidence is read for meaning, not bare keywords (words and weights are ``rubric:`` in
+data/knowledge/roleplay.yml): a word denied in its clause (没有材料, 不知道要什么材料) earns nothing; a
+message of nothing but rubric words earns nothing; the plan item is earned by a plan that works for
+the case (decided by the agent with ``bot.plans``, passed in). Rudeness is profanity, insults and
+shouting addressed to the agent, not words the borrower quotes or reports (催收骂我傻逼, 被骗子骗了).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Sequence, Set, Tuple
+
+from bot.knowledge import fill
+
+_SHOUTING = re.compile(r"[!！]{3,}")
+_CLAUSES = re.compile(r"[，,。.！!？?；;、\s]+|但是?|不过|可是|就是说")
+# Before a word in its clause: the borrower reports or quotes it (催收骂我傻逼, 他们说我是骗子, 被骗子骗了).
+_REPORTED = re.compile(r"(被|骂我|说我|叫我|称我|喊我|说了句|骂了句|骂|他说|他们说|对方说|催收说|说是|说什么)[^，,。！!？?]{0,6}$")
+_ADDRESSED = re.compile(r"(你|你们|您)")
+_NON_CONTENT = re.compile(r"[\W_\d]+")
+
+
+def clauses(text: str) -> List[str]:
+    return [c for c in _CLAUSES.split(text) if c]
+
+
+def _said(words: Sequence[str], clause: str, before: Sequence[str], after: Sequence[str]) -> str | None:
+    """The first rubric word in the clause that is not denied before or after it in the same clause."""
+    for word in words:
+        at = clause.find(word)
+        if at >= 0 and not any(n in clause[:at] for n in before) and not any(n in clause[at + len(word) :] for n in after):
+            return word
+    return None
+
+
+def stuffed(rp: Mapping[str, Any], plain: str) -> bool:
+    """A message of bare rubric words ("分期 减免 证明 书面", "书面"): one word alone, or two or more
+    with little else (under a quarter of the message).
+    """
+    content = _NON_CONTENT.sub("", plain)
+    rest, hit = content, 0
+    for item in rp["rubric"]:
+        for word in sorted(item.get("words", []), key=len, reverse=True):
+            if word in rest:
+                rest, hit = rest.replace(word, ""), hit + 1
+    if not hit:
+        return False
+    return hit == 1 and not rest or hit >= 2 and len(rest) < 0.25 * len(content)
+
+
+def evidence(rp: Mapping[str, Any], plain: str, entities: Sequence[Mapping[str, Any]] = ()) -> Set[str]:
+    """The rubric items shown by the words of one message (``plan`` and ``numbers`` are judged by the
+    agent from the numbers; ``calm`` over the whole call).
+    """
+    if stuffed(rp, plain):
+        return set()
+    negations = rp["negations"]
+    shown = set()
+    for item in rp["rubric"]:
+        if not item.get("words"):
+            continue
+        before, after = (negations, rp["negations_after"]) if item.get("deniable", True) else ((), ())
+        if any(_said(item["words"], c, before, after) for c in clauses(plain)):
+            shown.add(item["id"])
+        elif any(e.get("entity") in item.get("entities", []) for e in entities):
+            shown.add(item["id"])
+    return shown
+
+
+def is_rude(rp: Mapping[str, Any], text: str, plain: str) -> bool:
+    """Profanity or insults the borrower says themselves (not quoted or reported), or shouting."""
+    if _SHOUTING.search(text):
+        return True
+    for clause in clauses(plain):
+        for word in rp["rude_words"]:
+            at = clause.find(word)
+            if at >= 0 and not _REPORTED.search(clause[:at]):
+                return True
+        for word in rp["rude_if_addressed"]:
+            at = clause.find(word)
+            if at >= 0 and _ADDRESSED.search(clause[:at]) and not _REPORTED.search(clause[:at]):
+                return True
+    return False
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    id: str
+    label: str
+    weight: int
+    met: bool
+    tip: str
+    quote: str = ""  # the borrower's own line that earned it
+    model: str = ""  # a line they could have said, when missed
+
+
+@dataclass(frozen=True)
+class Score:
+    total: int
+    items: Tuple[ItemResult, ...]
+    rude_messages: int
+    penalty: int
+
+    @property
+    def weakest(self) -> ItemResult | None:
+        missed = [i for i in self.items if not i.met]
+        return max(missed, key=lambda i: i.weight) if missed else None
+
+
+def score(rp: Mapping[str, Any], said: Sequence[Mapping[str, Any]], model_values: Mapping[str, Any]) -> Score:
+    """The debrief score over the call's messages (``said``: text, items, rude, as the agent recorded
+    them): each rubric item met or not, with the first line that met it, minus a penalty per rude
+    message, between 0 and 100. ``calm`` needs at least one real message: an empty call scores 0.
+    """
+    quotes: Dict[str, str] = {}
+    for line in said:
+        for item in line["items"]:
+            quotes.setdefault(item, line["text"])
+    rude = sum(1 for line in said if line["rude"])
+    spoke = any(not line["rude"] and len(_NON_CONTENT.sub("", line["text"])) >= 4 for line in said)
+    results = []
+    for item in rp["rubric"]:
+        met = (rude == 0 and spoke) if item.get("calm") else item["id"] in quotes
+        model = "" if met else fill(item.get("model", ""), model_values)
+        results.append(
+            ItemResult(item["id"], item["label"], int(item["weight"]), met, item["tip"], quotes.get(item["id"], ""), model)
+        )
+    penalty = rude * int(rp["penalty_per_rude_message"])
+    total = sum(r.weight for r in results if r.met) - penalty
+    return Score(max(0, min(100, total)), tuple(results), rude, penalty)
+
+
+def _short(text: str, width: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def debrief(rp: Mapping[str, Any], result: Score, plan_words: List[str]) -> str:
+    """The debrief as chat text: the 总分 line, each item with the borrower's line or a tip and a model
+    line, the penalty, and what the agreed plan is worth.
+    """
+    words = rp["debrief"]
+    lines = [words["title"], fill(words["score"], {"score": result.total})]
+    for item in result.items:
+        if item.met:
+            template = words["met_quote"] if item.quote else words["met"]
+        else:
+            template = words["not_met_model"] if item.model else words["not_met"]
+        lines.append(
+            fill(
+                template,
+                {"label": item.label, "weight": item.weight, "tip": item.tip, "quote": _short(item.quote), "model": item.model},
+            )
+        )
+    if result.penalty:
+        lines.append(fill(words["penalty"], {"count": result.rude_messages, "points": result.penalty}))
+    lines += plan_words
+    lines.append(words["reminder"])
+    return "\n".join(lines)
