@@ -47,7 +47,7 @@ _TEN, _HUNDRED, _THOUSAND = "[十拾]", "[百佰]", "[千仟]"
 _TENS = rf"(?:{_D}?{_TEN}{_D}?)"  # 十, 十二, 二十, 二十五
 # The last digit of an amount, but not the 一 of a word after it: 两千|一个月, 二百三十|一共. (一千五 = 1500:
 # a last digit right after a place stands for the next place.)
-_LAST_D = rf"(?:(?!一(?:共|个|期|年(?!化|息|利率)|天|下|起|直|点|些|次|月(?!息|供|利)|般|样|定|会|边|旦|半)){_D})"
+_LAST_D = rf"(?:(?!一(?:共|个|期|年(?!化|息|利率)|天|下|起|直|点|些|次|月(?!息|供|利|收入|薪|入)|般|样|定|会|边|旦|半)){_D})"
 _M_TENS = rf"(?:{_D}?{_TEN}{_LAST_D}?)"
 _HUNDREDS = rf"(?:{_D}{_HUNDRED}(?:{_D}{_TEN}{_LAST_D}?|零{_LAST_D}|{_LAST_D})?)"  # 三百, 三百五 (=350), 三百零五
 _THOUSANDS = (
@@ -217,7 +217,8 @@ _AMOUNT_CUES = _cues(
         r"月入|纯利润?|净利润?|利润|净赚|纯收入",
         # 一个月三千六: pay per month (income), unless the words after say otherwise (每个月3000能还吗)
         _PER_MONTH_ROLE: r"一个月|每个?月",
-        "affordable": r"能还|最多还|最多能还|还得起|只能还|可以还|能拿出|承受|每个?月还|一个月还|月还|能出|能给|能付|"
+        "affordable": r"能还|最多还|最多能还|还得起|只能还|可以还|能拿出|拿出来?还款?的?|挤出来?|凑出来?|凑|承受|每个?月还|一个月还|月还|"
+        r"(?:每个?月|一个月)能?给|能出|能给|能付|"
         r"最多|顶多|至多|最多也就",
         "paid": r"还了|已还|已经还了?|还过|还掉了?|已经还款|还上了|已经付了|已经给了|已经交了|还进去了?|已经还清了?|"
         r"还款了|已经打了",
@@ -279,7 +280,9 @@ _DURATION_CUES = _cues(
         r"欠了|欠款|延期了",
         # 先缓三个月 / 申请延期两个月: a delay asked for (the rehearsal's plans), not time overdue
         "deferral": r"缓|先缓|推迟|延后|往后推|延期|展期|宽限|停还|暂停还款|先停",
-        "term": r"分|分成|分了|期限|借期|贷款期|还款期|周期|期数|分期|借|借了|贷了|借款|签了",
+        # 每月一千 还二十个月: the term of a plan
+        "term": r"分|分成|分了|期限|借期|贷款期|还款期|周期|期数|分期|借|借了|贷了|借款|签了|还|连续还|再还|"
+        r"(?<=[\d元块千百万一二两三四五六七八九十])\s*给",
         "held": r"用了|用|借用|占用|放了|拿去用了|已经用了|过了|持有",
         "hardship": r"失业了?|停工了?|停产|住院了?|没工资|没收入|没有收入|没有工资|没活干?|没上班|没工作|下岗|"
         r"生病了?|病了|"
@@ -316,7 +319,9 @@ _DEFERRAL = "deferral"
 # 十二个月还完 / 一年还清: the term of a plan.
 _TERM_AFTER = re.compile(r"\s*(?:之?内)?(?:还完|还清|结清)")
 # 分二十四期每月一千: a sum a month beside a number of installments is a payment, not pay.
-_TERM_BEFORE = re.compile(r"分[\d一二两三四五六七八九十]+期")
+_TERM_BEFORE = re.compile(r"分[\d一二两三四五六七八九十]+(?:期|个月)")
+# 按每月一千二 / 打算每个月两千: a payment offered, not pay.
+_OFFERED_MONTHLY = re.compile(r"(?:按|打算|想|申请|准备)\s*(?:每个?月|一个月)\s*$")
 # 那 opening a message is "and what about" (那半年呢), not the 那 of 那半年 (a time of life).
 _FOLLOW_UP_OPENING = re.compile(r"\s*那(?:么)?(?:如果|要是)?(?:我|是)?(?:逾期|拖|晚还)?\s*")
 
@@ -485,7 +490,9 @@ def _all_durations(text: str, numbers: Sequence[Tuple[int, int]]) -> List[Entity
         split_one = len(raw) >= 3 and raw.endswith("一") and kind not in ("term", "paid")
         if split_one and unit in ("天", "个月", "月", "年") and _PER_PERIOD_AFTER.match(text, end):
             continue
-        if n == 1 and unit in ("天", "个月", "月", "期", "年") and not overdue_right_before:
+        direct = _nearest(before, _DURATION_CUES)  # 每月一千二 还一年: the term, not a rate of payment
+        term_right_before = direct and direct[0] == "term" and _FILLER_ONLY.fullmatch(before[direct[1] :])
+        if n == 1 and unit in ("天", "个月", "月", "期", "年") and not overdue_right_before and not term_right_before:
             if _PER_PERIOD_AFTER.match(text, end):
                 continue  # 一个月能还 / 一期还要一千六 / 一年五千: a rate of payment (逾期一个月还不上 is not)
             if unit == "天" and (kind is None or _PER_DAY_AFTER.match(text, end)):
@@ -551,13 +558,15 @@ def _amount_role(text: str, start: int, end: int, floor: int) -> Tuple[str | Non
         role = None
     elif role == _PER_MONTH_ROLE:
         # 学费平均每月一千五: a cost named before 每月 in the same clause says what it is
-        named = _nearest(before, _BUDGET_CUES)
+        near = _clause_before(text, start, 14, floor)  # 能拿出来还款的一个月两千五: a longer look back
+        named = _nearest(near, _BUDGET_CUES)
         if named:
             return named[0], True, end
         if after:
             return after[0], True, after[1]
-        near = _CLAUSE_BREAK.split(text[max(0, start - 12) : start])[-1]
-        beside_term = _TERM_BEFORE.search(near) or _TERM_BEFORE.match(text[end:].lstrip(" 元块，,"))
+        wide = _CLAUSE_BREAK.split(text[max(0, start - 12) : start])[-1]  # across the number of 分24期
+        beside_term = _TERM_BEFORE.search(wide) or _TERM_BEFORE.match(text[end:].lstrip(" 元块，,"))
+        beside_term = beside_term or _OFFERED_MONTHLY.search(near)
         return ("affordable" if beside_term else "income"), True, end
     if role not in (None, "paid") and cue_adjacent:
         return role, adjacent, end

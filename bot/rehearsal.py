@@ -273,7 +273,8 @@ def _hear(rp: Mapping[str, Any], state: AgentState, turn: Turn, items: set, rude
     said = [k for k in ("income", "affordable") if k in facts]
     if said:
         lines.append(_line(rp, state, "echo", {"facts": "，".join(fill(rp["facts"][k], {"value": plans.money(facts[k])}) for k in said)}))
-    if state.income is not None and state.affordable is not None and said:
+    listed = scoring.stuffed(rp, plain)  # a keyword list earns nothing, its numbers included
+    if state.income is not None and state.affordable is not None and said and not listed:
         items.add("numbers")
     plan = plans.read(plain, turn.entities, waiver="waiver" in items)
     if plan and plan.monthly and plan == Plan(monthly=plan.monthly, waiver=plan.waiver) and not _offers(state, plain, facts):
@@ -281,7 +282,7 @@ def _hear(rp: Mapping[str, Any], state: AgentState, turn: Turn, items: set, rude
     verdict = None
     if plan is not None:
         verdict = plans.judge(rp["judge"], case, plan, state.income, state.affordable)
-        if verdict.feasible:
+        if verdict.feasible and not listed:
             items.add("plan")
     state.said.append({"text": turn.text, "items": sorted(items), "rude": rude, "plan": plan.to_dict() if plan else None})
     if rude:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Sequence, Set, Tuple
 
 from bot.knowledge import fill
+from bot.text import normalise
 
 _SHOUTING = re.compile(r"[!！]{3,}")
 _CLAUSES = re.compile(r"[，,。.！!？?；;、\s]+|但是?|不过|可是|就是说")
@@ -38,17 +39,26 @@ def _said(words: Sequence[str], clause: str, before: Sequence[str], after: Seque
 
 def stuffed(rp: Mapping[str, Any], plain: str) -> bool:
     """A message of bare rubric words ("分期 减免 证明 书面", "书面"): one word alone, or two or more
-    with little else (under a quarter of the message).
+    in a list of short words, or with little else (under a quarter of the message).
     """
-    content = _NON_CONTENT.sub("", plain)
-    rest, hit = content, 0
-    for item in rp["rubric"]:
-        for word in sorted(item.get("words", []), key=len, reverse=True):
+    words = sorted({w for item in rp["rubric"] for w in item.get("words", [])}, key=len, reverse=True)
+
+    def strip(text: str) -> Tuple[str, int]:
+        rest, hit = _NON_CONTENT.sub("", text), 0
+        for word in words:
             if word in rest:
                 rest, hit = rest.replace(word, ""), hit + 1
+        return rest, hit
+
+    content = _NON_CONTENT.sub("", plain)
+    rest, hit = strip(plain)
     if not hit:
         return False
-    return hit == 1 and not rest or hit >= 2 and len(rest) < 0.25 * len(content)
+    # 生意 失败 收入6000 减免 罚息 证明: most of the space-separated words are bare rubric words
+    tokens = plain.split()
+    bare = sum(1 for t in tokens if strip(t)[1] and len(strip(t)[0]) <= 1)
+    listed = len(tokens) >= 3 and bare * 2 >= len(tokens)
+    return hit == 1 and not rest or hit >= 2 and (listed or len(rest) < 0.25 * len(content))
 
 
 def evidence(rp: Mapping[str, Any], plain: str, entities: Sequence[Mapping[str, Any]] = ()) -> Set[str]:
@@ -113,14 +123,18 @@ class Score:
 def score(rp: Mapping[str, Any], said: Sequence[Mapping[str, Any]], model_values: Mapping[str, Any]) -> Score:
     """The debrief score over the call's messages (``said``: text, items, rude, as the agent recorded
     them): each rubric item met or not, with the first line that met it, minus a penalty per rude
-    message, between 0 and 100. ``calm`` needs at least one real message: an empty call scores 0.
+    message, between 0 and 100. ``calm`` needs at least one real message (not a keyword list): an
+    empty call scores 0.
     """
     quotes: Dict[str, str] = {}
     for line in said:
         for item in line["items"]:
             quotes.setdefault(item, line["text"])
     rude = sum(1 for line in said if line["rude"])
-    spoke = any(not line["rude"] and len(_NON_CONTENT.sub("", line["text"])) >= 4 for line in said)
+    spoke = any(
+        not line["rude"] and len(_NON_CONTENT.sub("", line["text"])) >= 4 and not stuffed(rp, normalise(line["text"]))
+        for line in said
+    )
     results = []
     for item in rp["rubric"]:
         met = (rude == 0 and spoke) if item.get("calm") else item["id"] in quotes
