@@ -50,8 +50,9 @@ def _new_call(dispatcher: CollectingDispatcher, tracker: Tracker) -> rehearsal.A
         case = Case.from_dict(previous[LAST_CASE])
     else:  # the same conversation draws the same cards in the same order: calls can be replayed in tests
         calls = sum(1 for e in tracker.events if e.get("event") == "active_loop" and e.get("name") == FORM)
-        case = rehearsal.draw_case(rp, slots, random.Random(f"{tracker.sender_id}:{calls}"))
-    echoed = kb.echo(rp["facts_known"], slots)
+        case = rehearsal.draw_case(rp, slots, random.Random(f"{tracker.sender_id}:{calls}"), text)
+    # 用失业的情况练 asks for a card; only facts the user told of themselves are echoed.
+    echoed = kb.echo(rp["facts_known"], slots) if not rehearsal.named_card(rp, text) else None
     if echoed:
         dispatcher.utter_message(text=echoed)
     for aside in reply.asides(kb, tracker.latest_message, slots, rp.get("practised_topics", [])):

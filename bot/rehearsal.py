@@ -134,13 +134,23 @@ class Move:
 # --- the case -------------------------------------------------------------------------------------
 
 
-def draw_case(rp: Mapping[str, Any], facts: Mapping[str, Any], rng: random.Random | None = None) -> Case:
-    """A practice case card, with what the user already said of their own loan in its place."""
-    card = dict((rng or random).choice(rp["cases"]))
+def draw_case(
+    rp: Mapping[str, Any], facts: Mapping[str, Any], rng: random.Random | None = None, text: str = ""
+) -> Case:
+    """A practice case card (the one the text names, else one at random), with what the user already
+    said of their own loan in its place.
+    """
+    card = dict(named_card(rp, text) or (rng or random).choice(rp["cases"]))
     own = {"owed": facts.get("amount"), "overdue_days": facts.get("overdue_days"), "daily_rate": facts.get("daily_rate")}
     own.update(income=facts.get("monthly_income"), affordable=facts.get("affordable_payment"))
     card.update({k: v for k, v in own.items() if v})
     return Case.from_dict(card)
+
+
+def named_card(rp: Mapping[str, Any], text: str) -> Mapping[str, Any] | None:
+    """The case card a message asks for (用生病住院的情况练), if any."""
+    plain = normalise(text)
+    return next((c for c in rp["cases"] if _matches(c.get("words", []), plain)), None) if text else None
 
 
 def case_words(rp: Mapping[str, Any], case: Case) -> str:
@@ -277,7 +287,7 @@ def _hear(rp: Mapping[str, Any], state: AgentState, turn: Turn, items: set, rude
     if state.income is not None and state.affordable is not None and said and not listed:
         items.add("numbers")
     plan = plans.read(plain, turn.entities, waiver="waiver" in items)
-    if plan and plan.monthly and plan == Plan(monthly=plan.monthly, waiver=plan.waiver) and not _offers(state, plain, facts):
+    if plan and plan.monthly and plan == Plan(monthly=plan.monthly, waiver=plan.waiver) and not _offers(state, plain):
         plan = None  # 每个月最多能还1500: what they can pay, not yet a plan
     verdict = None
     if plan is not None:
@@ -309,6 +319,7 @@ def _hear(rp: Mapping[str, Any], state: AgentState, turn: Turn, items: set, rude
         lines += _judge(rp, state, plan, verdict)
     elif state.status == "proof" and (_missing(state) is None or _missing(state) != "need_proof" and (items or facts)):
         lines += _submit(rp, state)  # the proof (or the income) the agent asked for has come
+        return lines, True
     return lines, verdict is not None
 
 
@@ -338,14 +349,16 @@ def _facts_given(state: AgentState, turn: Turn) -> Dict[str, float]:
     return facts
 
 
-_OFFER = re.compile(r"申请|方案|分期|就按|按这个|想每个?月|每个?月还|行吗|可以吗|怎么样|能不能")
+_OFFER = re.compile(r"申请|方案|分期|就按|按这个|我想|打算|行吗|可以吗|行不行|怎么样|能不能|要不")
 
 
-def _offers(state: AgentState, plain: str, facts: Mapping[str, float]) -> bool:
-    """A monthly amount alone is a plan when it is offered as one, not when it answers "how much can
-    you pay".
+def _offers(state: AgentState, plain: str) -> bool:
+    """A monthly amount alone is a plan when the agent asked for one or it is offered as one, not when
+    it answers "what do you earn" or "how much can you pay".
     """
-    return state.asked in ("plan", "proof") and "affordable" not in facts or bool(_OFFER.search(plain)) and state.asked != "affordable"
+    if state.asked in ("plan", "proof", "agreement"):
+        return True
+    return state.asked not in ("income", "affordable") and bool(_OFFER.search(plain))
 
 
 def _accepts_counter(rp: Mapping[str, Any], state: AgentState, plain: str) -> bool:
@@ -369,9 +382,11 @@ def _judge(rp: Mapping[str, Any], state: AgentState, plan: Plan, verdict: plans.
     """The agent's answer to a plan: what does not work and a counter-offer; or, for a workable plan,
     what this difficulty still wants before it submits it.
     """
+    values = verdict.values
+    if not verdict.feasible and state.status == "accepted":  # the plan agreed stands
+        return [_line(rp, state, f"problem_{verdict.problem}", values), _line(rp, state, "keep_agreed", {"plan": agreed_plan(rp, state)})]
     state.plan = plan.to_dict()
     state.status = "" if state.status != "declined" else "declined"
-    values = verdict.values
     if not verdict.feasible:
         state.attempts += 1
         state.counter = verdict.counter.to_dict() if verdict.counter else None
@@ -404,9 +419,10 @@ def _submit(rp: Mapping[str, Any], state: AgentState) -> List[str]:
 def _next(rp: Mapping[str, Any], state: AgentState, turn: Turn, items: set, judged: bool) -> List[str]:
     """The agent's next question, or the close: never before the user answered the closing question."""
     if state.asked == "agreement" and not judged:
+        # The call ends on "nothing else" (没有了, 谢谢); anything else is answered and asked again.
         state.closing_rounds += 1
-        more = items & {"record", "waiver", "plan", "materials"} or re.search(r"吗|呢|？|\?|怎么|能不能|可不可以", turn.plain)
-        if more and state.closing_rounds < 3:
+        finished = _matches(rp["nothing_more_words"], turn.plain) and len(turn.plain) <= 15 and not items
+        if not finished and state.closing_rounds < 3:
             return [_line(rp, state, "ask_more")]
         state.done = True
         return [_line(rp, state, "closing")]
@@ -444,9 +460,10 @@ def _vague_plan(rp: Mapping[str, Any], state: AgentState) -> str:
 
 
 # The agent's questions in call order. Each is asked at most twice (a borrower who will not say gets
-# the next question), except the plan: no plan, no agreement.
+# the next question), the plan three times; then the agent asks whether anything else is needed.
 QUESTIONS = ("reason", "income", "affordable", "plan", "materials")
 MAX_ASKS = 2
+MAX_PLAN_ASKS = 3
 
 
 def _still_needed(question: str, state: AgentState) -> bool:
@@ -467,7 +484,8 @@ def _question(rp: Mapping[str, Any], state: AgentState, again: bool = False) -> 
         return rp["ask_difficulty"]
     for question in QUESTIONS:
         asked = state.asks.get(question, 0)
-        if _still_needed(question, state) and (question == "plan" or asked < MAX_ASKS or again and state.asked == question):
+        limit = MAX_PLAN_ASKS if question == "plan" else MAX_ASKS
+        if _still_needed(question, state) and (asked < limit or again and state.asked == question):
             state.asked, state.asks[question] = question, asked + 1
             return _line(rp, state, f"ask_{question}")
     return _ask_agreement(rp, state)

@@ -41,7 +41,7 @@ def stuffed(rp: Mapping[str, Any], plain: str) -> bool:
     """A message of bare rubric words ("分期 减免 证明 书面", "书面"): one word alone, or two or more
     in a list of short words, or with little else (under a quarter of the message).
     """
-    words = sorted({w for item in rp["rubric"] for w in item.get("words", [])}, key=len, reverse=True)
+    words = sorted({w for item in rp["rubric"] for w in item.get("words", [])} | set(rp["list_words"]), key=len, reverse=True)
 
     def strip(text: str) -> Tuple[str, int]:
         rest, hit = _NON_CONTENT.sub("", text), 0

@@ -10,6 +10,7 @@ from bot.config import ROOT
 from bot.stack import Stack
 from tests.conftest import Chat, SocketChat
 
+CARDS = yaml.safe_load((ROOT / "data" / "knowledge" / "roleplay.yml").read_text(encoding="utf-8"))["roleplay"]["cases"]
 CALLS = yaml.safe_load((ROOT / "tests" / "data" / "rehearsal_calls.yml").read_text(encoding="utf-8"))["calls"]
 # The same tolerance as the scorer's own test (tests/test_rehearsal.py), here with NLU in the loop.
 TOLERANCE = 15
@@ -23,8 +24,8 @@ PREPARED_CALL = [
 ]
 
 
-def start(chat: Chat, difficulty: str | None = None) -> List[dict]:
-    replies = chat.send("我想模拟练习一下跟客服协商")
+def start(chat: Chat, difficulty: str | None = None, case: str = "") -> List[dict]:
+    replies = chat.send(f"我想模拟练习一下跟客服协商{case}")
     assert "结束练习" in replies[0]["text"] and "这次练习的情况" in replies[1]["text"]
     assert [b["title"] for b in replies[-1]["buttons"]] == ["温和", "普通", "严格"]
     return chat.send(difficulty) if difficulty else replies
@@ -41,7 +42,7 @@ def test_a_normal_call_from_start_to_debrief(chat: Chat) -> None:
     assert "微粒贷客服" in chat.say("普通")
     replies = [chat.say(m) for m in PREPARED_CALL]
     assert "每月收入约 3,500 元" in replies[1] and "每月能还约 1,500 元" in replies[2], "numbers echoed"
-    assert "材料" in replies[3] and "提交申请" not in replies[3], "normal wants proof first"
+    assert "材料" in replies[3] and "提交申请：" not in replies[3], "normal wants proof first"
     assert "提交申请：每月还 1,500 元，分 15 期" in replies[4]
     assert "还有什么需要确认" in replies[4]
     answer = chat.say("对了 能发个短信书面确认吗")
@@ -107,7 +108,10 @@ def test_a_hint_and_a_redo(chat: Chat) -> None:
 
 @pytest.mark.parametrize("call", CALLS[::4], ids=[c["id"] for c in CALLS[::4]])
 def test_trainer_scored_calls_through_the_real_pipeline(chat: Chat, call: dict) -> None:
-    start(chat, call["difficulty"])
+    case = next(c for c in CARDS if c["id"] == call["case"])
+    replies = start(chat, case=f" 用{case['title']}的情况")
+    assert f"（{case['title']}）" in replies[1]["text"], "the case asked for"
+    chat.say(call["difficulty"])
     debrief = ""
     for message in call["messages"] + ["结束练习"]:
         debrief = chat.say(message)
@@ -119,7 +123,8 @@ def test_trainer_scored_calls_through_the_real_pipeline(chat: Chat, call: dict) 
 async def test_rehearsal_over_socketio(stack: Stack) -> None:
     """The web page uses the same rehearsal unchanged: buttons arrive as quick replies."""
     async with SocketChat(stack, "socketio-rehearsal") as chat:
-        replies = await chat.send("/start_rehearsal")
+        replies = await chat.send("/start_rehearsal", replies=3)
+        assert "这次练习的情况" in replies[1]["text"]
         assert [q["title"] for q in replies[-1]["quick_replies"]] == ["温和", "普通", "严格"]
         [opening] = await chat.send("温和")
         assert "微粒贷客服" in opening["text"]
