@@ -76,13 +76,19 @@ def _values(entities: Entities, name: str, role: str | None = None) -> list:
 
 def read(text: str, entities: Entities, waiver: bool = False) -> Plan | None:
     """The plan in one message (plain text and its entities), or None when it has no plan numbers."""
-    monthly = [e["value"] for e in entities if e.get("entity") == "amount" and e.get("role") in ("affordable", "installment")]
+    monthly = [
+        e["value"] for e in entities if e.get("entity") == "amount" and e.get("role") in ("affordable", "installment")
+    ]
     terms = [e["value"] for e in _values(entities, "term_months")]
     down = [e["value"] for e in _values(entities, "amount", "down_payment")]
     lump = [e["value"] for e in _values(entities, "amount", "lump_sum")]
     defer = [e["value"] for e in _values(entities, "days", "deferral")]
     if not monthly and (terms or down):  # 两千，分五期行吗: a bare sum beside installments is the payment
-        bare = [e for e in _values(entities, "amount") if not _OWED_BEFORE.search(text[max(0, int(e.get("start") or 0) - 6) : int(e.get("start") or 0)])]
+        bare = [
+            e
+            for e in _values(entities, "amount")
+            if not _OWED_BEFORE.search(text[max(0, int(e.get("start") or 0) - 6) : int(e.get("start") or 0)])
+        ]
         monthly = [bare[-1]["value"]] if bare and (terms or len(bare) == 1) else []
     plan = Plan(
         monthly=float(monthly[0]) if monthly else None,
@@ -127,9 +133,7 @@ def periods_for(owed: float, daily_rate: float, monthly: float, longest: int) ->
     return calc.periods_for_payment(owed, calc.to_fraction(daily_rate), monthly, max_periods=longest)
 
 
-def judge(
-    limits: Mapping[str, Any], case: Case, plan: Plan, income: float | None, affordable: float | None
-) -> Verdict:
+def judge(limits: Mapping[str, Any], case: Case, plan: Plan, income: float | None, affordable: float | None) -> Verdict:
     """Whether ``plan`` works for ``case`` given the income and affordable amount the user stated."""
     longest = int(limits["max_installments"])
     income = income if income is not None else case.income
@@ -143,7 +147,9 @@ def judge(
         return Verdict(None, values)
     if plan.defer_days is not None and plan.monthly is None and plan.installments is None:
         values["defer_months"] = f"{plan.defer_days / 30:g}"
-        values["defer_interest"] = money(calc.holding_interest(case.owed, calc.to_fraction(case.daily_rate), plan.defer_days))
+        values["defer_interest"] = money(
+            calc.holding_interest(case.owed, calc.to_fraction(case.daily_rate), plan.defer_days)
+        )
         if plan.defer_days > int(limits["max_deferral_months"]) * 30:
             values["max_defer"] = limits["max_deferral_months"]
             return Verdict("defer_too_long", values)
@@ -175,7 +181,9 @@ def judge(
         values.update(counter_monthly=money(monthly), counter_n=needed)
         return Verdict("short", values, Plan(monthly=monthly, installments=needed, down=plan.down))
     n = n or needed
-    values.update(n=n, interest=money(cost(rest, case.daily_rate, n)), payment=money(round(payment_for(rest, case.daily_rate, n))))
+    values.update(
+        n=n, interest=money(cost(rest, case.daily_rate, n)), payment=money(round(payment_for(rest, case.daily_rate, n)))
+    )
     return Verdict(None, values)
 
 

@@ -141,7 +141,11 @@ def draw_case(
     said of their own loan in its place.
     """
     card = dict(named_card(rp, text) or (rng or random).choice(rp["cases"]))
-    own = {"owed": facts.get("amount"), "overdue_days": facts.get("overdue_days"), "daily_rate": facts.get("daily_rate")}
+    own = {
+        "owed": facts.get("amount"),
+        "overdue_days": facts.get("overdue_days"),
+        "daily_rate": facts.get("daily_rate"),
+    }
     own.update(income=facts.get("monthly_income"), affordable=facts.get("affordable_payment"))
     card.update({k: v for k, v in own.items() if v})
     return Case.from_dict(card)
@@ -158,7 +162,11 @@ def case_words(rp: Mapping[str, Any], case: Case) -> str:
 
 
 def _case_values(case: Case) -> Dict[str, Any]:
-    values = {k: plans.money(v) for k, v in (("owed", case.owed), ("income", case.income), ("affordable", case.affordable)) if v}
+    values = {
+        k: plans.money(v)
+        for k, v in (("owed", case.owed), ("income", case.income), ("affordable", case.affordable))
+        if v
+    }
     return {
         **values,
         "title": case.title,
@@ -251,7 +259,9 @@ def step(rp: Mapping[str, Any], state: AgentState, turn: Turn) -> Tuple[AgentSta
     rude = scoring.is_rude(rp, turn.text, plain)
     items = scoring.evidence(rp, plain, turn.entities)
     if not items and not rude and turn.intent in OUTSIDE_INTENTS and turn.confidence >= OUTSIDE_CONFIDENCE:
-        return state, Move([_line(rp, state, "resume"), _question(rp, state, again=True)], aside=turn.topic or turn.intent)
+        return state, Move(
+            [_line(rp, state, "resume"), _question(rp, state, again=True)], aside=turn.topic or turn.intent
+        )
     state.undo = before
     heard, judged = _hear(rp, state, turn, items, rude)
     lines += heard
@@ -282,7 +292,14 @@ def _hear(rp: Mapping[str, Any], state: AgentState, turn: Turn, items: set, rude
         state.affordable = facts["affordable"]
     said = [k for k in ("income", "affordable") if k in facts]
     if said:
-        lines.append(_line(rp, state, "echo", {"facts": "，".join(fill(rp["facts"][k], {"value": plans.money(facts[k])}) for k in said)}))
+        lines.append(
+            _line(
+                rp,
+                state,
+                "echo",
+                {"facts": "，".join(fill(rp["facts"][k], {"value": plans.money(facts[k])}) for k in said)},
+            )
+        )
     listed = scoring.stuffed(rp, plain)  # a keyword list earns nothing, its numbers included
     if state.income is not None and state.affordable is not None and said and not listed:
         items.add("numbers")
@@ -294,7 +311,9 @@ def _hear(rp: Mapping[str, Any], state: AgentState, turn: Turn, items: set, rude
         verdict = plans.judge(rp["judge"], case, plan, state.income, state.affordable)
         if verdict.feasible and not listed:
             items.add("plan")
-    state.said.append({"text": turn.text, "items": sorted(items), "rude": rude, "plan": plan.to_dict() if plan else None})
+    state.said.append(
+        {"text": turn.text, "items": sorted(items), "rude": rude, "plan": plan.to_dict() if plan else None}
+    )
     if rude:
         state.rude += 1
         if state.rude >= int(rp["rude_limit"].get(state.difficulty, 3)):
@@ -362,7 +381,12 @@ def _offers(state: AgentState, plain: str) -> bool:
 
 
 def _accepts_counter(rp: Mapping[str, Any], state: AgentState, plain: str) -> bool:
-    return bool(state.counter) and state.status not in ("accepted", "declined") and _matches(rp["yes_words"], plain) and len(plain) <= 12
+    return (
+        bool(state.counter)
+        and state.status not in ("accepted", "declined")
+        and _matches(rp["yes_words"], plain)
+        and len(plain) <= 12
+    )
 
 
 def _missing(state: AgentState) -> str | None:
@@ -384,7 +408,10 @@ def _judge(rp: Mapping[str, Any], state: AgentState, plan: Plan, verdict: plans.
     """
     values = verdict.values
     if not verdict.feasible and state.status == "accepted":  # the plan agreed stands
-        return [_line(rp, state, f"problem_{verdict.problem}", values), _line(rp, state, "keep_agreed", {"plan": agreed_plan(rp, state)})]
+        return [
+            _line(rp, state, f"problem_{verdict.problem}", values),
+            _line(rp, state, "keep_agreed", {"plan": agreed_plan(rp, state)}),
+        ]
     state.plan = plan.to_dict()
     state.status = "" if state.status != "declined" else "declined"
     if not verdict.feasible:
@@ -399,7 +426,13 @@ def _judge(rp: Mapping[str, Any], state: AgentState, plan: Plan, verdict: plans.
         state.asked = "plan"
         return lines
     state.counter = None
-    kind = "plan_summary_lump" if plan.lump else "plan_summary_defer" if plan.defer_days and not plan.monthly else "plan_summary"
+    kind = (
+        "plan_summary_lump"
+        if plan.lump
+        else "plan_summary_defer"
+        if plan.defer_days and not plan.monthly
+        else "plan_summary"
+    )
     return [_line(rp, state, kind, values)] + _submit(rp, state)
 
 
@@ -440,7 +473,12 @@ def _next(rp: Mapping[str, Any], state: AgentState, turn: Turn, items: set, judg
         return [_line(rp, state, "accepted_without_proof", {"plan": agreed_plan(rp, state)}), _ask_agreement(rp, state)]
     if state.status == "declined" and state.asked == "agreement":
         return []
-    if state.status not in ("accepted", "declined") and state.asked == "plan" and not state.plan and _PROPOSES.search(turn.plain):
+    if (
+        state.status not in ("accepted", "declined")
+        and state.asked == "plan"
+        and not state.plan
+        and _PROPOSES.search(turn.plain)
+    ):
         return [_vague_plan(rp, state)]
     if judged and state.status not in ("accepted", "declined"):
         return []  # the counter-offer is the agent's turn
@@ -543,16 +581,8 @@ def plan_assessment(rp: Mapping[str, Any], state: AgentState) -> List[str]:
 
 def debrief(rp: Mapping[str, Any], state: AgentState) -> Tuple[scoring.Score, str]:
     score = result(rp, state)
-    return score, scoring.debrief(rp, score, plan_assessment(rp, state))
-
-
-def summary(rp: Mapping[str, Any], state: AgentState, score: scoring.Score) -> Dict[str, Any]:
-    """The call in a few fields, for the page's list of earlier calls (kept in the browser only)."""
-    weakest = score.weakest
-    return {
-        "case": state.the_case.title or rp["debrief"]["own_case"],
-        "difficulty": rp["difficulties"][state.difficulty or "normal"]["title"],
-        "score": score.total,
-        "weakest": weakest.label if weakest else "",
-        "items": [{"label": i.label, "met": i.met, "weight": i.weight, "quote": i.quote, "tip": i.tip} for i in score.items],
-    }
+    call = fill(
+        rp["debrief"]["call"],
+        {"case": state.the_case.title, "difficulty": rp["difficulties"][state.difficulty or "normal"]["title"]},
+    )
+    return score, scoring.debrief(rp, score, plan_assessment(rp, state), call)

@@ -19,7 +19,9 @@ from bot.text import normalise
 _SHOUTING = re.compile(r"[!！]{3,}")
 _CLAUSES = re.compile(r"[，,。.！!？?；;、\s]+|但是?|不过|可是|就是说")
 # Before a word in its clause: the borrower reports or quotes it (催收骂我傻逼, 他们说我是骗子, 被骗子骗了).
-_REPORTED = re.compile(r"(被|骂我|说我|叫我|称我|喊我|说了句|骂了句|骂|他说|他们说|对方说|催收说|说是|说什么)[^，,。！!？?]{0,6}$")
+_REPORTED = re.compile(
+    r"(被|骂我|说我|叫我|称我|喊我|说了句|骂了句|骂|他说|他们说|对方说|催收说|说是|说什么)[^，,。！!？?]{0,6}$"
+)
 _ADDRESSED = re.compile(r"(你|你们|您)")
 _NON_CONTENT = re.compile(r"[\W_\d]+")
 
@@ -32,7 +34,11 @@ def _said(words: Sequence[str], clause: str, before: Sequence[str], after: Seque
     """The first rubric word in the clause that is not denied before or after it in the same clause."""
     for word in words:
         at = clause.find(word)
-        if at >= 0 and not any(n in clause[:at] for n in before) and not any(n in clause[at + len(word) :] for n in after):
+        if (
+            at >= 0
+            and not any(n in clause[:at] for n in before)
+            and not any(n in clause[at + len(word) :] for n in after)
+        ):
             return word
     return None
 
@@ -41,7 +47,9 @@ def stuffed(rp: Mapping[str, Any], plain: str) -> bool:
     """A message of bare rubric words ("分期 减免 证明 书面", "书面"): one word alone, or two or more
     in a list of short words, or with little else (under a quarter of the message).
     """
-    words = sorted({w for item in rp["rubric"] for w in item.get("words", [])} | set(rp["list_words"]), key=len, reverse=True)
+    words = sorted(
+        {w for item in rp["rubric"] for w in item.get("words", [])} | set(rp["list_words"]), key=len, reverse=True
+    )
 
     def strip(text: str) -> Tuple[str, int]:
         rest, hit = _NON_CONTENT.sub("", text), 0
@@ -140,7 +148,9 @@ def score(rp: Mapping[str, Any], said: Sequence[Mapping[str, Any]], model_values
         met = (rude == 0 and spoke) if item.get("calm") else item["id"] in quotes
         model = "" if met else fill(item.get("model", ""), model_values)
         results.append(
-            ItemResult(item["id"], item["label"], int(item["weight"]), met, item["tip"], quotes.get(item["id"], ""), model)
+            ItemResult(
+                item["id"], item["label"], int(item["weight"]), met, item["tip"], quotes.get(item["id"], ""), model
+            )
         )
     penalty = rude * int(rp["penalty_per_rude_message"])
     total = sum(r.weight for r in results if r.met) - penalty
@@ -152,12 +162,13 @@ def _short(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def debrief(rp: Mapping[str, Any], result: Score, plan_words: List[str]) -> str:
-    """The debrief as chat text: the 总分 line, each item with the borrower's line or a tip and a model
-    line, the penalty, and what the agreed plan is worth.
+def debrief(rp: Mapping[str, Any], result: Score, plan_words: List[str], call: str) -> str:
+    """The debrief as chat text: the 总分 line, the call (case, difficulty), each item with the borrower's
+    line or a tip and a model line, the penalty, the weakest item, and what the agreed plan is worth.
+    The page keeps its list of earlier calls from the 总分, 练习情况 and 最需要加强 lines.
     """
     words = rp["debrief"]
-    lines = [words["title"], fill(words["score"], {"score": result.total})]
+    lines = [words["title"], fill(words["score"], {"score": result.total}), call]
     for item in result.items:
         if item.met:
             template = words["met_quote"] if item.quote else words["met"]
@@ -166,11 +177,19 @@ def debrief(rp: Mapping[str, Any], result: Score, plan_words: List[str]) -> str:
         lines.append(
             fill(
                 template,
-                {"label": item.label, "weight": item.weight, "tip": item.tip, "quote": _short(item.quote), "model": item.model},
+                {
+                    "label": item.label,
+                    "weight": item.weight,
+                    "tip": item.tip,
+                    "quote": _short(item.quote),
+                    "model": item.model,
+                },
             )
         )
     if result.penalty:
         lines.append(fill(words["penalty"], {"count": result.rude_messages, "points": result.penalty}))
+    if result.weakest:
+        lines.append(fill(words["weakest"], {"label": result.weakest.label}))
     lines += plan_words
     lines.append(words["reminder"])
     return "\n".join(lines)

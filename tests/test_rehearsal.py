@@ -261,7 +261,9 @@ def test_strict_does_not_accept_anything_after_one_refusal(rp) -> None:
 def test_mild_proposes_figures_for_a_vague_plan_and_accepts_them(rp) -> None:
     state, replies = play(rp, ["我失业了欠两万", "收入3500", "能还1500", "能不能少还点 多分几期"], difficulty="温和")
     assert re.search(r"每月还 [\d,]+ 元左右，大约分 \d+ 期", replies[-1][-1]), replies[-1]
-    state, replies = play(rp, ["我失业了欠两万", "收入3500", "能还1500", "能不能少还点 多分几期", "好的 可以"], difficulty="温和")
+    state, replies = play(
+        rp, ["我失业了欠两万", "收入3500", "能还1500", "能不能少还点 多分几期", "好的 可以"], difficulty="温和"
+    )
     assert state.status == "accepted"
 
 
@@ -287,19 +289,23 @@ def test_insults_get_an_in_character_answer_and_repeated_abuse_ends_the_call(rp)
     assert rehearsal.result(rp, state).total == 0
 
 
-@pytest.mark.parametrize("text", ["他妈的就知道催", "我操 又是这套", "烦不烦啊你们", "你们这些骗子", "还钱还钱还钱！！！"])
+@pytest.mark.parametrize(
+    "text", ["他妈的就知道催", "我操 又是这套", "烦不烦啊你们", "你们这些骗子", "还钱还钱还钱！！！"]
+)
 def test_profanity_and_shouting_are_rude(rp, text: str) -> None:
     assert scoring.is_rude(rp, text, normalise(text))
 
 
-@pytest.mark.parametrize("text", ["我被骗子骗了两千", "催收骂我傻逼", "他们说我是老赖 还骂我混蛋", "之前有个骗子冒充你们"])
+@pytest.mark.parametrize(
+    "text", ["我被骗子骗了两千", "催收骂我傻逼", "他们说我是老赖 还骂我混蛋", "之前有个骗子冒充你们"]
+)
 def test_words_reported_or_quoted_are_not_rude(rp, text: str) -> None:
     assert not scoring.is_rude(rp, text, normalise(text))
 
 
 def test_the_agent_never_says_the_same_line_twice_in_a_row(rp) -> None:
     _, replies = play(rp, ["嗯", "嗯", "嗯", "不知道", "不知道", "嗯"])
-    for before, after in zip(replies, replies[1:]):
+    for before, after in zip(replies, replies[1:], strict=False):
         assert before != after, after
 
 

@@ -5,6 +5,7 @@ servers. Each test saves a screenshot in tests/artifacts/.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Iterator
@@ -140,7 +141,7 @@ def test_phone_width_has_no_horizontal_scroll(page) -> None:
     assert width[0] <= width[1] == PHONE["width"]
 
 
-def test_full_rehearsal_ends_with_the_score_and_a_transcript_to_download(page) -> None:
+def test_full_rehearsal_ends_with_the_score_a_transcript_and_the_list_of_calls(page) -> None:
     assert "结束练习" in click_quick_reply(page, "模拟协商练习")
     assert "微粒贷客服" in click_quick_reply(page, "普通")
     for message in (
@@ -149,10 +150,11 @@ def test_full_rehearsal_ends_with_the_score_and_a_transcript_to_download(page) -
         "每个月最多能还1000",
         "我想申请分24期，每月还1000，能不能减免罚息",
         "我可以提供失业证明和银行流水",
+        "好的，麻烦把方案用短信发给我书面确认",
     ):
         say(page, message)
     before = page.locator(BOT).count()
-    page.fill("textarea", "好的，麻烦把方案用短信发给我书面确认")
+    page.fill("textarea", "没有了，谢谢")
     page.keyboard.press("Enter")
     debrief = wait_for_reply(page, before, contains="总分：")
     assert "本次谈下的方案" in debrief
@@ -160,6 +162,13 @@ def test_full_rehearsal_ends_with_the_score_and_a_transcript_to_download(page) -
         page.click("[data-testid=download]")
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert "总分：" in text and "我：我现在每月收入3000" in text and text.startswith("客服（模拟）：")
+    score = re.search(r"总分：(\d+)/100", debrief).group(1)
+    page.click("[data-testid=calls]")
+    row = page.inner_text("[data-testid=calls-table] tbody tr")
+    assert "普通" in row and score in row, row
+    page.reload()
+    page.click("[data-testid=calls]")
+    assert page.locator("[data-testid=calls-table] tbody tr").count() == 1, "kept in this browser"
 
 
 def test_call_mode_explains_when_the_browser_cannot_speak(browser, stack: Stack) -> None:

@@ -3,11 +3,14 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import Chat, { Bubble, useMessages } from "@chatui/core";
 import { connect, sessionId } from "./rasa.js";
-import { download, lastDebrief, rehearsalTranscript } from "./transcript.js";
+import { callSummary, download, lastDebrief, rehearsalTranscript } from "./transcript.js";
 import { canListen, listen, speak, stopSpeaking, unavailableReason } from "./speech.js";
 
 const HISTORY_KEY = "wld.history";
 const MAX_HISTORY = 300;
+// Earlier rehearsal calls (date, case, difficulty, score, weakest item): in this browser only.
+const CALLS_KEY = "wld.calls";
+const MAX_CALLS = 20;
 // Shown when the latest bot message offers no buttons: the rehearsal entry first.
 const DEFAULT_REPLIES = [
   { name: "模拟协商练习", payload: "/start_rehearsal", isHighlight: true },
@@ -20,6 +23,14 @@ const DEFAULT_REPLIES = [
 function loadHistory() {
   try {
     return JSON.parse(localStorage.getItem(HISTORY_KEY) || "[]");
+  } catch {
+    return [];
+  }
+}
+
+function loadCalls() {
+  try {
+    return JSON.parse(localStorage.getItem(CALLS_KEY) || "[]");
   } catch {
     return [];
   }
@@ -40,6 +51,8 @@ export default function App() {
   const [callMode, setCallMode] = useState(false);
   const [notice, setNotice] = useState("");
   const [listening, setListening] = useState(false);
+  const [calls, setCalls] = useState(loadCalls);
+  const [showCalls, setShowCalls] = useState(false);
   const channel = useRef(null);
   const pending = useRef([]);
   const callModeRef = useRef(callMode);
@@ -56,6 +69,14 @@ export default function App() {
     const buttons = message.quick_replies || message.buttons || [];
     const text = typeof message.text === "string" ? message.text : "";
     if (text) appendMsg({ type: "text", content: { text, buttons }, position: "left" });
+    const ended = callSummary(text);
+    if (ended) {
+      setCalls((before) => {
+        const kept = [ended, ...before].slice(0, MAX_CALLS);
+        localStorage.setItem(CALLS_KEY, JSON.stringify(kept));
+        return kept;
+      });
+    }
     setReplies(buttons.length ? toQuickReplies(buttons) : DEFAULT_REPLIES);
     if (callModeRef.current && text) speak(text);
   };
@@ -135,6 +156,17 @@ export default function App() {
       <div className="topbar-row">
         <h1>微粒贷客服模拟助手</h1>
         <div className="topbar-actions">
+          {calls.length > 0 && (
+            <button
+              type="button"
+              className="chip"
+              aria-expanded={showCalls}
+              onClick={() => setShowCalls(!showCalls)}
+              data-testid="calls"
+            >
+              练习记录（{calls.length}）
+            </button>
+          )}
           {transcript && (
             <button type="button" className="chip" onClick={saveTranscript} data-testid="download">
               下载练习记录
@@ -159,6 +191,31 @@ export default function App() {
       <p className="simulation-notice" data-testid="notice">
         模拟练习工具，不是微众银行官方客服；请勿输入身份证号、银行卡号、密码或验证码。
       </p>
+      {showCalls && (
+        <table className="calls" data-testid="calls-table">
+          <caption>这个浏览器里之前的练习</caption>
+          <thead>
+            <tr>
+              <th scope="col">时间</th>
+              <th scope="col">情况</th>
+              <th scope="col">难度</th>
+              <th scope="col">得分</th>
+              <th scope="col">最需要加强</th>
+            </tr>
+          </thead>
+          <tbody>
+            {calls.map((c) => (
+              <tr key={c.date + c.score + c.case}>
+                <td>{c.date}</td>
+                <td>{c.case}</td>
+                <td>{c.difficulty}</td>
+                <td>{c.score}</td>
+                <td>{c.weakest || "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       {status === "offline" && (
         <p className="conn-error" role="alert" data-testid="conn-error">
           暂时连不上服务，正在自动重连…… 你发的消息会在恢复后自动发出。

@@ -36,3 +36,21 @@ export function download(text, name) {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
+
+/**
+ * One ended call, for the list of earlier calls kept in this browser: read from the debrief's lines
+ * (总分, 练习情况, 最需要加强), or null when the text is no debrief.
+ */
+export function callSummary(text, date = new Date()) {
+  const score = /^总分：(\d+)\/100$/m.exec(text || "");
+  if (!score) return null;
+  const call = /^练习情况：(.+?) · 难度：(.+)$/m.exec(text);
+  const weakest = /^最需要加强：(.+)$/m.exec(text);
+  return {
+    date: date.toISOString().slice(0, 16).replace("T", " "),
+    score: Number(score[1]),
+    case: call ? call[1] : "",
+    difficulty: call ? call[2] : "",
+    weakest: weakest ? weakest[1] : "",
+  };
+}
