@@ -17,6 +17,7 @@ import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Dict, List, Mapping, Sequence, Tuple
 
+from bot import calculator as calc
 from bot import plans, scoring
 from bot.entities import parse_number
 from bot.knowledge import fill
@@ -285,6 +286,8 @@ def _hear(rp: Mapping[str, Any], state: AgentState, turn: Turn, items: set, rude
         lines.append(_line(rp, state, "owed_noted", {"owed": plans.money(case.owed)}))
     if "overdue_days" in facts:
         case = replace(case, overdue_days=int(facts["overdue_days"]))
+    if "daily_rate" in facts:  # the rate from their contract replaces the card's
+        case = replace(case, daily_rate=facts["daily_rate"])
     state.case = case.to_dict()
     if "income" in facts:
         state.income = facts["income"]
@@ -365,6 +368,10 @@ def _facts_given(state: AgentState, turn: Turn) -> Dict[str, float]:
         facts["owed"] = float((owing or owed)[0]["value"])
     if turn.values("overdue_days"):
         facts["overdue_days"] = float(turn.values("overdue_days")[0])
+    if turn.values("daily_rate"):
+        facts["daily_rate"] = float(turn.values("daily_rate")[0])
+    elif turn.values("annual_rate"):
+        facts["daily_rate"] = float(calc.daily_from_annual(turn.values("annual_rate")[0]))
     return facts
 
 

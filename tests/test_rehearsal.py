@@ -188,6 +188,13 @@ def test_other_spans_do_not_overwrite_the_time_overdue(rp) -> None:
     assert state.case["overdue_days"] == 30
 
 
+def test_the_users_own_rate_replaces_the_cards(rp) -> None:
+    state, _ = play(rp, ["我欠两万 日息万分之三 失业了还不上"])
+    assert state.the_case.daily_rate == 0.0003
+    state, replies = play(rp, ["我欠两万 日息万分之三 失业了还不上", "收入3500", "能还1500", "每月还1500分14期"])
+    assert "按日利率 0.03%" in "".join(replies[-1])
+
+
 def test_the_debt_is_not_read_as_income(rp) -> None:
     state, _ = play(rp, ["我欠了三万 不是两万 因为生意亏了"])
     assert state.the_case.owed == 30000 and state.income is None
