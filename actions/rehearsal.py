@@ -46,13 +46,15 @@ def _new_call(dispatcher: CollectingDispatcher, tracker: Tracker) -> rehearsal.A
         dispatcher.utter_message(text=rp["ended_unstarted"])
         return rehearsal.AgentState(done=True, aborted=True, case=previous.get(LAST_CASE) or {})
     slots = known_slots(tracker)
-    if previous.get(LAST_CASE) and rehearsal.wants_replay(rp, normalise(text)):
+    replay = bool(previous.get(LAST_CASE)) and rehearsal.wants_replay(rp, normalise(text))
+    if replay:
         case = Case.from_dict(previous[LAST_CASE])
     else:  # the same conversation draws the same cards in the same order: calls can be replayed in tests
         calls = sum(1 for e in tracker.events if e.get("event") == "active_loop" and e.get("name") == FORM)
         case = rehearsal.draw_case(rp, slots, random.Random(f"{tracker.sender_id}:{calls}"), text)
-    # 用失业的情况练 asks for a card; only facts the user told of themselves are echoed.
-    echoed = kb.echo(rp["facts_known"], slots) if not rehearsal.named_card(rp, text) else None
+    # 用失业的情况练 asks for a card and a replay has its case: only facts the user told of themselves
+    # are echoed.
+    echoed = None if replay or rehearsal.named_card(rp, text) else kb.echo(rp["facts_known"], slots)
     if echoed:
         dispatcher.utter_message(text=echoed)
     for aside in reply.asides(kb, tracker.latest_message, slots, rp.get("practised_topics", [])):

@@ -219,7 +219,7 @@ _AMOUNT_CUES = _cues(
         r"月入|纯利润?|净利润?|利润|净赚|纯收入|进账",
         # 一个月三千六: pay per month (income), unless the words after say otherwise (每个月3000能还吗)
         _PER_MONTH_ROLE: r"一个月|每个?月",
-        "affordable": r"能还|最多还|最多能还|还得起|只能还|可以还|能拿出|拿出来?还款?的?|挤出来?|凑出来?|凑|匀出来?|"
+        "affordable": r"能还|最多还|最多能还|还得起|只能还|可以还|能拿出|拿出来?还款?的?|挤出来?|挤个|挤|凑出来?|凑|匀出来?|"
         r"承受|每个?月还|一个月还|月还|(?:每个?月|一个月)(?:我)?能?(?:给|打)|能出|能给|能付|"
         r"最多|顶多|至多|最多也就",
         "paid": r"还了|已还|已经还了?|还过|还掉了?|已经还款|还上了|已经付了|已经给了|已经交了|还进去了?|已经还清了?|"
@@ -287,7 +287,7 @@ _DURATION_CUES = _cues(
         r"(?<=[\d元块千百万一二两三四五六七八九十])\s*(?:给|打)",
         "held": r"用了|用|借用|占用|放了|拿去用了|已经用了|过了|持有",
         "hardship": r"失业了?|停工了?|停产|住院了?|没工资|没收入|没有收入|没有工资|没活干?|没上班|没工作|下岗|"
-        r"生病了?|病了|"
+        r"生病了?|病了|裁员|被裁员|"
         r"待业|放假|被裁|治疗|找不到工作|拖欠工资|欠薪|工资没发|工资拖了|工资晚发了?|晚发工资|倒闭|坐月子|怀孕|离职|辞职|停业|"
         r"没生意|歇业|养病|隔离|跑路了?",
         "paid": r"还了|已还|已经还了?|还过|第",
@@ -321,7 +321,7 @@ _DEFERRAL = "deferral"
 # 十二个月还完 / 一年还清: the term of a plan.
 _TERM_AFTER = re.compile(r"\s*(?:之?内)?(?:还完|还清|结清)")
 # 分二十四期每月一千: a sum a month beside a number of installments is a payment, not pay.
-_TERM_BEFORE = re.compile(r"分[\d一二两三四五六七八九十]+(?:期|个月)")
+_TERM_BEFORE = re.compile(r"分\W{0,3}[\d一二两三四五六七八九十]+\s*(?:期|个月)")
 # 按每月一千二 / 打算每个月两千: a payment offered, not pay.
 _OFFERED_MONTHLY = re.compile(r"(?:按|打算|想|申请|准备)\s*(?:每个?月|一个月)\s*$")
 # 那 opening a message is "and what about" (那半年呢), not the 那 of 那半年 (a time of life).
@@ -567,7 +567,8 @@ def _amount_role(text: str, start: int, end: int, floor: int) -> Tuple[str | Non
         if after:
             return after[0], True, after[1]
         wide = _CLAUSE_BREAK.split(text[max(0, start - 12) : start])[-1]  # across the number of 分24期
-        beside_term = _TERM_BEFORE.search(wide) or _TERM_BEFORE.match(text[end:].lstrip(" 元块，,"))
+        after_clause = _CLAUSE_BREAK.split(text[end : end + 12])[0]  # 每个月1500 能分16期吗
+        beside_term = _TERM_BEFORE.search(wide) or _TERM_BEFORE.search(after_clause)
         beside_term = beside_term or _OFFERED_MONTHLY.search(near)
         return ("affordable" if beside_term else "income"), True, end
     if role not in (None, "paid") and cue_adjacent:

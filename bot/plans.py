@@ -20,6 +20,7 @@ from bot import calculator as calc
 
 Entities = Sequence[Mapping[str, Any]]
 _ROUNDING = 0.03
+_OVERPAY = 1.2  # paying this much more a month than the term needs pays off sooner; a lump this far over the debt is a slip
 # Words right before an amount that make it the debt, not a payment (我欠两万 想分十期).
 _OWED_BEFORE = re.compile(r"(欠|借|总共|一共|剩下?|还剩|本金|欠款|贷款?)[了的是有约大概差不多就都还\s]*$")
 
@@ -38,7 +39,8 @@ class Case:
     affordable: float | None = None
     id: str = "user"
     title: str = ""
-    reason: str = ""
+    reason: str = ""  # the card's story, told to the user (你三个月前被公司裁员…)
+    reason_said: str = ""  # the same, as the user would say it (我三个月前被公司裁员…)
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> Case:
@@ -142,6 +144,8 @@ def judge(limits: Mapping[str, Any], case: Case, plan: Plan, income: float | Non
         values["income"] = money(income)
     if plan.lump is not None:
         values["lump"] = money(plan.lump)
+        if plan.lump > case.owed * _OVERPAY:
+            return Verdict("lump_over", values)
         if plan.lump < case.owed * float(limits["lump_sum_min_share"]):
             return Verdict("lump_short", values, _counter(limits, case, income, affordable, values))
         return Verdict(None, values)
@@ -171,6 +175,9 @@ def judge(limits: Mapping[str, Any], case: Case, plan: Plan, income: float | Non
     values["monthly"] = money(monthly)
     if income is not None and monthly > income:
         return Verdict("over_income", values, _counter(limits, case, income, affordable, values, rest))
+    if affordable is not None and monthly > affordable * (1 + _ROUNDING):
+        values["affordable"] = money(affordable)
+        return Verdict("over_affordable", values, _counter(limits, case, income, affordable, values, rest))
     needed = periods_for(rest, case.daily_rate, monthly, longest)
     if needed is None:
         values["min_monthly"] = money(payment_for(rest, case.daily_rate, longest))
@@ -180,6 +187,9 @@ def judge(limits: Mapping[str, Any], case: Case, plan: Plan, income: float | Non
         values.update(n=n, needed=needed, monthly_for_n=money(math.ceil(payment_for(rest, case.daily_rate, n))))
         values.update(counter_monthly=money(monthly), counter_n=needed)
         return Verdict("short", values, Plan(monthly=monthly, installments=needed, down=plan.down))
+    if n is not None and n > needed and monthly > payment_for(rest, case.daily_rate, n) * _OVERPAY:
+        values["asked_n"] = n  # 每月2500分24期 on 12000: it works, in far fewer installments
+        n = needed
     n = n or needed
     values.update(
         n=n, interest=money(cost(rest, case.daily_rate, n)), payment=money(round(payment_for(rest, case.daily_rate, n)))
@@ -207,6 +217,7 @@ def _counter(
     if monthly is None:
         return None
     n = periods_for(rest, case.daily_rate, monthly, longest)
+    values["counter_beyond"] = n is None  # even the longest term needs more than they can pay
     if n is None:
         n = longest
     monthly = math.ceil(payment_for(rest, case.daily_rate, n))

@@ -172,6 +172,7 @@ def _case_values(case: Case) -> Dict[str, Any]:
         **values,
         "title": case.title,
         "reason": case.reason,
+        "reason_said": case.reason_said,
         "overdue_days": case.overdue_days,
         "installments_left": case.installments_left,
         "daily": f"{case.daily_rate * 100:g}",
@@ -208,8 +209,11 @@ def chosen_difficulty(rp: Mapping[str, Any], plain: str) -> str | None:
 
 
 def is_end(rp: Mapping[str, Any], plain: str) -> bool:
-    """结束练习 anywhere, or a hang-up (挂了, 再见, 退出) as a whole short message."""
-    short = re.sub(r"[\W_]+", "", plain)
+    """结束练习 anywhere, or a hang-up (挂了, 再见, 退出) as a whole short message or its last clause
+    (你这什么态度 不跟你说了 挂了).
+    """
+    last = next((c for c in reversed(scoring.clauses(plain))), "")
+    short = re.sub(r"[\W_]+", "", last)
     return _matches(rp["end_words"], plain) or len(short) <= _HANG_UP_MAX and _matches(rp["hang_up_words"], short)
 
 
@@ -239,7 +243,7 @@ def step(rp: Mapping[str, Any], state: AgentState, turn: Turn) -> Tuple[AgentSta
     if is_end(rp, plain):
         state.done = True
         state.aborted = not state.said  # nothing said on the call: nothing to score
-        return state, Move([] if state.said else [rp["ended_unstarted"]])
+        return state, Move([] if state.said else [rp["ended_empty" if state.started else "ended_unstarted"]])
     if _matches(rp["undo_words"], plain) and len(plain) <= 12:
         if not state.undo:
             return state, Move([rp["nothing_to_undo"]])
@@ -257,6 +261,8 @@ def step(rp: Mapping[str, Any], state: AgentState, turn: Turn) -> Tuple[AgentSta
         lines.append(rp["started_normal"])  # the user started telling their case: the call is on
     if _matches(rp["about_agent_words"], plain):
         return state, Move([_line(rp, state, "about_agent"), _question(rp, state, again=True)])
+    if _matches(rp["private_words"], plain):  # offered a code or card number, or to pay the agent
+        lines.append(rp["private_warning"])
     rude = scoring.is_rude(rp, turn.text, plain)
     items = scoring.evidence(rp, plain, turn.entities)
     if not items and not rude and turn.intent in OUTSIDE_INTENTS and turn.confidence >= OUTSIDE_CONFIDENCE:
@@ -335,8 +341,10 @@ def _hear(rp: Mapping[str, Any], state: AgentState, turn: Turn, items: set, rude
         state.written = True
         lines.append(_line(rp, state, "written_ok"))
     if verdict is None and _accepts_counter(rp, state, plain):
-        plan = Plan.from_dict(state.counter)
+        plan = Plan.from_dict(state.counter)  # agreeing to a workable counter-offer is agreeing a plan
         verdict = plans.judge(rp["judge"], case, plan, state.income, state.affordable)
+        if verdict.feasible:
+            state.said[-1]["items"] = sorted(set(state.said[-1]["items"]) | {"plan"})
     if verdict is not None:
         lines += _judge(rp, state, plan, verdict)
     elif state.status == "proof" and (_missing(state) is None or _missing(state) != "need_proof" and (items or facts)):
@@ -351,8 +359,11 @@ def _facts_given(state: AgentState, turn: Turn) -> Dict[str, float]:
     """
     facts: Dict[str, float] = {}
     income, affordable = turn.values("amount:income"), turn.values("amount:affordable")
-    owed = [e for e in turn.entities if e.get("entity") == "amount" and not e.get("role")]
-    bare = parse_number(turn.plain.strip(" 元块左右大概吧啊嗯差不多"))
+    unroled = [e for e in turn.entities if e.get("entity") == "amount" and not e.get("role")]
+    # 我欠的是三万: said with 欠, the debt, whatever the agent just asked
+    owing = [e for e in unroled if _OWED_BEFORE.search(turn.plain[: int(e.get("start") or 0)][-6:])]
+    owed = [] if owing else unroled  # 我欠的是三万 不是两万: no other sum answers the question
+    bare = parse_number(turn.plain.strip(" 元块左右大概吧啊嗯差不多")) if not unroled else None
     if state.asked == "income" and not income and (owed or bare):
         income = [owed[0]["value"] if owed else bare]
         owed = []
@@ -363,7 +374,6 @@ def _facts_given(state: AgentState, turn: Turn) -> Dict[str, float]:
         facts["income"] = float(income[0])
     if affordable and not turn.values("term_months"):  # with installments, it is a plan's payment
         facts["affordable"] = float(affordable[0])
-    owing = [e for e in owed if re.search(r"欠|借|总共|一共|剩|本金", turn.plain[: int(e.get("start") or 0)][-6:])]
     if owing or owed and state.asked in ("opening", "reason") and not turn.values("term_months"):
         facts["owed"] = float((owing or owed)[0]["value"])
     if turn.values("overdue_days"):
@@ -375,6 +385,7 @@ def _facts_given(state: AgentState, turn: Turn) -> Dict[str, float]:
     return facts
 
 
+_OWED_BEFORE = re.compile(r"欠|借|总共|一共|剩|本金")
 _OFFER = re.compile(r"申请|方案|分期|就按|按这个|我想|打算|行吗|可以吗|行不行|怎么样|能不能|要不")
 
 
@@ -429,18 +440,17 @@ def _judge(rp: Mapping[str, Any], state: AgentState, plan: Plan, verdict: plans.
             state.status = "declined"
             return lines + [_line(rp, state, "declined"), _ask_agreement(rp, state)]
         if verdict.counter:
-            lines.append(_line(rp, state, "counter", values))
+            lines.append(_line(rp, state, "counter_beyond" if values.get("counter_beyond") else "counter", values))
         state.asked = "plan"
         return lines
     state.counter = None
-    kind = (
-        "plan_summary_lump"
-        if plan.lump
-        else "plan_summary_defer"
-        if plan.defer_days and not plan.monthly
-        else "plan_summary"
-    )
-    return [_line(rp, state, kind, values)] + _submit(rp, state)
+    lines = []
+    if "asked_n" in values:  # fewer installments than asked pay it off: the plan is that
+        plan = replace(plan, installments=values["n"])
+        state.plan = plan.to_dict()
+        lines.append(_line(rp, state, "fewer_installments", values))
+    kind = "plan_summary_lump" if plan.lump else "plan_summary_defer" if plan.defer_days and not plan.monthly else "plan_summary"
+    return lines + [_line(rp, state, kind, values)] + _submit(rp, state)
 
 
 def _submit(rp: Mapping[str, Any], state: AgentState) -> List[str]:
@@ -538,7 +548,7 @@ def _question(rp: Mapping[str, Any], state: AgentState, again: bool = False) -> 
 
 def _ask_agreement(rp: Mapping[str, Any], state: AgentState) -> str:
     state.asked = "agreement"
-    return _line(rp, state, "ask_agreement")
+    return _line(rp, state, "ask_agreement" if state.status == "accepted" else "ask_agreement_none")
 
 
 def agreed_plan(rp: Mapping[str, Any], state: AgentState) -> str:

@@ -124,8 +124,10 @@ class Score:
 
     @property
     def weakest(self) -> ItemResult | None:
+        """The item to work on first: politeness when the call had rude lines, else the heaviest missed."""
         missed = [i for i in self.items if not i.met]
-        return max(missed, key=lambda i: i.weight) if missed else None
+        rude = [i for i in missed if i.id == "calm" and self.rude_messages]
+        return (rude or sorted(missed, key=lambda i: -i.weight) or [None])[0]
 
 
 def score(rp: Mapping[str, Any], said: Sequence[Mapping[str, Any]], model_values: Mapping[str, Any]) -> Score:

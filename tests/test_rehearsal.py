@@ -398,3 +398,72 @@ def test_redo_takes_back_the_last_line(rp) -> None:
     state, replies = play(rp, ["我失业了还不上", "你们这些吸血鬼", "重说"])
     assert "不算" in replies[-1][0] and state.rude == 0 and len(state.said) == 1
     assert rehearsal.result(rp, state).items[-2].met, "calm again once the rude line is taken back"
+
+
+# --- from 30 calls a helper played against the live stack ----------------------------------------
+
+
+def test_a_plan_above_what_the_user_said_they_can_pay_is_questioned(rp) -> None:
+    state, replies = play(rp, ["我失业了欠两万", "收入3500", "每月最多挤出1200", "先还3000 剩下的分12期"])
+    said = "".join(replies[-1])
+    assert "比您刚说的每月最多能还 1,200 元还多" in said and "plan" not in state.items, said
+
+
+def test_a_plan_paying_far_more_than_needed_is_put_right(rp) -> None:
+    state, replies = play(rp, ["我家里出事了", "收入5000", "能还2500", "我想每月还2500 分24期"], case="family")
+    assert re.search(r"大约 \d 期就能还清，不用分 24 期", "".join(replies[-1])), replies[-1]
+    assert state.plan["installments"] < 24
+
+
+def test_a_lump_sum_above_the_debt_is_no_settlement(rp) -> None:
+    _, replies = play(rp, ["我生病住院了", "一次性还四万 罚息能免吗"], case="illness")
+    assert "比欠款还多" in "".join(replies[-1])
+
+
+def test_a_counter_offer_above_what_they_can_pay_says_so(rp) -> None:
+    _, replies = play(rp, ["我生意失败了", "收入6000", "最多能还800", "每月还800分12期"], case="business")
+    assert "36 期内还不完" in "".join(replies[-1]), replies[-1]
+
+
+def test_accepting_a_workable_counter_offer_agrees_a_plan(rp) -> None:
+    messages = ["我失业了欠两万", "收入3500", "能还1500", "每月还1000分10期", "行 就按你说的"]
+    state, _ = play(rp, messages, difficulty="温和")
+    assert state.status == "accepted" and "plan" in state.items
+
+
+def test_a_debt_restated_while_asked_the_income_is_the_debt(rp) -> None:
+    state, _ = play(rp, ["我被裁员了", "先说一下 我欠的是三万 不是两万"])
+    assert state.the_case.owed == 30000 and state.income is None
+
+
+@pytest.mark.parametrize("text", ["我手机收到一个验证码 要报给你吗", "那你把卡号给我 我直接转账给你"])
+def test_offering_a_code_or_a_payment_gets_the_warning_at_once(rp, text: str) -> None:
+    _, replies = play(rp, [text])
+    assert "都是诈骗" in replies[0][0]
+
+
+def test_a_hang_up_at_the_end_of_a_message_ends_the_call(rp) -> None:
+    state, _ = play(rp, ["我失业了还不上", "你这什么态度 不跟你说了 挂了"])
+    assert state.done and not state.aborted
+
+
+def test_stopping_a_started_call_before_saying_anything(rp) -> None:
+    state, replies = play(rp, ["不练了 我害怕"])
+    assert state.aborted and "没有在进行" not in replies[0][0] and "不计分" in replies[0][0]
+
+
+def test_nothing_agreed_is_not_called_settled(rp) -> None:
+    _, replies = play(rp, ["我没钱"] + ["不知道"] * 12)
+    text = "".join(line for reply in replies for line in reply)
+    assert "方案先这样定" not in text and "准备好方案和材料可以再来电" in text
+
+
+def test_model_lines_speak_as_the_borrower(rp) -> None:
+    state, _ = play(rp, ["嗯", "结束练习"], case="illness")
+    situation = item(rp, state, "situation")
+    assert situation.model.startswith("我欠了 15,000 元") and "你上个月" not in situation.model
+
+
+def test_after_a_rude_call_politeness_is_what_to_work_on(rp) -> None:
+    state, _ = play(rp, ["我失业了", "他妈的 你们烦不烦", "结束练习"])
+    assert rehearsal.result(rp, state).weakest.id == "calm"
