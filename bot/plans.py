@@ -20,7 +20,8 @@ from bot import calculator as calc
 
 Entities = Sequence[Mapping[str, Any]]
 _ROUNDING = 0.03
-_OVERPAY = 1.2  # paying this much more a month than the term needs pays off sooner; a lump this far over the debt is a slip
+# Paying this much more a month than the term needs pays off sooner; a lump this far over the debt is a slip.
+_OVERPAY = 1.2
 # Words right before an amount that make it the debt, not a payment (我欠两万 想分十期).
 _OWED_BEFORE = re.compile(r"(欠|借|总共|一共|剩下?|还剩|本金|欠款|贷款?)[了的是有约大概差不多就都还\s]*$")
 

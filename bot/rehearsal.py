@@ -449,7 +449,8 @@ def _judge(rp: Mapping[str, Any], state: AgentState, plan: Plan, verdict: plans.
         plan = replace(plan, installments=values["n"])
         state.plan = plan.to_dict()
         lines.append(_line(rp, state, "fewer_installments", values))
-    kind = "plan_summary_lump" if plan.lump else "plan_summary_defer" if plan.defer_days and not plan.monthly else "plan_summary"
+    deferral = plan.defer_days and not plan.monthly
+    kind = "plan_summary_lump" if plan.lump else "plan_summary_defer" if deferral else "plan_summary"
     return lines + [_line(rp, state, kind, values)] + _submit(rp, state)
 
 

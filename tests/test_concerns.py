@@ -40,7 +40,9 @@ def test_danger_overrules_any_intent(text: str, intent: str) -> None:
         assert reading.intent == ("faq" if intent.startswith("faq/") else intent)
 
 
-@pytest.mark.parametrize("text", ["烦死了", "吓死我了", "催收威胁我", "客服让我发验证码给他是真的吗", "反正没钱 你们看着办吧"])
+@pytest.mark.parametrize(
+    "text", ["烦死了", "吓死我了", "催收威胁我", "客服让我发验证码给他是真的吗", "反正没钱 你们看着办吧"]
+)
 def test_ordinary_worry_is_not_danger(text: str) -> None:
     assert not read(text, "report_harassment").intent.startswith("safety_")
 
