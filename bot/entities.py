@@ -642,6 +642,7 @@ def extract(text: str, lexicon: Lexicon | None = None) -> list[Entity]:
     """All entities in a normalised text. Rates are found first, then durations, then amounts, each
     skipping what an earlier one took, so 万分之五 is a rate and 三个月 a duration, never an amount.
     """
+    text = _UNIT_TAIL.sub(lambda m: "千" if m.group() == "k" else "万", text)  # 2k8, 1w5: same length
     rates = resolve_overlaps(find_rates(text))
     rate_spans = [(r.start, r.end) for r in rates]
     # Other numbers (两万, 100) cut the cue search of durations after them: 欠了100，一期还要… is no overdue.
@@ -658,6 +659,8 @@ def extract(text: str, lexicon: Lexicon | None = None) -> list[Entity]:
     return resolve_overlaps(specific + _principal_apart(text, amounts) + keywords)
 
 
+# 2k8 = 2800, 1w5 = 15000: a k or w between digits is 千 or 万 with a last digit after it.
+_UNIT_TAIL = re.compile(r"(?<=\d)[kw](?=\d(?![\d.]))")
 _PRINCIPAL_BEFORE = re.compile(rf"本金{_FILLER}$")
 
 

@@ -37,6 +37,8 @@ def test_parse_number(text: str, expected: float | None) -> None:
         ("我欠了2.5w", [("amount", 25000, "2.5w", None)]),
         ("欠款25,000块", [("amount", 25000, "25,000块", None)]),
         ("3k", [("amount", 3000, "3k", None)]),
+        ("工资2k8", [("amount", 2800, "2k8", "income")]),
+        ("欠1w5", [("amount", 15000, "1w5", None)]),
         ("日息万分之五", [("daily_rate", 0.0005, "万分之五", None)]),
         ("0.05%的日利率", [("daily_rate", 0.0005, "0.05%", None)]),
         ("日息五厘", [("daily_rate", 0.0005, "五厘", None)]),
