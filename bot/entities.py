@@ -323,8 +323,8 @@ _DEFERRAL = "deferral"
 _TERM_AFTER = re.compile(r"\s*(?:之?内)?(?:还完|还清|结清)")
 # 分二十四期每月一千: a sum a month beside a number of installments is a payment, not pay.
 _TERM_BEFORE = re.compile(r"分\W{0,3}[\d一二两三四五六七八九十]+\s*(?:期|个月)")
-# 按每月一千二 / 打算每个月两千: a payment offered, not pay.
-_OFFERED_MONTHLY = re.compile(r"(?:按|打算|想|申请|准备)\s*(?:每个?月|一个月)\s*$")
+# 按每月一千二 / 打算每个月两千 / 先缓三个月 然后每月1500: a payment offered, not pay.
+_OFFERED_MONTHLY = re.compile(r"(?:按|打算|想|申请|准备|然后|之后|以后|再)\s*(?:每个?月|一个月)\s*$")
 # 那 opening a message is "and what about" (那半年呢), not the 那 of 那半年 (a time of life).
 _FOLLOW_UP_OPENING = re.compile(r"\s*那(?:么)?(?:如果|要是)?(?:我|是)?(?:逾期|拖|晚还)?\s*")
 

@@ -129,7 +129,7 @@ def test_a_start_message_that_names_the_difficulty_starts_the_call(rp) -> None:
     assert state.difficulty == "strict" and "微粒贷客服" in move.lines[-1]
 
 
-@pytest.mark.parametrize("goodbye", ["结束练习", "挂了", "再见", "不聊了", "退出", "拜拜"])
+@pytest.mark.parametrize("goodbye", ["结束练习", "挂了", "再见", "不聊了", "退出", "拜拜", "再练一次"])
 def test_hang_ups_end_the_call_with_a_score(rp, goodbye: str) -> None:
     state, replies = play(rp, ["我失业了还不上", goodbye])
     assert state.done and not state.aborted
@@ -210,6 +210,7 @@ def test_the_debt_is_not_read_as_income(rp) -> None:
         ("能不能先缓三个月再按原计划还", plans.Plan(defer_days=90)),
         ("分二十四期每月一千", plans.Plan(monthly=1000, installments=24)),
         ("我欠两万 想分十期", plans.Plan(installments=10)),
+        ("先缓3个月 然后每月1500分15期", plans.Plan(monthly=1500, installments=15, defer_days=90)),
     ],
 )
 def test_plans_in_any_common_form(rp, text: str, expected: plans.Plan) -> None:
