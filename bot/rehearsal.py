@@ -240,7 +240,7 @@ def start(rp: Mapping[str, Any], case: Case, first: str = "") -> Tuple[AgentStat
 def step(rp: Mapping[str, Any], state: AgentState, turn: Turn) -> Tuple[AgentState, Move]:
     """The agent's reply to one user message, and its new state."""
     plain = turn.plain
-    if is_end(rp, plain):
+    if is_end(rp, plain) or _matches(rp["restart_words"], plain):
         state.done = True
         state.aborted = not state.said  # nothing said on the call: nothing to score
         return state, Move([] if state.said else [rp["ended_empty" if state.started else "ended_unstarted"]])

@@ -12,6 +12,7 @@ import yaml
 
 from bot.config import ROOT
 from bot.stack import Stack
+from bot.tools.nlu_bench import label_of
 from tests.conftest import Chat, parse
 
 CASES: Dict[str, List[Dict[str, Any]]] = yaml.safe_load(
@@ -101,9 +102,9 @@ def test_hardship_with_numbers_gets_a_plan_not_a_calculation(chat: Chat, case: D
 def test_english_and_pinyin_alone_are_understood(stack: Stack) -> None:
     wrong = []
     for case in CASES["english_pinyin"]:
-        parsed = parse(stack, case["text"])
-        if parsed["intent"]["name"] != case["intent"]:
-            wrong.append(f"{case['text']!r}: {parsed['intent']['name']} (want {case['intent']})")
+        label = label_of(parse(stack, case["text"]))
+        if label != case["intent"] and label not in case.get("also", []):
+            wrong.append(f"{case['text']!r}: {label} (want {case['intent']})")
     assert len(wrong) <= len(CASES["english_pinyin"]) // 10, "\n".join(wrong)
 
 
