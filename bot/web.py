@@ -1,7 +1,8 @@
 """Serves the chat page (``web/dist``, built by ``make web``) and tells it where the bot is.
 
-``GET /config.json`` gives the page the socketio address: the Rasa server on the same host as the page,
-port ``RASA_PORT``. Every response carries a Content-Security-Policy: scripts only from this server,
+``GET /config.json`` gives the page the socketio address (the Rasa server on the same host as the page,
+port ``RASA_PORT``), the welcome card's words and common questions (from data/knowledge), and the
+masking rules of ``bot.privacy``, so that the page masks personal numbers by the server's own rules. Every response carries a Content-Security-Policy: scripts only from this server,
 connections only to it and the Rasa server, so nothing in a message can load or run code.
 """
 
@@ -15,13 +16,26 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, List
 
+from bot import knowledge, privacy
 from bot.config import ROOT, settings
 
 DIST = ROOT / "web" / "dist"
 
 
+def page_config(kb: knowledge.Knowledge) -> dict:
+    """What the page needs besides the socket address: the welcome card and the masking rules."""
+    return {
+        "welcome": {"text": kb.replies["greet"], "questions": kb.buttons(kb.menu)},
+        "privacy": {
+            "rules": [{"kind": k, "pattern": p.pattern, "placeholder": privacy.PLACEHOLDER[k]} for k, p in privacy.KINDS],
+            "notice": kb.replies["privacy_masked"],
+        },
+    }
+
+
 class PageHandler(SimpleHTTPRequestHandler):
     rasa_port = 5005
+    config: dict = {}
 
     def _rasa_origin(self, scheme: str) -> str:
         host = (self.headers.get("Host") or "localhost").rsplit(":", 1)[0]
@@ -42,9 +56,9 @@ class PageHandler(SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         if self.path.split("?")[0] == "/config.json":
-            body = json.dumps({"socketUrl": self._rasa_origin("http")}).encode()
+            body = json.dumps({"socketUrl": self._rasa_origin("http"), **self.config}, ensure_ascii=False).encode()
             self.send_response(200)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -59,7 +73,8 @@ def serve(port: int, rasa_port: int, directory: Path = DIST) -> ThreadingHTTPSer
     """A server for the built page (not started: call ``serve_forever``)."""
     if not (directory / "index.html").is_file():
         raise FileNotFoundError(f"no built page in {directory}: run `make web`")
-    handler = type("Handler", (PageHandler,), {"rasa_port": rasa_port})
+    config = page_config(knowledge.load(settings().knowledge_dir))
+    handler = type("Handler", (PageHandler,), {"rasa_port": rasa_port, "config": config})
     return ThreadingHTTPServer(("0.0.0.0", port), partial(handler, directory=str(directory)))
 
 

@@ -81,7 +81,7 @@ def wait_for_reply(page, before: int, contains: str = "") -> str:
 
 def click_quick_reply(page, title: str) -> str:
     before = page.locator(BOT).count()
-    page.locator(".QuickReply", has_text=title).first.click()
+    page.locator(".replies .reply", has_text=title).first.click()
     return wait_for_reply(page, before)
 
 
@@ -228,3 +228,185 @@ def test_page_reconnects_by_itself_when_the_server_returns(page, stack: Stack) -
         stack.start_rasa()
     assert "95384" in wait_for_reply(page, before, contains="95384")
     assert page.locator("[data-testid=conn-error]").count() == 0
+
+
+# --- issue #11: first screen, status, privacy, accessibility (phone 375 px and desktop 1280 px) ------
+
+DESKTOP = {"width": 1280, "height": 800}
+AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(params=[PHONE, DESKTOP], ids=["phone", "desktop"])
+def sized(browser, stack: Stack, request: pytest.FixtureRequest) -> Iterator[object]:
+    """The chat page at phone and at desktop width (CSP bypassed only so axe-core can be injected)."""
+    context = browser.new_context(viewport=request.param, locale="zh-CN", bypass_csp=True)
+    page = context.new_page()
+    errors: list = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(stack.web_url)
+    page.wait_for_selector("[data-testid=welcome] .guess button")
+    yield page
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
+    context.close()
+    assert not errors, f"errors in the page: {errors}"
+
+
+def test_the_welcome_gives_way_to_the_conversation(page) -> None:
+    say(page, "逾期了怎么办")
+    assert page.locator("[data-testid=welcome]").count() == 0
+    box = page.locator(BOT).last.bounding_box()
+    assert box and box["y"] < PHONE["height"], "the answer is on screen"
+
+
+def test_first_screen_welcomes_with_common_questions_and_the_rehearsal(sized) -> None:
+    welcome = sized.inner_text("[data-testid=welcome]")
+    assert "微粒贷客服模拟助手" in welcome and "模拟练习工具" in welcome and "猜你想问" in welcome
+    assert sized.locator("[data-testid=welcome] .guess button").count() >= 5
+    assert sized.locator("[data-testid=welcome] .primary").is_visible()
+    toolbar = [b.strip() for b in sized.locator(".toolbar button").all_inner_texts()]
+    assert toolbar[:3] == ["算利息", "练协商", "官方渠道"]
+    before = sized.locator(BOT).count()
+    sized.locator("[data-testid=welcome] .guess button", has_text="官方客服渠道").click()
+    assert "95384" in wait_for_reply(sized, before)
+
+
+def test_toolbar_starts_the_calculator_and_the_rehearsal(sized) -> None:
+    before = sized.locator(BOT).count()
+    sized.locator(".toolbar button", has_text="算利息").click()
+    assert "金额" in wait_for_reply(sized, before) or "借" in "".join(bot_replies(sized)[before:])
+    before = sized.locator(BOT).count()
+    sized.locator(".toolbar button", has_text="练协商").click()
+    assert "结束练习" in wait_for_reply(sized, before, contains="结束练习")
+
+
+def test_desktop_conversation_is_a_centred_column(browser, stack: Stack) -> None:
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    page.goto(stack.web_url)
+    box = page.locator(".ChatApp").bounding_box()
+    assert box["width"] <= 760 and abs(box["x"] - (DESKTOP["width"] - box["x"] - box["width"])) <= 2
+    context.close()
+
+
+def test_a_typing_indicator_shows_while_waiting(page) -> None:
+    # The answer comes in ~60 ms: a watcher notes the indicator however briefly it shows.
+    page.evaluate(
+        """() => new MutationObserver(() => {
+            const typing = document.querySelector('[data-testid=typing]');
+            if (typing && typing.innerText.includes('正在输入')) window.sawTyping = true;
+        }).observe(document.body, {childList: true, subtree: true})"""
+    )
+    before = page.locator(BOT).count()
+    page.fill("textarea", "逾期了怎么办")
+    page.keyboard.press("Enter")
+    wait_for_reply(page, before)
+    assert page.evaluate("() => window.sawTyping === true")
+    assert page.locator("[data-testid=typing]").count() == 0, "gone once the answer is in"
+
+
+def test_an_unanswered_message_gets_a_retry(browser, stack: Stack) -> None:
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    page.clock.install()
+    page.goto(stack.web_url)
+    page.wait_for_selector("textarea")
+    page.clock.run_for(3000)
+    page.evaluate("() => { window.__io_block = true; }")
+    # The bot's answer is dropped: the socket's incoming messages are swallowed.
+    page.route("**/socket.io/**", lambda route: route.abort() if route.request.method == "GET" else route.continue_())
+    page.fill("textarea", "逾期了怎么办")
+    page.keyboard.press("Enter")
+    page.clock.run_for(16_000)
+    page.wait_for_selector("[data-testid=failed] button", timeout=5000)
+    assert "没有收到回复" in page.inner_text("[data-testid=failed]")
+    context.close()
+
+
+def test_the_config_is_fetched_again_when_it_fails(browser, stack: Stack) -> None:
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    failures = {"left": 2}
+
+    def flaky(route) -> None:
+        if failures["left"]:
+            failures["left"] -= 1
+            route.fulfill(status=503, body="down")
+        else:
+            route.continue_()
+
+    page.route("**/config.json", flaky)
+    page.goto(stack.web_url)
+    page.wait_for_selector("[data-testid=welcome] .guess button", timeout=20_000)
+    assert failures["left"] == 0
+    assert "95384" in say(page, "官方客服电话是多少")
+    context.close()
+
+
+def test_a_double_tap_on_a_quick_reply_sends_once(page) -> None:
+    # Two taps 80 ms apart, as a finger does (the second lands before the answer redraws the buttons).
+    page.evaluate(
+        """async () => {
+        const button = [...document.querySelectorAll('.replies .reply')].find(b => b.innerText === '官方客服渠道');
+        button.click();
+        await new Promise(r => setTimeout(r, 80));
+        button.click();
+    }"""
+    )
+    page.wait_for_timeout(2500)
+    assert page.locator(USER).count() == 1
+
+
+def test_personal_numbers_are_masked_before_they_are_shown_or_stored(page) -> None:
+    typed = "我身份证号110101199003071234 卡号6222 0212 3456 7890 123 电话13812345678"
+    say(page, typed)
+    shown = page.locator(USER).last.inner_text()
+    stored = page.evaluate("() => localStorage.getItem('wld.history')")
+    for secret in ("110101199003071234", "6222 0212 3456 7890 123", "13812345678"):
+        assert secret not in shown and secret not in stored
+    assert "[身份证号已隐藏]" in shown and "[卡号已隐藏]" in shown and "[手机号已隐藏]" in shown
+
+
+def test_the_page_masks_by_the_servers_own_rules(stack: Stack) -> None:
+    from bot import privacy
+
+    config = requests.get(f"{stack.web_url}/config.json", timeout=10).json()
+    assert [(r["kind"], r["pattern"]) for r in config["privacy"]["rules"]] == [(k, p.pattern) for k, p in privacy.KINDS]
+
+
+def test_clearing_the_history_starts_a_new_conversation(page) -> None:
+    say(page, "我被裁员了，欠了两万五")
+    session = page.evaluate("() => localStorage.getItem('wld.session')")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("[data-testid=clear]")
+    page.wait_for_selector("[data-testid=welcome] .guess button")
+    assert page.locator(USER).count() == 0 and page.locator(BOT).count() == 0
+    assert page.evaluate("() => localStorage.getItem('wld.session')") != session
+
+
+def test_accessible_input_live_region_and_touch_targets(sized) -> None:
+    assert sized.get_attribute("textarea", "aria-label") == "输入你的问题"
+    say(sized, "逾期了怎么办")
+    assert sized.locator(".Message [role=alert]").count() == 0, "no alert per message"
+    assert sized.get_attribute("[data-testid=live]", "aria-live") == "polite"
+    assert "征信" in sized.inner_text("[data-testid=live]") or sized.inner_text("[data-testid=live]")
+    small = sized.evaluate(
+        """() => [...document.querySelectorAll('.reply, .toolbar button, .chip, .guess button, .Composer-sendBtn')]
+            .filter(e => e.offsetParent !== null)
+            .map(e => [e.innerText, e.getBoundingClientRect().height])
+            .filter(([, h]) => h < 44)"""
+    )
+    assert small == [], small
+
+
+def test_no_serious_accessibility_violations(sized) -> None:
+    """axe-core in the page, on the first screen and in a conversation."""
+    sized.add_script_tag(path=str(AXE))
+    run = "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+    violations = sized.evaluate(run)
+    say(sized, "逾期了怎么办")
+    violations += sized.evaluate(run)
+    serious = [(v["id"], v["impact"], len(v["nodes"])) for v in violations if v["impact"] in ("serious", "critical")]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "axe.json").write_text(json.dumps(violations, ensure_ascii=False, indent=1), encoding="utf-8")
+    assert serious == [], serious

@@ -2,35 +2,40 @@
 // line breaks kept by CSS), never as HTML.
 import { useCallback, useEffect, useRef, useState } from "react";
 import Chat, { Bubble, useMessages } from "@chatui/core";
-import { connect, sessionId } from "./rasa.js";
+import { connect, forgetSession, sessionId } from "./rasa.js";
 import { callSummary, download, lastDebrief, rehearsalTranscript } from "./transcript.js";
 import { canListen, listen, speak, stopSpeaking, unavailableReason } from "./speech.js";
+import { compileRules, mask } from "./privacy.js";
 
 const HISTORY_KEY = "wld.history";
 const MAX_HISTORY = 300;
 // Earlier rehearsal calls (date, case, difficulty, score, weakest item): in this browser only.
 const CALLS_KEY = "wld.calls";
 const MAX_CALLS = 20;
+// A message with no answer after this long is marked, with 重试.
+const ANSWER_TIMEOUT_MS = 15000;
+// The same quick reply tapped again within this long is the same tap.
+const DOUBLE_TAP_MS = 1500;
+const CONFIG_RETRY_MS = 2000;
+const CALC_START = '/ask_interest_calc{"calc_request":"start"}';
+// One tap away above the input, whatever the conversation is at.
+const TOOLBAR = [
+  { name: "算利息", payload: CALC_START },
+  { name: "练协商", payload: "/start_rehearsal" },
+  { name: "官方渠道", payload: "/ask_contact_channel" },
+];
 // Shown when the latest bot message offers no buttons: the rehearsal entry first.
 const DEFAULT_REPLIES = [
-  { name: "模拟协商练习", payload: "/start_rehearsal", isHighlight: true },
-  { name: "帮我算算利息", payload: '/ask_interest_calc{"calc_request":"start"}' },
+  { name: "模拟协商练习", payload: "/start_rehearsal" },
+  { name: "帮我算算利息", payload: CALC_START },
   { name: "逾期了怎么办", payload: "/ask_overdue_help" },
   { name: "被催收骚扰", payload: "/report_harassment" },
   { name: "官方客服渠道", payload: "/ask_contact_channel" },
 ];
 
-function loadHistory() {
+function load(key) {
   try {
-    return JSON.parse(localStorage.getItem(HISTORY_KEY) || "[]");
-  } catch {
-    return [];
-  }
-}
-
-function loadCalls() {
-  try {
-    return JSON.parse(localStorage.getItem(CALLS_KEY) || "[]");
+    return JSON.parse(localStorage.getItem(key) || "[]");
   } catch {
     return [];
   }
@@ -40,21 +45,67 @@ function toQuickReplies(buttons) {
   return (buttons || []).map((b) => ({ name: b.title, payload: b.payload }));
 }
 
+/** Phone numbers in bot text (hotlines, 110…) as tappable links; the rest stays plain text. */
+function withPhoneLinks(text) {
+  const parts = text.split(/(?<![\d.])(\d{3,5}(?:-\d{7,8})?)(?![\d.%])/);
+  return parts.map((part, i) =>
+    i % 2 === 1 && /^(110|120|119|122|12\d{3}|9\d{4}|400-?\d{7}|0\d{2,3}-\d{7,8})$/.test(part) ? (
+      <a key={i} href={`tel:${part.replace("-", "")}`}>
+        {part}
+      </a>
+    ) : (
+      part
+    ),
+  );
+}
+
+function WelcomeCard({ welcome, onPick }) {
+  return (
+    <section className="welcome" aria-labelledby="welcome-title" data-testid="welcome">
+      <div className="welcome-head">
+        <span className="avatar" aria-hidden="true">
+          微
+        </span>
+        <h2 id="welcome-title">微粒贷客服模拟助手</h2>
+      </div>
+      <p className="welcome-text">{welcome?.text || "你好，我可以帮你弄清逾期、利率、协商还款、催收这些问题，也可以陪你模拟一次协商电话。"}</p>
+      <button type="button" className="primary" onClick={() => onPick({ name: "模拟一次协商电话", payload: "/start_rehearsal" })}>
+        模拟一次协商电话
+      </button>
+      <h3>猜你想问</h3>
+      <ul className="guess">
+        {(welcome?.questions || []).map((q) => (
+          <li key={q.payload}>
+            <button type="button" onClick={() => onPick({ name: q.title, payload: q.payload })}>
+              {q.title}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 export default function App() {
-  const { messages, appendMsg } = useMessages(loadHistory());
-  const [typing, setTyping] = useState(false); // the typing indicator while the bot answers
+  const { messages, appendMsg, updateMsg } = useMessages(load(HISTORY_KEY));
+  const [waiting, setWaiting] = useState(false); // the typing indicator while the bot answers
   const [status, setStatus] = useState("connecting");
+  const [config, setConfig] = useState(null);
   const [replies, setReplies] = useState(() => {
     const last = [...messages].reverse().find((m) => m.position !== "right");
     return last?.content?.buttons?.length ? toQuickReplies(last.content.buttons) : DEFAULT_REPLIES;
   });
   const [callMode, setCallMode] = useState(false);
   const [notice, setNotice] = useState("");
+  const [announce, setAnnounce] = useState(""); // the polite live region: the latest bot message
   const [listening, setListening] = useState(false);
-  const [calls, setCalls] = useState(loadCalls);
+  const [calls, setCalls] = useState(() => load(CALLS_KEY));
   const [showCalls, setShowCalls] = useState(false);
   const channel = useRef(null);
   const pending = useRef([]);
+  const unanswered = useRef(new Map()); // message id → timer
+  const lastTap = useRef({ payload: "", at: 0 });
+  const rules = useRef([]);
   const callModeRef = useRef(callMode);
   callModeRef.current = callMode;
 
@@ -62,13 +113,26 @@ export default function App() {
   useEffect(() => {
     const kept = messages.slice(-MAX_HISTORY).map(({ _id, createdAt, ...rest }) => rest);
     localStorage.setItem(HISTORY_KEY, JSON.stringify(kept));
+    // ChatUI marks every message role=alert (assertive): screen readers would interrupt for each one.
+    // The page announces the latest bot message once, politely, instead (see the live region below).
+    document.querySelectorAll(".Message-content[role=alert]").forEach((el) => {
+      el.removeAttribute("role");
+      el.setAttribute("aria-live", "off");
+    });
   }, [messages]);
 
   const onBotMessage = (message) => {
-    setTyping(false);
+    setWaiting(false);
+    unanswered.current.forEach((timer) => clearTimeout(timer));
+    unanswered.current.clear();
     const buttons = message.quick_replies || message.buttons || [];
     const text = typeof message.text === "string" ? message.text : "";
-    if (text) appendMsg({ type: "text", content: { text, buttons }, position: "left" });
+    if (text) {
+      appendMsg({ type: "text", content: { text, buttons }, position: "left" });
+      setAnnounce(text.split("\n依据：")[0]);
+    }
+    setReplies(buttons.length ? toQuickReplies(buttons) : DEFAULT_REPLIES);
+    if (callModeRef.current && text) speak(text);
     const ended = callSummary(text);
     if (ended) {
       setCalls((before) => {
@@ -77,8 +141,6 @@ export default function App() {
         return kept;
       });
     }
-    setReplies(buttons.length ? toQuickReplies(buttons) : DEFAULT_REPLIES);
-    if (callModeRef.current && text) speak(text);
   };
   // The socket lives as long as the page; it calls the latest handler (ChatUI's helpers change identity).
   const onBotMessageRef = useRef(onBotMessage);
@@ -86,39 +148,89 @@ export default function App() {
 
   useEffect(() => {
     let link = null;
-    fetch("/config.json")
-      .then((r) => r.json())
-      .then(({ socketUrl }) => {
-        link = connect(socketUrl, sessionId(), {
-          onMessage: (message) => onBotMessageRef.current(message),
-          onStatus: (s) => {
-            setStatus(s);
-            if (s === "online") {
-              // Messages typed while the server was down go out now, in order.
-              pending.current.splice(0).forEach((text) => link.send(text));
-            }
-          },
+    let retry = null;
+    let stopped = false;
+    const start = () =>
+      fetch("/config.json")
+        .then((r) => {
+          if (!r.ok) throw new Error(`config ${r.status}`);
+          return r.json();
+        })
+        .then((loaded) => {
+          if (stopped) return;
+          rules.current = compileRules(loaded.privacy?.rules);
+          setConfig(loaded);
+          link = connect(loaded.socketUrl, sessionId(), {
+            onMessage: (message) => onBotMessageRef.current(message),
+            onStatus: (s) => {
+              setStatus(s);
+              if (s === "online") {
+                // Messages typed while the server was down go out now, in order.
+                pending.current.splice(0).forEach((text) => link.send(text));
+              }
+            },
+          });
+          channel.current = link;
+        })
+        .catch(() => {
+          // The page server may be restarting: say so and try again.
+          setStatus("offline");
+          if (!stopped) retry = setTimeout(start, CONFIG_RETRY_MS);
         });
-        channel.current = link;
-      })
-      .catch(() => setStatus("offline"));
-    return () => link?.close();
+    start();
+    return () => {
+      stopped = true;
+      clearTimeout(retry);
+      link?.close();
+    };
   }, []);
 
   const send = useCallback(
-    (text, shown = text) => {
-      appendMsg({ type: "text", content: { text: shown }, position: "right" });
-      if (channel.current?.send(text)) {
-        setTyping(true);
+    (raw, shown = raw) => {
+      const typed = mask(raw, rules.current);
+      const visible = raw === shown ? typed.text : shown;
+      if (typed.masked) setNotice(config?.privacy?.notice || "手机号、身份证号或银行卡号已隐藏。");
+      const id = `u-${Date.now()}-${Math.random().toString(16).slice(2)}`;
+      appendMsg({ _id: id, type: "text", content: { text: visible, payload: typed.text }, position: "right" });
+      if (channel.current?.send(typed.text)) {
+        setWaiting(true);
+        unanswered.current.set(
+          id,
+          setTimeout(() => {
+            unanswered.current.delete(id);
+            setWaiting(false);
+            updateMsg(id, { type: "text", content: { text: visible, payload: typed.text, failed: true }, position: "right" });
+          }, ANSWER_TIMEOUT_MS),
+        );
       } else {
-        pending.current.push(text);
+        pending.current.push(typed.text);
       }
     },
-    [appendMsg],
+    [appendMsg, updateMsg, config],
   );
 
   const handleSend = (type, value) => {
     if (type === "text" && value.trim()) send(value.trim());
+  };
+
+  const tap = (item) => {
+    const now = Date.now();
+    const payload = item.payload || item.name;
+    if (lastTap.current.payload === payload && now - lastTap.current.at < DOUBLE_TAP_MS) return;
+    lastTap.current = { payload, at: now };
+    send(payload, item.name);
+  };
+
+  const retry = (msg) => {
+    updateMsg(msg._id, { ...msg, content: { ...msg.content, failed: false } });
+    send(msg.content.payload || msg.content.text, msg.content.text);
+  };
+
+  const clearHistory = () => {
+    if (!window.confirm("清空这台设备上的聊天记录，并开始新的对话？")) return;
+    localStorage.removeItem(HISTORY_KEY);
+    forgetSession();
+    window.location.reload();
   };
 
   // Enter that ends a pinyin composition picks characters; it must not send the message.
@@ -181,11 +293,9 @@ export default function App() {
           >
             {callMode ? "通话模式：开" : "通话模式"}
           </button>
-          {callMode && canListen && (
-            <button type="button" className="chip" onClick={startListening} disabled={listening} aria-label="说话">
-              {listening ? "在听…" : "🎤"}
-            </button>
-          )}
+          <button type="button" className="chip" onClick={clearHistory} data-testid="clear">
+            清空记录
+          </button>
         </div>
       </div>
       <p className="simulation-notice" data-testid="notice">
@@ -229,25 +339,69 @@ export default function App() {
     </header>
   );
 
-  const renderMessageContent = (msg) => (
-    <Bubble>
-      <div className="msg-text">{msg.content.text}</div>
-    </Bubble>
+  const renderMessageContent = (msg) => {
+    const { text, failed } = msg.content;
+    const mine = msg.position === "right";
+    return (
+      <Bubble>
+        <div className="msg-text">{mine ? text : withPhoneLinks(text)}</div>
+        {failed && (
+          <div className="failed" data-testid="failed">
+            没有收到回复
+            <button type="button" onClick={() => retry(msg)}>
+              重试
+            </button>
+          </div>
+        )}
+      </Bubble>
+    );
+  };
+
+  const renderQuickReplies = () => (
+    <div className="below">
+      {waiting && (
+        <div className="typing" data-testid="typing">
+          客服正在输入<span className="dots" aria-hidden="true" />
+        </div>
+      )}
+      <div className="replies" role="group" aria-label="快捷回复">
+        {replies.map((item) => (
+          <button type="button" key={item.name + item.payload} className="reply" onClick={() => tap(item)}>
+            {item.name}
+          </button>
+        ))}
+      </div>
+      <nav className="toolbar" aria-label="常用功能">
+        {TOOLBAR.map((item) => (
+          <button type="button" key={item.name} onClick={() => tap(item)}>
+            {item.name}
+          </button>
+        ))}
+        {callMode && canListen && (
+          <button type="button" onClick={startListening} disabled={listening} aria-label="说话">
+            {listening ? "在听…" : "🎤 说话"}
+          </button>
+        )}
+      </nav>
+    </div>
   );
 
   return (
-    <div className="page" onKeyDownCapture={guardComposition}>
+    <main className="page" onKeyDownCapture={guardComposition}>
       <Chat
         locale="zh-CN"
         renderNavbar={renderNavbar}
+        renderBeforeMessageList={() => (messages.length ? null : <WelcomeCard welcome={config?.welcome} onPick={tap} />)}
         messages={messages}
-        isTyping={typing}
         renderMessageContent={renderMessageContent}
-        quickReplies={replies}
-        onQuickReplyClick={(item) => send(item.payload || item.name, item.name)}
+        renderQuickReplies={renderQuickReplies}
         onSend={handleSend}
+        inputOptions={{ "aria-label": "输入你的问题" }}
         placeholder="说说你的情况，比如：逾期了怎么办"
       />
-    </div>
+      <div className="sr-only" aria-live="polite" data-testid="live">
+        {announce}
+      </div>
+    </main>
   );
 }

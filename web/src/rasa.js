@@ -45,3 +45,8 @@ export function connect(socketUrl, session, { onStatus, onMessage }) {
     close: () => socket.close(),
   };
 }
+
+/** Forgets the session id, so that the next load starts a new conversation (清空记录). */
+export function forgetSession() {
+  localStorage.removeItem(SESSION_KEY);
+}
