@@ -36,6 +36,6 @@ class ActionAnswer(Action):
         events = expenses_said(tracker)
         slots = {**known_slots(tracker), **{e["name"]: e["value"] for e in events}}
         result = reply.respond(get_knowledge(), tracker.latest_message, slots, tracker.get_slot(LAST_TOPIC))
-        send(dispatcher, result.answer)
+        send(dispatcher, result.answer, tracker)
         changed = [SlotSet(name, value) for name, value in result.slots.items()]
         return [*events, *changed, SlotSet(LAST_TOPIC, result.topic)]

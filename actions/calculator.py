@@ -178,5 +178,5 @@ class ActionInterestCalc(Action):
         if answer is None:  # no numbers: how interest works, and an offer to work out theirs
             answer = kb.answer("ask_interest_calc", slots)
             answer.buttons.insert(0, calc_text.start_button(kb))
-        send(dispatcher, answer)
+        send(dispatcher, answer, tracker)
         return [SlotSet("last_topic", CALC_TOPIC)]  # "那分20期呢" is then a follow-up of this

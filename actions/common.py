@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Mapping, Sequence
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import knowledge
+from bot import cards, knowledge
 from bot.config import settings
 
 # Slots the answers (and the calculator) may be tailored with.
@@ -45,8 +45,19 @@ def known_slots(tracker: Tracker) -> Dict[str, Any]:
     return {name: tracker.get_slot(name) for name in SITUATION_SLOTS}
 
 
-def send(dispatcher: CollectingDispatcher, answer: knowledge.Answer) -> None:
-    dispatcher.utter_message(text=answer.text, buttons=answer.buttons)
+def send(dispatcher: CollectingDispatcher, answer: knowledge.Answer, tracker: Tracker | None = None) -> None:
+    """Sends an answer: as text and buttons, or, to the web page (socketio) for an answer from the
+    knowledge data, as a card with the same content (``bot.cards``) that the page lays out.
+    """
+    if tracker is None or tracker.get_latest_input_channel() != "socketio" or not answer.entry_ids:
+        dispatcher.utter_message(text=answer.text, buttons=answer.buttons)
+        return
+    entry = next((e for e in get_knowledge().entries if e.id == answer.entry_ids[0]), None)
+    card = cards.card(answer.text, entry.title if entry else "", answer.buttons)
+    # Rasa's socketio channel emits a custom message's "data" as the bot message itself; its
+    # quick_replies are in the form the channel gives buttons, so the page reads both kinds alike.
+    quick = [{"content_type": "text", "title": b["title"], "payload": b["payload"]} for b in answer.buttons]
+    dispatcher.utter_message(json_message={"data": {"text": answer.text, "quick_replies": quick, "card": card}})
 
 
 def events_since_form_started(events: Sequence[Mapping[str, Any]], form: str) -> List[Mapping[str, Any]] | None:

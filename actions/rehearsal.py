@@ -79,7 +79,7 @@ class ValidateRehearsalForm(Action):
         elif latest_intent(tracker).startswith(concerns.SAFETY_PREFIX) or tracker.latest_message.get(concerns.URGENT):
             # Danger comes before the role-play: the help first; a crisis ends the call, unscored.
             state = rehearsal.AgentState.from_dict(tracker.get_slot(STATE_SLOT))
-            send(dispatcher, reply.respond(kb, tracker.latest_message, known_slots(tracker), None).answer)
+            send(dispatcher, reply.respond(kb, tracker.latest_message, known_slots(tracker), None).answer, tracker)
             if latest_intent(tracker) == "safety_crisis":
                 state.done = state.aborted = True
             else:

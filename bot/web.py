@@ -2,8 +2,9 @@
 
 ``GET /config.json`` gives the page the socketio address (the Rasa server on the same host as the page,
 port ``RASA_PORT``), the welcome card's words and common questions (from data/knowledge), and the
-masking rules of ``bot.privacy``, so that the page masks personal numbers by the server's own rules. Every response carries a Content-Security-Policy: scripts only from this server,
-connections only to it and the Rasa server, so nothing in a message can load or run code.
+masking rules of ``bot.privacy``, so that the page masks personal numbers by the server's own rules.
+Every response carries a Content-Security-Policy: scripts only from this server, connections only to it
+and the Rasa server, so nothing in a message can load or run code.
 """
 
 from __future__ import annotations
@@ -27,7 +28,10 @@ def page_config(kb: knowledge.Knowledge) -> dict:
     return {
         "welcome": {"text": kb.replies["greet"], "questions": kb.buttons(kb.menu)},
         "privacy": {
-            "rules": [{"kind": k, "pattern": p.pattern, "placeholder": privacy.PLACEHOLDER[k]} for k, p in privacy.KINDS],
+            "rules": [
+                {"kind": kind, "pattern": pattern.pattern, "placeholder": privacy.PLACEHOLDER[kind]}
+                for kind, pattern in privacy.KINDS
+            ],
             "notice": kb.replies["privacy_masked"],
         },
     }

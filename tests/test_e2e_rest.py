@@ -117,3 +117,15 @@ async def test_socketio_channel_answers(stack: Stack) -> None:
         [reply] = await chat.send("你好")
     assert "模拟助手" in reply["text"]
     assert ("模拟协商练习", "/start_rehearsal") in [(q["title"], q["payload"]) for q in reply["quick_replies"]]
+
+
+async def test_the_page_gets_answers_as_cards_and_rest_as_text(stack: Stack, chat: Chat) -> None:
+    """Over socketio a knowledge answer is a card with the same content; REST keeps the text."""
+    text = chat.say("逾期了怎么办")
+    async with SocketChat(stack, "socketio-card") as socket_chat:
+        [reply] = await socket_chat.send("逾期了怎么办")
+    card = reply["card"]
+    assert reply["text"] == text.strip()
+    assert card["title"] and text.startswith(card["answer"])
+    assert any("items" in block for block in card["blocks"]) and card["sources"]
+    assert [q["title"] for q in reply["quick_replies"]] == [b["title"] for b in card["buttons"]]

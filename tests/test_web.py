@@ -26,8 +26,8 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 ARTIFACTS = ROOT / "tests" / "artifacts"
 PHONE = {"width": 375, "height": 740}
-BOT = ".Message.left .msg-text"
-USER = ".Message.right .msg-text"
+BOT = ".Message.left .Bubble"
+USER = ".Message.right .Bubble .msg-text"
 
 
 @pytest.fixture(scope="module")
@@ -410,3 +410,30 @@ def test_no_serious_accessibility_violations(sized) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "axe.json").write_text(json.dumps(violations, ensure_ascii=False, indent=1), encoding="utf-8")
     assert serious == [], serious
+
+
+def test_answers_are_cards_with_a_folded_list_and_sources_inside(sized) -> None:
+    say(sized, "逾期了怎么办")
+    card = sized.locator("[data-testid=card]").last
+    assert card.locator(".card-title").inner_text().strip()
+    assert card.locator(".card-answer").inner_text().strip()
+    items = card.locator(".card-items li")
+    assert items.count() == 3, "the list is folded after three items"
+    card.locator(".more").click()
+    assert card.locator(".card-items li").count() > 3
+    sources = card.locator("[data-testid=sources]")
+    assert sources.inner_text().startswith("依据：")
+    size = sources.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    body = card.locator(".card-answer").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert size < body, "sources are a small footnote"
+
+
+def test_a_long_answer_opens_at_its_top_and_hotlines_are_links(page) -> None:
+    say(page, "你好")
+    say(page, "被催收骚扰怎么办")
+    page.wait_for_timeout(400)
+    top = page.locator(".Message.left").last.bounding_box()["y"]
+    view = page.locator(".MessageContainer").bounding_box()
+    assert view["y"] - 2 <= top <= view["y"] + 60, (top, view)
+    say(page, "官方客服电话是多少")
+    assert page.locator("[data-testid=card] a[href='tel:95384']").count() >= 1

@@ -59,6 +59,52 @@ function withPhoneLinks(text) {
   );
 }
 
+// A list in a card shows this many items until 展开全部.
+const FOLDED_ITEMS = 3;
+
+/** A structured answer (bot/cards.py): bold title, the direct answer, paragraphs and folded lists,
+ * the sources as a small footnote inside the card. */
+function AnswerCard({ card }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <div className="card" data-testid="card">
+      {card.title && <h3 className="card-title">{card.title}</h3>}
+      <p className="card-answer">{withPhoneLinks(card.answer)}</p>
+      {card.blocks.map((block, i) =>
+        block.items ? (
+          <div key={i}>
+            <ol className="card-items">
+              {(open ? block.items : block.items.slice(0, FOLDED_ITEMS)).map((item, j) => (
+                <li key={j}>{withPhoneLinks(item)}</li>
+              ))}
+            </ol>
+            {block.items.length > FOLDED_ITEMS && (
+              <button type="button" className="more" aria-expanded={open} onClick={() => setOpen(!open)}>
+                {open ? "收起" : `展开全部（${block.items.length} 条）`}
+              </button>
+            )}
+          </div>
+        ) : (
+          <p key={i} className="card-text">
+            {withPhoneLinks(block.text)}
+          </p>
+        ),
+      )}
+      {card.sources.length > 0 && (
+        <p className="card-sources" data-testid="sources">
+          依据：{card.sources.join("；")}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** What is read aloud or announced of a bot message: never its sources. */
+function spoken(text, card) {
+  if (card) return [card.answer, ...card.blocks.map((b) => (b.items ? b.items.join("；") : b.text))].join("\n");
+  return text.split("\n依据：")[0];
+}
+
 function WelcomeCard({ welcome, onPick }) {
   return (
     <section className="welcome" aria-labelledby="welcome-title" data-testid="welcome">
@@ -127,12 +173,20 @@ export default function App() {
     unanswered.current.clear();
     const buttons = message.quick_replies || message.buttons || [];
     const text = typeof message.text === "string" ? message.text : "";
+    const card = message.card?.blocks ? message.card : null;
     if (text) {
-      appendMsg({ type: "text", content: { text, buttons }, position: "left" });
-      setAnnounce(text.split("\n依据：")[0]);
+      appendMsg({ type: card ? "card" : "text", content: { text, buttons, card }, position: "left" });
+      setAnnounce(spoken(text, card));
+      // A long new answer opens at its top, not at its end.
+      setTimeout(() => {
+        const answers = document.querySelectorAll(".MessageList .Message.left");
+        const last = answers[answers.length - 1];
+        const list = document.querySelector(".MessageContainer");
+        if (last && list && last.offsetHeight > list.clientHeight * 0.6) last.scrollIntoView({ block: "start" });
+      }, 150);
     }
     setReplies(buttons.length ? toQuickReplies(buttons) : DEFAULT_REPLIES);
-    if (callModeRef.current && text) speak(text);
+    if (callModeRef.current && text) speak(spoken(text, card));
     const ended = callSummary(text);
     if (ended) {
       setCalls((before) => {
@@ -340,8 +394,15 @@ export default function App() {
   );
 
   const renderMessageContent = (msg) => {
-    const { text, failed } = msg.content;
+    const { text, failed, card } = msg.content;
     const mine = msg.position === "right";
+    if (card) {
+      return (
+        <Bubble>
+          <AnswerCard card={card} />
+        </Bubble>
+      );
+    }
     return (
       <Bubble>
         <div className="msg-text">{mine ? text : withPhoneLinks(text)}</div>

@@ -20,7 +20,7 @@ export function rehearsalTranscript(messages) {
   while (start > 0 && !(messages[start].content?.text || "").includes(REHEARSAL_START)) start -= 1;
   return messages
     .slice(start, end + 1)
-    .filter((m) => m.type === "text")
+    .filter((m) => typeof m.content?.text === "string")
     .map((m) => `${m.position === "right" ? "我" : "客服（模拟）"}：${m.content.text}`)
     .join("\n\n");
 }

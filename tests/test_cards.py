@@ -1,0 +1,32 @@
+"""Answers as cards for the page (bot.cards): the same content as the chat text, in parts."""
+
+from bot import cards, knowledge
+from bot.config import ROOT
+
+KB = knowledge.load(ROOT / "data" / "knowledge")
+
+
+def test_a_knowledge_answer_becomes_title_answer_list_and_sources() -> None:
+    answer = KB.answer("ask_overdue_help", {})
+    entry = KB.main_entry("ask_overdue_help")
+    card = cards.card(answer.text, entry.title, answer.buttons)
+    assert card["title"] == entry.title and card["answer"] == entry.answer
+    [items] = [b["items"] for b in card["blocks"] if "items" in b]
+    assert items == [i.text for i in entry.items]
+    assert card["sources"] == KB.citations([entry]) and card["buttons"] == answer.buttons
+
+
+def test_nothing_of_the_text_is_lost_and_the_order_is_kept() -> None:
+    text = "直接回答。\n先说明：\n1. 第一\n2. 第二\n注意这一点。\n依据：来源甲；来源乙"
+    card = cards.card(text)
+    assert card["answer"] == "直接回答。"
+    assert card["blocks"] == [{"text": "先说明："}, {"items": ["第一", "第二"]}, {"text": "注意这一点。"}]
+    assert card["sources"] == ["来源甲", "来源乙"]
+
+
+def test_every_answer_in_the_data_makes_a_card_with_its_direct_answer_first() -> None:
+    for entry in KB.entries:
+        if entry.answer and not entry.when:
+            answer = KB.answer(entry.intents[0], {})
+            assert answer is not None
+            assert cards.card(answer.text)["answer"], entry.id
