@@ -49,15 +49,26 @@ def send(dispatcher: CollectingDispatcher, answer: knowledge.Answer, tracker: Tr
     """Sends an answer: as text and buttons, or, to the web page (socketio) for an answer from the
     knowledge data, as a card with the same content (``bot.cards``) that the page lays out.
     """
-    if tracker is None or tracker.get_latest_input_channel() != "socketio" or not answer.entry_ids:
+    if tracker is None or not to_page(tracker) or not answer.entry_ids:
         dispatcher.utter_message(text=answer.text, buttons=answer.buttons)
         return
     entry = next((e for e in get_knowledge().entries if e.id == answer.entry_ids[0]), None)
     card = cards.card(answer.text, entry.title if entry else "", answer.buttons)
-    # Rasa's socketio channel emits a custom message's "data" as the bot message itself; its
-    # quick_replies are in the form the channel gives buttons, so the page reads both kinds alike.
-    quick = [{"content_type": "text", "title": b["title"], "payload": b["payload"]} for b in answer.buttons]
-    dispatcher.utter_message(json_message={"data": {"text": answer.text, "quick_replies": quick, "card": card}})
+    send_to_page(dispatcher, answer.text, answer.buttons, card=card)
+
+
+def to_page(tracker: Tracker) -> bool:
+    """Whether the user writes from the web page (socketio), which lays out structured messages."""
+    return tracker.get_latest_input_channel() == "socketio"
+
+
+def send_to_page(dispatcher: CollectingDispatcher, text: str, buttons: Sequence[Dict[str, str]], **parts: Any) -> None:
+    """A message for the page: its text and buttons as usual, with structured ``parts`` (a card, the
+    call's state, a score). Rasa's socketio channel emits a custom message's ``data`` as the bot message
+    itself; quick_replies are in the form the channel gives buttons, so the page reads both alike.
+    """
+    quick = [{"content_type": "text", "title": b["title"], "payload": b["payload"]} for b in buttons]
+    dispatcher.utter_message(json_message={"data": {"text": text, "quick_replies": quick, **parts}})
 
 
 def events_since_form_started(events: Sequence[Mapping[str, Any]], form: str) -> List[Mapping[str, Any]] | None:

@@ -16,7 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import get_knowledge, known_slots, latest_intent, send
+from actions.common import get_knowledge, known_slots, latest_intent, send, send_to_page, to_page
 from bot import concerns, rehearsal, reply
 from bot.knowledge import Answer
 from bot.plans import Case
@@ -28,10 +28,14 @@ STATE_SLOT = "rehearsal"
 LAST_CASE = "last_case"  # kept in the state slot between calls
 
 
-def say(dispatcher: CollectingDispatcher, move: rehearsal.Move) -> None:
+def say(dispatcher: CollectingDispatcher, tracker: Tracker, move: rehearsal.Move, state: rehearsal.AgentState) -> None:
+    """The agent's lines; to the page with the call's state (banner, avatar, in-call quick replies)."""
     for n, line in enumerate(move.lines):
-        last = n == len(move.lines) - 1
-        dispatcher.utter_message(text=line, buttons=move.buttons if last else [])
+        buttons = move.buttons if n == len(move.lines) - 1 else []
+        if to_page(tracker):
+            send_to_page(dispatcher, line, buttons, call=rehearsal.call_state(get_knowledge().roleplay, state))
+        else:
+            dispatcher.utter_message(text=line, buttons=buttons)
 
 
 def _new_call(dispatcher: CollectingDispatcher, tracker: Tracker) -> rehearsal.AgentState:
@@ -43,8 +47,9 @@ def _new_call(dispatcher: CollectingDispatcher, tracker: Tracker) -> rehearsal.A
     text = tracker.latest_message.get("text") or ""
     previous = tracker.get_slot(STATE_SLOT) or {}
     if rehearsal.is_end(rp, normalise(text)):
-        dispatcher.utter_message(text=rp["ended_unstarted"])
-        return rehearsal.AgentState(done=True, aborted=True, case=previous.get(LAST_CASE) or {})
+        state = rehearsal.AgentState(done=True, aborted=True, case=previous.get(LAST_CASE) or {})
+        say(dispatcher, tracker, rehearsal.Move([rp["ended_unstarted"]]), state)
+        return state
     slots = known_slots(tracker)
     replay = bool(previous.get(LAST_CASE)) and rehearsal.wants_replay(rp, normalise(text))
     if replay:
@@ -60,7 +65,7 @@ def _new_call(dispatcher: CollectingDispatcher, tracker: Tracker) -> rehearsal.A
     for aside in reply.asides(kb, tracker.latest_message, slots, rp.get("practised_topics", [])):
         dispatcher.utter_message(text=aside)  # what else the message asked, before the call
     state, move = rehearsal.start(rp, case, text)
-    say(dispatcher, move)
+    say(dispatcher, tracker, move, state)
     return state
 
 
@@ -82,6 +87,8 @@ class ValidateRehearsalForm(Action):
             send(dispatcher, reply.respond(kb, tracker.latest_message, known_slots(tracker), None).answer, tracker)
             if latest_intent(tracker) == "safety_crisis":
                 state.done = state.aborted = True
+                if to_page(tracker):  # the page ends the call's banner
+                    send_to_page(dispatcher, "", [], call=rehearsal.call_state(kb.roleplay, state))
             else:
                 dispatcher.utter_message(text=kb.roleplay["resume_after_safety"])
         else:
@@ -92,7 +99,7 @@ class ValidateRehearsalForm(Action):
                 brief = kb.brief(move.aside, known_slots(tracker))
                 if brief:
                     dispatcher.utter_message(text=brief)
-            say(dispatcher, move)
+            say(dispatcher, tracker, move, state)
         return [
             SlotSet(STATE_SLOT, state.to_dict()),
             SlotSet(TURN_SLOT, "done" if state.done else None),
@@ -121,5 +128,8 @@ class ActionRehearsalDebrief(Action):
             {"title": rp["debrief"]["replay"], "payload": rp["debrief"]["replay"]},
             *kb.buttons(["ask_negotiation_tips"]),
         ]
-        send(dispatcher, Answer(text, buttons, []))
+        if to_page(tracker):  # the page shows a score card
+            send_to_page(dispatcher, text, buttons, score=rehearsal.score_card(rp, state, result))
+        else:
+            send(dispatcher, Answer(text, buttons, []))
         return [SlotSet(STATE_SLOT, kept), SlotSet(TURN_SLOT, None)]

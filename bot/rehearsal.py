@@ -604,3 +604,28 @@ def debrief(rp: Mapping[str, Any], state: AgentState) -> Tuple[scoring.Score, st
         {"case": state.the_case.title, "difficulty": rp["difficulties"][state.difficulty or "normal"]["title"]},
     )
     return score, scoring.debrief(rp, score, plan_assessment(rp, state), call)
+
+
+def score_card(rp: Mapping[str, Any], state: AgentState, score: scoring.Score) -> Dict[str, Any]:
+    """The debrief's parts for the page's score card: the total, each item with the user's line or the
+    tip and model line, what the plan is worth, the case and difficulty, the weakest item.
+    """
+    weakest = score.weakest
+    return {
+        "total": score.total,
+        "case": state.the_case.title,
+        "difficulty": rp["difficulties"][state.difficulty or "normal"]["title"],
+        "weakest": weakest.label if weakest else "",
+        "penalty": score.penalty,
+        "items": [
+            {"label": i.label, "met": i.met, "weight": i.weight, "quote": i.quote, "tip": i.tip, "model": i.model}
+            for i in score.items
+        ],
+        "plan": plan_assessment(rp, state),
+    }
+
+
+def call_state(rp: Mapping[str, Any], state: AgentState) -> Dict[str, Any]:
+    """What the page shows of the call: whether it is on, at which difficulty, and who is speaking."""
+    title = rp["difficulties"][state.difficulty]["title"] if state.difficulty else ""
+    return {"active": not state.done, "difficulty": title, "speaker": "agent" if state.started else "coach"}

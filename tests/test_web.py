@@ -159,7 +159,7 @@ def test_full_rehearsal_ends_with_the_score_a_transcript_and_the_list_of_calls(p
     debrief = wait_for_reply(page, before, contains="总分：")
     assert "本次谈下的方案" in debrief
     with page.expect_download() as download:
-        page.click("[data-testid=download]")
+        page.locator("[data-testid=download-score]").last.click()
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert "总分：" in text and "我：我现在每月收入3000" in text and text.startswith("客服（模拟）：")
     score = re.search(r"总分：(\d+)/100", debrief).group(1)
@@ -437,3 +437,28 @@ def test_a_long_answer_opens_at_its_top_and_hotlines_are_links(page) -> None:
     assert view["y"] - 2 <= top <= view["y"] + 60, (top, view)
     say(page, "官方客服电话是多少")
     assert page.locator("[data-testid=card] a[href='tel:95384']").count() >= 1
+
+
+def test_call_mode_banner_agent_in_call_replies_and_score_card(sized) -> None:
+    sized.locator(".toolbar button", has_text="练协商").click()
+    sized.wait_for_selector(".replies .reply >> text=普通")
+    before = sized.locator(BOT).count()
+    sized.locator(".replies .reply", has_text="普通").click()
+    wait_for_reply(sized, before, contains="微粒贷客服")
+    banner = sized.inner_text("[data-testid=call-banner]")
+    assert "模拟通话中" in banner and "普通" in banner and re.search(r"\d\d:\d\d", banner)
+    assert "客服（模拟）" in sized.locator(".Message.left .Message-author").last.inner_text()
+    assert [r.strip() for r in sized.locator(".replies .reply").all_inner_texts()] == ["结束练习", "给我提示", "重说"]
+    say(sized, "你好 我失业了 欠两万还不上 想每月还1500分15期 罚息能减免吗 麻烦发短信确认")
+    before = sized.locator(BOT).count()
+    sized.click("[data-testid=call-banner] button")
+    wait_for_reply(sized, before, contains="总分")
+    score = sized.locator("[data-testid=score]").last
+    assert int(score.locator(".score-number").inner_text()) > 0
+    assert score.locator("li.met").count() >= 1 and score.locator("li.missed").count() >= 1
+    met = score.locator("li.met").first.evaluate("e => getComputedStyle(e).backgroundColor")
+    missed = score.locator("li.missed").first.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert met != missed, "met and missed items in different colours"
+    assert "你好 我失业了" in score.inner_text(), "the user's own line is quoted"
+    assert sized.locator("[data-testid=call-banner]").count() == 0, "the call is over"
+    assert score.locator(".score-actions button", has_text="再练一次").count() == 1

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import Chat, { Bubble, useMessages } from "@chatui/core";
 import { connect, forgetSession, sessionId } from "./rasa.js";
-import { callSummary, download, lastDebrief, rehearsalTranscript } from "./transcript.js";
+import { callSummary, download, rehearsalTranscript } from "./transcript.js";
 import { canListen, listen, speak, stopSpeaking, unavailableReason } from "./speech.js";
 import { compileRules, mask } from "./privacy.js";
 
@@ -99,6 +99,91 @@ function AnswerCard({ card }) {
   );
 }
 
+// Who speaks: the assistant, or, during a rehearsal, the simulated agent (its own avatar and name).
+const avatar = (letter, colour) =>
+  `data:image/svg+xml,${encodeURIComponent(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><circle cx="20" cy="20" r="20" fill="${colour}"/><text x="20" y="26" font-size="18" text-anchor="middle" fill="#fff" font-family="sans-serif">${letter}</text></svg>`,
+  )}`;
+const AGENT = { name: "客服（模拟）", avatar: avatar("客", "#8a3ffc"), avatarAlt: "模拟客服头像" };
+const ASSISTANT = { name: "模拟助手", avatar: avatar("微", "#0b57d0"), avatarAlt: "模拟助手头像" };
+// In a call, instead of the main menu.
+const CALL_REPLIES = [
+  { name: "结束练习", payload: "结束练习" },
+  { name: "给我提示", payload: "给我提示" },
+  { name: "重说", payload: "重说" },
+];
+
+function clock(ms) {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  return `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
+}
+
+/** The debrief as a score card: the total large, each item met (with the user's own line) or missed
+ * (with the tip and a model line), what the plan is worth, then the earlier calls. */
+function ScoreCard({ score, calls, onAgain, onReplay, onDownload }) {
+  return (
+    <div className="score" data-testid="score">
+      <p className="score-total">
+        <span className="score-label">总分：</span>
+        <span className="score-number">{score.total}</span>
+        <span className="score-of">/100</span>
+      </p>
+      <p className="score-call">
+        {score.case} · {score.difficulty}
+      </p>
+      <ul className="score-items">
+        {score.items.map((item) => (
+          <li key={item.label} className={item.met ? "met" : "missed"}>
+            <span className="mark" aria-hidden="true">
+              {item.met ? "✓" : "✗"}
+            </span>
+            <span className="sr-only">{item.met ? "做到了：" : "没做到："}</span>
+            <strong>
+              {item.label}（{item.met ? item.weight : 0}/{item.weight}）
+            </strong>
+            {item.met && item.quote && <q>{item.quote}</q>}
+            {!item.met && (
+              <span className="tip">
+                {item.tip}
+                {item.model && <q>{item.model}</q>}
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+      {score.penalty > 0 && <p className="score-penalty">不礼貌的话另扣 {score.penalty} 分。</p>}
+      {score.plan.map((line) => (
+        <p key={line} className="score-plan">
+          {line}
+        </p>
+      ))}
+      <div className="score-actions">
+        <button type="button" onClick={onAgain}>
+          再练一次
+        </button>
+        <button type="button" onClick={onReplay}>
+          同一个情况再来
+        </button>
+        <button type="button" onClick={onDownload} data-testid="download-score">
+          下载记录
+        </button>
+      </div>
+      {calls.length > 1 && (
+        <details className="score-history">
+          <summary>之前的练习（{calls.length - 1}）</summary>
+          <ul>
+            {calls.slice(1, 6).map((c) => (
+              <li key={c.date + c.score}>
+                {c.date} · {c.case} · {c.difficulty} · {c.score} 分{c.weakest ? ` · 最需要加强：${c.weakest}` : ""}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </div>
+  );
+}
+
 /** What is read aloud or announced of a bot message: never its sources. */
 function spoken(text, card) {
   if (card) return [card.answer, ...card.blocks.map((b) => (b.items ? b.items.join("；") : b.text))].join("\n");
@@ -147,6 +232,8 @@ export default function App() {
   const [listening, setListening] = useState(false);
   const [calls, setCalls] = useState(() => load(CALLS_KEY));
   const [showCalls, setShowCalls] = useState(false);
+  const [call, setCall] = useState(null); // a rehearsal call on: {difficulty, startedAt}
+  const [now, setNow] = useState(Date.now());
   const channel = useRef(null);
   const pending = useRef([]);
   const unanswered = useRef(new Map()); // message id → timer
@@ -174,8 +261,14 @@ export default function App() {
     const buttons = message.quick_replies || message.buttons || [];
     const text = typeof message.text === "string" ? message.text : "";
     const card = message.card?.blocks ? message.card : null;
+    const score = message.score?.items ? message.score : null;
+    const agent = message.call?.active && message.call.speaker === "agent";
+    if (message.call && !message.call.active) setCall(null);
+    if (agent) setCall((on) => on || { difficulty: message.call.difficulty, startedAt: Date.now() });
+    if (score) setCall(null);
     if (text) {
-      appendMsg({ type: card ? "card" : "text", content: { text, buttons, card }, position: "left" });
+      const type = score ? "score" : card ? "card" : "text";
+      appendMsg({ type, content: { text, buttons, card, score }, position: "left", user: agent ? AGENT : ASSISTANT });
       setAnnounce(spoken(text, card));
       // A long new answer opens at its top, not at its end.
       setTimeout(() => {
@@ -185,7 +278,7 @@ export default function App() {
         if (last && list && last.offsetHeight > list.clientHeight * 0.6) last.scrollIntoView({ block: "start" });
       }, 150);
     }
-    setReplies(buttons.length ? toQuickReplies(buttons) : DEFAULT_REPLIES);
+    setReplies(buttons.length ? toQuickReplies(buttons) : message.call?.active ? CALL_REPLIES : DEFAULT_REPLIES);
     if (callModeRef.current && text) speak(spoken(text, card));
     const ended = callSummary(text);
     if (ended) {
@@ -311,7 +404,13 @@ export default function App() {
     );
   };
 
-  const transcript = lastDebrief(messages) >= 0;
+  // The call's timer.
+  useEffect(() => {
+    if (!call) return undefined;
+    const tick = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(tick);
+  }, [call]);
+
   const saveTranscript = () => {
     const text = rehearsalTranscript(messages);
     if (text) download(text, `协商练习记录-${new Date().toISOString().slice(0, 10)}.txt`);
@@ -333,11 +432,6 @@ export default function App() {
               练习记录（{calls.length}）
             </button>
           )}
-          {transcript && (
-            <button type="button" className="chip" onClick={saveTranscript} data-testid="download">
-              下载练习记录
-            </button>
-          )}
           <button
             type="button"
             className={`chip ${callMode ? "on" : ""}`}
@@ -352,6 +446,17 @@ export default function App() {
           </button>
         </div>
       </div>
+      {call && (
+        <div className="call-banner" data-testid="call-banner">
+          <span>
+            <span className="live-dot" aria-hidden="true" />
+            模拟通话中 · {call.difficulty} · <span aria-label="通话时长">{clock(now - call.startedAt)}</span>
+          </span>
+          <button type="button" onClick={() => tap({ name: "结束练习", payload: "结束练习" })}>
+            结束练习
+          </button>
+        </div>
+      )}
       <p className="simulation-notice" data-testid="notice">
         模拟练习工具，不是微众银行官方客服；请勿输入身份证号、银行卡号、密码或验证码。
       </p>
@@ -394,8 +499,21 @@ export default function App() {
   );
 
   const renderMessageContent = (msg) => {
-    const { text, failed, card } = msg.content;
+    const { text, failed, card, score } = msg.content;
     const mine = msg.position === "right";
+    if (score) {
+      return (
+        <Bubble>
+          <ScoreCard
+            score={score}
+            calls={calls}
+            onAgain={() => tap({ name: "再练一次", payload: "/start_rehearsal" })}
+            onReplay={() => tap({ name: "同一个情况再来一次", payload: "同一个情况再来一次" })}
+            onDownload={saveTranscript}
+          />
+        </Bubble>
+      );
+    }
     if (card) {
       return (
         <Bubble>
