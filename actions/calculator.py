@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import events_since_form_started, get_knowledge, known_slots, send
+from actions.common import events_since_form_started, get_knowledge, known_slots, send, send_to_page, to_page
 from bot import calc_text, calculator, entities
 from bot.knowledge import fill
 
@@ -172,11 +172,14 @@ class ActionInterestCalc(Action):
         wants_figures = user_answered_form(tracker.events) or any(e in found for e in FIGURE_ENTITIES + RATE_ENTITIES)
         table = found.get("calc_request") == "table"
         slots = known_slots(tracker)
-        answer = (
-            calc_text.answer(kb, calc_text.CalcRequest.from_slots(slots, show_table=table)) if wants_figures else None
-        )
+        request = calc_text.CalcRequest.from_slots(slots, show_table=table)
+        answer = calc_text.answer(kb, request) if wants_figures else None
         if answer is None:  # no numbers: how interest works, and an offer to work out theirs
             answer = kb.answer("ask_interest_calc", slots)
             answer.buttons.insert(0, calc_text.start_button(kb))
-        send(dispatcher, answer, tracker)
+        figures = calc_text.figures(kb, request) if wants_figures else None
+        if figures and to_page(tracker):  # the page shows the key figure, the table and a chart
+            send_to_page(dispatcher, answer.text, answer.buttons, calc=figures)
+        else:
+            send(dispatcher, answer, tracker)
         return [SlotSet("last_topic", CALC_TOPIC)]  # "那分20期呢" is then a follow-up of this

@@ -184,3 +184,54 @@ def lower_payment(kb: Knowledge, req: CalcRequest) -> str | None:
 def start_button(kb: Knowledge) -> Dict[str, str]:
     """The quick reply that starts the calculator's questions."""
     return {"title": kb.calculator["buttons"]["start"], "payload": START_PAYLOAD}
+
+
+# The plans the page's chart compares with the user's: these numbers of installments, and theirs.
+COMPARE_PERIODS = (5, 10, 20)
+
+
+def figures(kb: Knowledge, req: CalcRequest) -> Dict[str, Any] | None:
+    """The calculator's figures for the page's result card (the same as the text's): the key figure,
+    the whole schedule, and the monthly amount and total interest of other plans for the chart (5, 10
+    and 20 installments, the user's, and the number their affordable amount would take). None when
+    there is nothing to lay out (no amount, rate or term).
+    """
+    if req.daily_rate is None or req.amount is None or not (req.term_months or req.days):
+        return None
+    words = kb.calculator["card"]
+    daily = calc.to_fraction(req.daily_rate)
+    if not req.term_months:
+        interest = calc.holding_interest(req.amount, daily, req.days)
+        key = {"label": fill(words["holding"], {"days": req.days}), "value": money(interest)}
+        return {"key": key, "facts": [], "columns": [], "schedule": [], "compare": []}
+    equal = calc.schedule(req.amount, daily, req.term_months, "equal_installment")
+    periods = set(COMPARE_PERIODS) | {req.term_months}
+    if req.affordable_payment:
+        fitting = calc.periods_for_payment(req.amount, daily, req.affordable_payment)
+        periods |= {fitting} if fitting else set()
+    compare = []
+    for n in sorted(periods):
+        s = calc.schedule(req.amount, daily, n, "equal_installment")
+        compare.append(
+            {
+                "periods": n,
+                "monthly": float(calc.yuan(s.first.payment)),
+                "interest": float(calc.yuan(s.total_interest)),
+                "yours": n == req.term_months,
+            }
+        )
+    return {
+        "key": {"label": words["payment"], "value": money(equal.first.payment)},
+        "facts": [
+            {"label": words["interest"], "value": money(equal.total_interest)},
+            {"label": words["total"], "value": money(equal.total_paid)},
+            {"label": words["apr"], "value": f"{equal.apr * 100:.2f}%"},
+        ],
+        "columns": words["columns"],
+        "chart": {k: v for k, v in words.items() if k.startswith("chart_")},
+        "schedule": [
+            [p.number, money(p.payment), money(p.principal), money(p.interest), money(p.remaining)]
+            for p in equal.periods
+        ],
+        "compare": compare,
+    }

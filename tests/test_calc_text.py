@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot import calculator as calc
 from bot import knowledge
-from bot.calc_text import CalcRequest, answer, money, pct
+from bot.calc_text import CalcRequest, answer, figures, money, pct
 
 
 def cents(x: float) -> str:
@@ -107,3 +108,23 @@ def test_rates_above_the_reference_line_are_flagged_not_called_illegal(kb: knowl
     text = text_for(kb, amount=5000.0, annual_rate=0.36, term_months=5.0)
     assert "年化 36% 高于文章里提到的 24%" in text and '不能简单说成"违法"' in text
     assert "高于" not in text_for(kb, amount=5000.0, daily_rate=0.0005, term_months=5.0)
+
+
+def test_the_pages_figures_are_the_texts_and_the_calculators(kb: knowledge.Knowledge) -> None:
+    req = CalcRequest(amount=20000, daily_rate=0.0005, term_months=12, affordable_payment=1000)
+    text = answer(kb, req).text
+    shown = figures(kb, req)
+    assert shown["key"]["value"] in text and all(f["value"].rstrip("%") in text for f in shown["facts"])
+    assert len(shown["schedule"]) == 12 and shown["schedule"][-1][-1] == "0.00"
+    periods = [c["periods"] for c in shown["compare"]]
+    fitting = calc.periods_for_payment(20000, calc.to_fraction(0.0005), 1000)
+    assert periods == sorted({5, 10, 12, 20, fitting})
+    assert [c["periods"] for c in shown["compare"] if c["yours"]] == [12]
+    ten = calc.schedule(20000, calc.to_fraction(0.0005), 10, "equal_installment")
+    assert next(c for c in shown["compare"] if c["periods"] == 10)["interest"] == float(calc.yuan(ten.total_interest))
+
+
+def test_no_figures_without_the_numbers(kb: knowledge.Knowledge) -> None:
+    assert figures(kb, CalcRequest(daily_rate=0.0005)) is None
+    held = figures(kb, CalcRequest(amount=10000, daily_rate=0.0005, days=365))
+    assert held["key"]["value"] == "1,825.00" and held["schedule"] == []

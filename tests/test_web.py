@@ -462,3 +462,26 @@ def test_call_mode_banner_agent_in_call_replies_and_score_card(sized) -> None:
     assert "你好 我失业了" in score.inner_text(), "the user's own line is quoted"
     assert sized.locator("[data-testid=call-banner]").count() == 0, "the call is over"
     assert score.locator(".score-actions button", has_text="再练一次").count() == 1
+
+
+def test_calculator_result_card_with_key_figure_table_and_chart(sized) -> None:
+    say(sized, "借两万 日息万分之五 分12期 每期还多少")
+    result = sized.locator("[data-testid=calc]").last
+    result.wait_for()
+    key = result.locator("[data-testid=calc-key]").inner_text()
+    assert key == "1,833.60"
+    size = result.locator("[data-testid=calc-key]").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert size >= 28, "the key figure is large"
+    table = result.locator("[data-testid=calc-table]")
+    assert table.locator("th").all_inner_texts() == ["期数", "还款额", "本金", "利息", "剩余本金"]
+    align = table.locator("tbody td").nth(1).evaluate("e => getComputedStyle(e).textAlign")
+    assert align == "right", "numbers in aligned columns"
+    result.locator(".more").click()
+    assert table.locator("tbody tr").count() == 12
+    sized.wait_for_selector("[data-testid=calc-chart] svg")
+    chart = result.locator("[data-testid=calc-chart]").bounding_box()
+    card = result.bounding_box()
+    assert chart["width"] <= card["width"] + 1 and chart["height"] >= 150, "readable, inside the card"
+    assert result.locator("[data-testid=calc-chart] svg text", has_text="12期").count() >= 1
+    width = sized.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1]

@@ -1,11 +1,13 @@
 // The chat page: ChatUI on Rasa's socketio channel. Bot text is rendered as text (React escapes it;
 // line breaks kept by CSS), never as HTML.
-import { useCallback, useEffect, useRef, useState } from "react";
+import { Suspense, lazy, useCallback, useEffect, useRef, useState } from "react";
 import Chat, { Bubble, useMessages } from "@chatui/core";
 import { connect, forgetSession, sessionId } from "./rasa.js";
 import { callSummary, download, rehearsalTranscript } from "./transcript.js";
 import { canListen, listen, speak, stopSpeaking, unavailableReason } from "./speech.js";
 import { compileRules, mask } from "./privacy.js";
+// The calculator's card brings ECharts: loaded only when a result is shown.
+const CalcCard = lazy(() => import("./CalcCard.jsx"));
 
 const HISTORY_KEY = "wld.history";
 const MAX_HISTORY = 300;
@@ -262,13 +264,14 @@ export default function App() {
     const text = typeof message.text === "string" ? message.text : "";
     const card = message.card?.blocks ? message.card : null;
     const score = message.score?.items ? message.score : null;
+    const calc = message.calc?.key ? message.calc : null;
     const agent = message.call?.active && message.call.speaker === "agent";
     if (message.call && !message.call.active) setCall(null);
     if (agent) setCall((on) => on || { difficulty: message.call.difficulty, startedAt: Date.now() });
     if (score) setCall(null);
     if (text) {
-      const type = score ? "score" : card ? "card" : "text";
-      appendMsg({ type, content: { text, buttons, card, score }, position: "left", user: agent ? AGENT : ASSISTANT });
+      const type = score ? "score" : calc ? "calc" : card ? "card" : "text";
+      appendMsg({ type, content: { text, buttons, card, score, calc }, position: "left", user: agent ? AGENT : ASSISTANT });
       setAnnounce(spoken(text, card));
       // A long new answer opens at its top, not at its end.
       setTimeout(() => {
@@ -499,8 +502,17 @@ export default function App() {
   );
 
   const renderMessageContent = (msg) => {
-    const { text, failed, card, score } = msg.content;
+    const { text, failed, card, score, calc } = msg.content;
     const mine = msg.position === "right";
+    if (calc) {
+      return (
+        <Bubble>
+          <Suspense fallback={<div className="msg-text">{text}</div>}>
+            <CalcCard calc={calc} text={text} />
+          </Suspense>
+        </Bubble>
+      );
+    }
     if (score) {
       return (
         <Bubble>
