@@ -485,3 +485,27 @@ def test_calculator_result_card_with_key_figure_table_and_chart(sized) -> None:
     assert result.locator("[data-testid=calc-chart] svg text", has_text="12期").count() >= 1
     width = sized.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1]
+
+
+@pytest.mark.parametrize(
+    "error, message", [("not-allowed", "麦克风被拒绝了"), ("no-speech", "没听到声音"), (None, "不支持语音输入")]
+)
+def test_the_microphone_beside_the_input_says_why_it_cannot_listen(browser, stack: Stack, error, message) -> None:
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    if error:  # a recogniser that fails as a browser does when the microphone is refused or hears nothing
+        context.add_init_script(
+            "window.SpeechRecognition = window.webkitSpeechRecognition = class { start() { setTimeout(() => { "
+            f"this.onerror && this.onerror({{error: '{error}'}}); }}, 10); }} }};"
+        )
+    else:
+        context.add_init_script("delete window.webkitSpeechRecognition; delete window.SpeechRecognition;")
+    page = context.new_page()
+    page.goto(stack.web_url)
+    page.click("[data-testid=call-mode]")
+    mic = page.locator("[data-testid=mic]")
+    toolbar = page.locator(".toolbar").bounding_box()
+    box = mic.bounding_box()
+    assert toolbar["y"] <= box["y"] and box["height"] >= 44, "beside the input, a 44 px target"
+    mic.click()
+    page.wait_for_function("m => document.querySelector('[role=status]')?.innerText.includes(m)", arg=message)
+    context.close()

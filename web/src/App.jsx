@@ -404,6 +404,7 @@ export default function App() {
     listen(
       (text) => send(text),
       () => setListening(false),
+      (message) => setNotice(message),
     );
   };
 
@@ -563,16 +564,16 @@ export default function App() {
         ))}
       </div>
       <nav className="toolbar" aria-label="常用功能">
+        {callMode && (
+          <button type="button" onClick={startListening} disabled={listening} data-testid="mic" aria-label="按一下说话">
+            {listening ? "在听…" : "🎤 说话"}
+          </button>
+        )}
         {TOOLBAR.map((item) => (
           <button type="button" key={item.name} onClick={() => tap(item)}>
             {item.name}
           </button>
         ))}
-        {callMode && canListen && (
-          <button type="button" onClick={startListening} disabled={listening} aria-label="说话">
-            {listening ? "在听…" : "🎤 说话"}
-          </button>
-        )}
       </nav>
     </div>
   );
