@@ -94,6 +94,7 @@ class Knowledge:
     replies: Mapping[str, str] = field(default_factory=dict)
     calculator: Mapping[str, Any] = field(default_factory=dict)  # templates for bot.calc_text
     roleplay: Mapping[str, Any] = field(default_factory=dict)  # the rehearsal's lines and rubric
+    prep: Mapping[str, Any] = field(default_factory=dict)  # the preparation pack's documents
 
     def reply(self, name: str) -> Answer:
         """A short reply from replies.yml, followed by the topic menu."""
@@ -271,6 +272,7 @@ def load(directory: Path) -> Knowledge:
     replies: Dict[str, str] = {}
     calculator: Dict[str, Any] = {}
     roleplay: Dict[str, Any] = {}
+    prep: Dict[str, Any] = {}
     for path in sorted(Path(directory).glob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         entries.extend(_entry(raw) for raw in data.get("entries", []))
@@ -282,7 +284,8 @@ def load(directory: Path) -> Knowledge:
         replies.update(data.get("replies", {}))
         calculator.update(data.get("calculator", {}))
         roleplay.update(data.get("roleplay", {}))
-    knowledge = Knowledge(tuple(entries), sources, topics, menu, situation, replies, calculator, roleplay)
+        prep.update(data.get("prep", {}))
+    knowledge = Knowledge(tuple(entries), sources, topics, menu, situation, replies, calculator, roleplay, prep)
     problems = check(knowledge)
     if problems:
         raise ValueError("knowledge data has problems:\n" + "\n".join(problems))

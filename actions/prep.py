@@ -1,0 +1,154 @@
+"""The preparation pack over Rasa: ``prep_form`` asks for the facts a document still needs, one at a
+time, then ``action_prep_pack`` sends it (``bot.prep`` builds it).
+
+The form takes every message while it runs (like the rehearsal's): an answer fills the fact just asked
+(a bare number, "没逾期", a reason in the user's words), danger gets its help first, a confident question
+on another topic gets its short answer and the question again, and 不做了 stops. The facts live in the
+chat's own slots, so the sheet, the chat and "用我的准备单练一次" share them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Mapping
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import get_knowledge, known_slots, latest_intent, send, send_to_page, to_page
+from bot import concerns, prep, reply
+from bot.entities import bare_number
+from bot.knowledge import Answer
+from bot.text import normalise
+
+FORM = "prep_form"
+TURN_SLOT = "prep_turn"
+STATE_SLOT = "prep"
+# Intents whose confident reading is a question of its own, not an answer to the pack's question.
+OUTSIDE_CONFIDENCE = 0.8
+ANSWER_INTENTS = ("inform_situation", "affirm", "deny", "follow_up", "nlu_fallback", "request_prep_pack")
+_REASON_MAX = 40  # a reason in the user's own words is kept this short
+# The slot an amount fills, by its role.
+_AMOUNT_SLOT = {
+    None: "amount",
+    "income": "monthly_income",
+    "affordable": "affordable_payment",
+    "expense": "monthly_expenses",
+}
+
+
+def answer_to(asked: str, words: Mapping[str, Any], message: Mapping[str, Any]) -> Dict[str, Any]:
+    """The facts one message gives, the one just asked first: entities with their roles, a bare number
+    for the number asked, "没逾期" (0 days), a reason in the user's words, "跳过" for an optional fact.
+    """
+    text = normalise(message.get("text") or "")
+    found: Dict[str, Any] = {}
+    for e in message.get("entities") or []:
+        name, role, value = e.get("entity"), e.get("role"), e.get("value")
+        if name == "amount":
+            if (role or None) in _AMOUNT_SLOT:
+                found.setdefault(_AMOUNT_SLOT[role or None], value)
+        elif name in ("overdue_days", "daily_rate"):
+            found.setdefault(name, value)
+        elif name == "hardship_reason":
+            found.setdefault("hardship_reason", []).append(value)
+        elif name == "days" and asked == "overdue_days":
+            found.setdefault("overdue_days", value)
+    if asked == "overdue_days" and any(w in text for w in words["not_overdue_words"]):
+        found["overdue_days"] = 0
+    money_asked = asked in ("monthly_income", "affordable_payment", "monthly_expenses")
+    if money_asked and "amount" in found and asked not in found:
+        found[asked] = found.pop("amount")  # "三千" answers the question asked, not the debt
+    number = bare_number(text)
+    if asked not in found and number and asked != "hardship_reason":
+        found[asked] = number
+    if asked == "hardship_reason" and "hardship_reason" not in found and text.strip():
+        found["hardship_reason"] = [text.strip()[:_REASON_MAX]]
+    if asked in words["optional"] and asked not in found and any(w in text for w in words["skip_words"]):
+        found[asked] = 0
+    return found
+
+
+class ValidatePrepForm(Action):
+    """Asks for what the document still needs; every message of the form comes here."""
+
+    def name(self) -> str:
+        return f"validate_{FORM}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        kb = get_knowledge()
+        words = kb.prep
+        message = tracker.latest_message
+        text = normalise(message.get("text") or "")
+        facts = known_slots(tracker)
+        state = dict(tracker.get_slot(STATE_SLOT) or {})
+        updates: Dict[str, Any] = {}
+        if tracker.get_slot("requested_slot") != TURN_SLOT:  # the request that started the form
+            entities = message.get("entities") or []
+            named = next((e.get("value") for e in entities if e.get("entity") == "prep_kind"), None)
+            state = {"kind": prep.kind_of(words, text, named)}
+            updates = answer_to("", words, message)  # facts told with the request (开销一千 has no slot mapping)
+            if prep.next_question(words, state["kind"], {**facts, **updates}):
+                dispatcher.utter_message(text=words["started"])
+        elif any(w in text for w in words["stop_words"]):
+            dispatcher.utter_message(text=words["stopped"])
+            return [SlotSet(STATE_SLOT, None), SlotSet(TURN_SLOT, None), SlotSet("requested_slot", None)]
+        elif latest_intent(tracker).startswith(concerns.SAFETY_PREFIX) or message.get(concerns.URGENT):
+            send(dispatcher, reply.respond(kb, message, facts, None).answer, tracker)  # danger first
+            dispatcher.utter_message(text=words["resume"])
+        elif latest_intent(tracker) not in ANSWER_INTENTS and _confidence(message) >= OUTSIDE_CONFIDENCE:
+            brief = kb.brief(message.get("topic") or latest_intent(tracker), facts)
+            if brief:  # another question: its short answer, then the pack's question again
+                dispatcher.utter_message(text=brief)
+            dispatcher.utter_message(text=words["resume"])
+        else:
+            updates = answer_to(state.get("asked", ""), words, message)
+        if state.get("amount") is not None and "amount" not in updates:
+            updates["amount"] = state["amount"]  # Rasa took a bare "三千" for the debt: the debt stays
+        facts = {**facts, **updates}
+        state["amount"] = facts.get("amount")
+        asked = prep.next_question(words, state["kind"], facts)
+        state["asked"] = asked
+        if asked:
+            dispatcher.utter_message(text=words["questions"][asked])
+        # The answers go into the chat's slots (a bare "三千" for the income is not the debt).
+        events = [SlotSet(name, value) for name, value in updates.items()]
+        return events + [
+            SlotSet(STATE_SLOT, state),
+            SlotSet(TURN_SLOT, None if asked else "done"),
+            SlotSet("requested_slot", TURN_SLOT if asked else None),
+        ]
+
+
+def _confidence(message: Mapping[str, Any]) -> float:
+    return float((message.get("intent") or {}).get("confidence") or 0.0)
+
+
+class ActionPrepPack(Action):
+    """Sends the document: text and buttons, and, to the page, its parts for a printable layout."""
+
+    def name(self) -> str:
+        return "action_prep_pack"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        kb = get_knowledge()
+        state = tracker.get_slot(STATE_SLOT) or {}
+        kind = state.get("kind")
+        if not kind:  # stopped before it was built
+            return [SlotSet(TURN_SLOT, None)]
+        doc = prep.build(kb, kind, known_slots(tracker))
+        others = [k for k in prep.KINDS if k != kind]
+        buttons = [
+            {"title": kb.prep["buttons"][k], "payload": f'/request_prep_pack{{"prep_kind":"{k}"}}'} for k in others
+        ]
+        if kind == prep.SHEET:
+            buttons.insert(0, {"title": kb.prep["sheet"]["practice"], "payload": kb.prep["sheet"]["practice"]})
+        if to_page(tracker):
+            send_to_page(dispatcher, doc.text, buttons, doc=doc.to_dict())
+        else:
+            send(dispatcher, Answer(doc.text, buttons, []))
+        return [SlotSet(STATE_SLOT, None), SlotSet(TURN_SLOT, None)]
