@@ -240,7 +240,7 @@ AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 def sized(browser, stack: Stack, request: pytest.FixtureRequest) -> Iterator[object]:
     """The chat page at phone and at desktop width (the CSP bypassed only where axe-core is injected)."""
     axe = "accessibility_violations" in request.node.name
-    context = browser.new_context(viewport=request.param, locale="zh-CN", bypass_csp=axe)
+    context = browser.new_context(viewport=request.param, locale="zh-CN", bypass_csp=axe, accept_downloads=True)
     page = context.new_page()
     errors: list = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -513,3 +513,48 @@ def test_the_microphone_beside_the_input_says_why_it_cannot_listen(browser, stac
     mic.click()
     page.wait_for_function("m => document.querySelector('[role=status]')?.innerText.includes(m)", arg=message)
     context.close()
+
+
+def test_preparation_pack_from_the_toolbar_to_a_printable_document(sized) -> None:
+    sized.add_init_script("window.print = () => { window.printed = true; };")
+    sized.evaluate("() => { window.print = () => { window.printed = true; }; }")
+    before = sized.locator(BOT).count()
+    sized.locator(".toolbar button", has_text="准备单").click()
+    assert "欠微粒贷多少" in wait_for_reply(sized, before, contains="欠微粒贷多少")
+    for answer in ("两万五", "一个多月了", "我失业了", "三千五", "跳过"):
+        say(sized, answer)
+    before = sized.locator(BOT).count()
+    sized.fill("textarea", "一千五")
+    sized.keyboard.press("Enter")
+    wait_for_reply(sized, before, contains="我的协商准备单")
+    doc = sized.locator("[data-testid=doc]").last
+    assert doc.locator("h2").inner_text() == "我的协商准备单"
+    boxes = doc.locator("input[type=checkbox]")
+    assert boxes.count() >= 5
+    boxes.first.check()
+    assert boxes.first.is_checked()
+    assert "25,000" in doc.inner_text() and "95384" in doc.inner_text()
+    doc.locator("[data-testid=doc-print]").click()
+    assert sized.evaluate("() => window.printed === true")
+    sized.emulate_media(media="print")
+    hidden = sized.evaluate("() => getComputedStyle(document.querySelector('.topbar')).visibility")
+    shown = doc.evaluate("e => getComputedStyle(e.querySelector('h2')).visibility")
+    assert (hidden, shown) == ("hidden", "visible"), "only the document is printed"
+    a4 = sized.evaluate(
+        "() => [...document.styleSheets].flatMap(s => [...s.cssRules])"
+        ".some(r => r.cssText.startsWith('@page') && /size: *a4/i.test(r.cssText))"
+    )
+    assert a4
+    sized.emulate_media(media="screen")
+    with sized.expect_download() as download:
+        doc.locator("[data-testid=doc-download]").click()
+    saved = Path(download.value.path()).read_text(encoding="utf-8")
+    assert saved.startswith("我的协商准备单") and "☐" in saved
+
+
+def test_complaint_letter_has_an_evidence_table_to_fill(sized) -> None:
+    say(sized, "催收太过分了 帮我写一封投诉信")
+    doc = sized.locator("[data-testid=doc]").last
+    assert doc.locator(".doc-table th").all_inner_texts() == ["日期", "时间", "来电号码", "对方说了什么", "证据文件"]
+    assert doc.locator(".doc-table tbody tr").count() == 5
+    assert "【姓名】" in doc.inner_text()

@@ -6,6 +6,7 @@ import { connect, forgetSession, sessionId } from "./rasa.js";
 import { callSummary, download, rehearsalTranscript } from "./transcript.js";
 import { canListen, listen, speak, stopSpeaking, unavailableReason } from "./speech.js";
 import { compileRules, mask } from "./privacy.js";
+import DocCard from "./DocCard.jsx";
 // The calculator's card brings ECharts: loaded only when a result is shown.
 const CalcCard = lazy(() => import("./CalcCard.jsx"));
 
@@ -25,6 +26,7 @@ const TOOLBAR = [
   { name: "算利息", payload: CALC_START },
   { name: "练协商", payload: "/start_rehearsal" },
   { name: "官方渠道", payload: "/ask_contact_channel" },
+  { name: "准备单", payload: '/request_prep_pack{"prep_kind":"sheet"}' },
 ];
 // Shown when the latest bot message offers no buttons: the rehearsal entry first.
 const DEFAULT_REPLIES = [
@@ -265,13 +267,15 @@ export default function App() {
     const card = message.card?.blocks ? message.card : null;
     const score = message.score?.items ? message.score : null;
     const calc = message.calc?.key ? message.calc : null;
+    const doc = message.doc?.sections ? message.doc : null;
     const agent = message.call?.active && message.call.speaker === "agent";
     if (message.call && !message.call.active) setCall(null);
     if (agent) setCall((on) => on || { difficulty: message.call.difficulty, startedAt: Date.now() });
     if (score) setCall(null);
     if (text) {
-      const type = score ? "score" : calc ? "calc" : card ? "card" : "text";
-      appendMsg({ type, content: { text, buttons, card, score, calc }, position: "left", user: agent ? AGENT : ASSISTANT });
+      const type = score ? "score" : calc ? "calc" : doc ? "doc" : card ? "card" : "text";
+      const content = { text, buttons, card, score, calc, doc };
+      appendMsg({ type, content, position: "left", user: agent ? AGENT : ASSISTANT });
       setAnnounce(spoken(text, card));
       // A long new answer opens at its top, not at its end.
       setTimeout(() => {
@@ -503,8 +507,15 @@ export default function App() {
   );
 
   const renderMessageContent = (msg) => {
-    const { text, failed, card, score, calc } = msg.content;
+    const { text, failed, card, score, calc, doc } = msg.content;
     const mine = msg.position === "right";
+    if (doc) {
+      return (
+        <Bubble>
+          <DocCard doc={doc} text={text} />
+        </Bubble>
+      );
+    }
     if (calc) {
       return (
         <Bubble>
