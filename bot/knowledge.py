@@ -316,4 +316,9 @@ def check(knowledge: Knowledge) -> List[str]:
         if source.kind == "public" and not source.cite:
             problems.append(f"source {source.id}: a public source needs a cite")
     problems += [f"menu names unknown topic {t}" for t in knowledge.menu if t not in knowledge.topics]
+    for name, part in knowledge.prep.items():  # the preparation pack's documents cite sources too
+        if isinstance(part, Mapping):
+            problems += [
+                f"prep.{name}: unknown source {sid}" for sid in part.get("source", []) if sid not in knowledge.sources
+            ]
     return problems

@@ -29,6 +29,17 @@ def _variants(line) -> list:
     return list(line) if isinstance(line, list) else [line]
 
 
+def _prep_texts(value, key: str = "") -> list:
+    """Every sentence of the preparation pack's wording (not its source ids)."""
+    if key == "source":
+        return []
+    if isinstance(value, dict):
+        return [t for k, v in value.items() for t in _prep_texts(v, k)]
+    if isinstance(value, list):
+        return [t for v in value for t in _prep_texts(v, key)]
+    return [value] if isinstance(value, str) else []
+
+
 def all_user_facing_text(kb: knowledge.Knowledge) -> list:
     texts = []
     for e in kb.entries:
@@ -44,6 +55,7 @@ def all_user_facing_text(kb: knowledge.Knowledge) -> list:
     texts += [*rp["debrief"].values(), *rp["hints"].values(), *[c["reason"] for c in rp["cases"]]]
     texts += [t for i in rp["rubric"] for t in (i["label"], i["tip"], i.get("model", ""))]
     texts += [v for line in rp["lines"].values() for v in _variants(line)]
+    texts += _prep_texts(kb.prep)
     for variants in DOMAIN["responses"].values():
         texts += [v["text"] for v in variants]
     return texts
