@@ -22,6 +22,7 @@ TOPIC = "topic"
 URGENT = "urgent"
 FOLLOW_UP_INTENT = "follow_up"
 FALLBACK_INTENT = "nlu_fallback"
+DOCUMENT_INTENT = "request_prep_pack"
 # Below this confidence a short message with a follow-up word ("要多久") is taken as a follow-up.
 FOLLOW_UP_CONFIDENCE = 0.5
 SAFETY_PREFIX = "safety_"
@@ -45,6 +46,7 @@ class Lexicon:
     follow_up_frame: Pattern[str]  # 那…呢 together: a follow-up however sure the classifier is
     hardship: Pattern[str] | None
     calculation: Pattern[str] | None
+    document: Pattern[str] | None  # a request for a document of the preparation pack
     preempt: Tuple[str, ...] = ()  # concerns answered first in every state (a form, a rehearsal)
     drops: Mapping[str, frozenset] = field(default_factory=dict)  # concern → topics it makes beside the point
 
@@ -64,6 +66,7 @@ class Lexicon:
             follow_up_frame=_compile([follow.get("frame") or "^那.*呢$"]),
             hardship=_compile(routing["hardship"]) if routing.get("hardship") else None,
             calculation=_compile(routing["calculation"]) if routing.get("calculation") else None,
+            document=_compile(raw["document"]) if raw.get("document") else None,
             preempt=tuple(raw.get("preempt", [])),
             drops={topic: frozenset(others) for topic, others in (raw.get("drops") or {}).items()},
         )
@@ -137,6 +140,8 @@ def read(
         intent, faq_key = "faq", urgent[0]
     elif cue:
         intent = FOLLOW_UP_INTENT
+    elif lexicon.document is not None and lexicon.document.search(text):
+        intent = DOCUMENT_INTENT  # a document asked for, with the facts for it told alongside
     elif (
         intent == "ask_interest_calc"
         and not (lexicon.calculation and lexicon.calculation.search(text))

@@ -151,3 +151,22 @@ def test_asked_to_transfer_is_not_money_already_sent() -> None:
 )
 def test_english_and_pinyin_name_the_specific_concern(text: str, concern: str) -> None:
     assert concern in read(text, "ask_overdue_help", confidence=0.6).concerns
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "帮我写协商还款申请书 我欠两万 逾期一个月 失业了 月收入三千 每月最多能还一千",
+        "能不能帮我写个投诉信 催收天天骂人",
+        "生成我的协商准备单",
+    ],
+)
+def test_a_document_asked_for_is_the_request_however_much_else_is_said(text: str) -> None:
+    assert read(text, "negotiate_repayment", confidence=0.9).intent == "request_prep_pack"
+
+
+@pytest.mark.parametrize(
+    "text", ["投诉信要寄到微众银行哪个地址", "需要写申请书吗", "催收说今晚派人来砍我 帮我写投诉信"]
+)
+def test_questions_about_documents_and_danger_are_not_the_request(text: str) -> None:
+    assert read(text, "faq", key="faq/complaint_bank", confidence=0.9).intent != "request_prep_pack"

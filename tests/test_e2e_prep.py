@@ -48,6 +48,11 @@ def test_rehearse_with_the_sheet(chat: Chat) -> None:
     assert "欠款 30,000 元" in start and "这次练习的情况" in start
 
 
+def test_a_request_that_tells_the_facts_too(chat: Chat) -> None:
+    letter = chat.say("帮我写协商还款申请书 我欠两万 逾期一个月 失业了 月收入三千 开销一千 每月最多能还一千")
+    assert letter.startswith("协商还款申请书") and "欠款约 20,000 元" in letter and "【借据号" in letter
+
+
 async def test_the_page_gets_the_document_in_parts(stack: Stack) -> None:
     async with SocketChat(stack, "socketio-prep") as chat:
         [doc] = await chat.send("催收太过分了 帮我写一封投诉信")
