@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Mapping, Sequence
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import cards, knowledge
+from bot import cards, concerns, knowledge
 from bot.config import settings
 
 # Slots the answers (and the calculator) may be tailored with.
@@ -39,6 +39,12 @@ def latest_intent(tracker: Tracker) -> str:
     which skips it and returns the runner-up).
     """
     return (tracker.latest_message.get("intent") or {}).get("name") or ""
+
+
+def in_danger(tracker: Tracker) -> bool:
+    """Whether the latest message is a crisis, a threat or a fraud, which pre-empts any form or call."""
+    urgent = bool(tracker.latest_message.get(concerns.URGENT))
+    return urgent or latest_intent(tracker).startswith(concerns.SAFETY_PREFIX)
 
 
 def known_slots(tracker: Tracker) -> Dict[str, Any]:

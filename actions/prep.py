@@ -15,8 +15,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import get_knowledge, known_slots, latest_intent, send, send_to_page, to_page
-from bot import concerns, prep, reply
+from actions.common import get_knowledge, in_danger, known_slots, latest_intent, send, send_to_page, to_page
+from bot import prep, reply
 from bot.entities import bare_number
 from bot.knowledge import Answer
 from bot.text import normalise
@@ -95,7 +95,7 @@ class ValidatePrepForm(Action):
         elif any(w in text for w in words["stop_words"]):
             dispatcher.utter_message(text=words["stopped"])
             return [SlotSet(STATE_SLOT, None), SlotSet(TURN_SLOT, None), SlotSet("requested_slot", None)]
-        elif latest_intent(tracker).startswith(concerns.SAFETY_PREFIX) or message.get(concerns.URGENT):
+        elif in_danger(tracker):
             send(dispatcher, reply.respond(kb, message, facts, None).answer, tracker)  # danger first
             dispatcher.utter_message(text=words["resume"])
         elif latest_intent(tracker) not in ANSWER_INTENTS and _confidence(message) >= OUTSIDE_CONFIDENCE:

@@ -16,8 +16,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import get_knowledge, known_slots, latest_intent, send, send_to_page, to_page
-from bot import concerns, rehearsal, reply
+from actions.common import get_knowledge, in_danger, known_slots, latest_intent, send, send_to_page, to_page
+from bot import rehearsal, reply
 from bot.knowledge import Answer
 from bot.plans import Case
 from bot.text import normalise
@@ -81,7 +81,7 @@ class ValidateRehearsalForm(Action):
         kb = get_knowledge()
         if tracker.get_slot("requested_slot") != TURN_SLOT:  # the form has just started
             state = _new_call(dispatcher, tracker)
-        elif latest_intent(tracker).startswith(concerns.SAFETY_PREFIX) or tracker.latest_message.get(concerns.URGENT):
+        elif in_danger(tracker):
             # Danger comes before the role-play: the help first; a crisis ends the call, unscored.
             state = rehearsal.AgentState.from_dict(tracker.get_slot(STATE_SLOT))
             send(dispatcher, reply.respond(kb, tracker.latest_message, known_slots(tracker), None).answer, tracker)
