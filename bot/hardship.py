@@ -67,7 +67,8 @@ def periods_needed(owed: float, monthly: float, daily_rate: float | None) -> Dic
     return {"n": n, "with_interest": True, "payment": s.first.payment, "interest": s.total_interest}
 
 
-def _money(x: Any) -> str:
+def money(x: Any) -> str:
+    """Yuan as the user reads them: 25,000 when whole, 1,456.14 otherwise."""
     value = calc.yuan(x)
     return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
 
@@ -79,29 +80,29 @@ def plan(words: Mapping[str, str], b: Budget) -> str | None:
     lines: List[str] = []
     values: Dict[str, Any] = {}
     if b.income is not None:
-        values.update(income=_money(b.income), expenses=_money(b.expenses), left=_money(b.left))
+        values.update(income=money(b.income), expenses=money(b.expenses), left=money(b.left))
         lines.append(fill(words["left"] if b.expenses else words["income_only"], values))
     if b.installment:
-        values["installment"] = _money(b.installment)
+        values["installment"] = money(b.installment)
         if b.left is not None and b.left < b.installment:
-            values["gap"] = _money(b.installment - b.left)
+            values["gap"] = money(b.installment - b.left)
             lines.append(fill(words["short_by"], values))
     monthly = monthly_to_propose(b)
     if monthly is None:
         lines.append(words["no_room"])
         return "\n".join(lines)
-    values["monthly"] = _money(monthly)
+    values["monthly"] = money(monthly)
     lines.append(fill(words["propose_affordable" if b.affordable else "propose"], values))
     n = None
     if b.owed:
-        values["owed"] = _money(b.owed)
+        values["owed"] = money(b.owed)
         need = periods_needed(b.owed, monthly, b.daily_rate)
         if need is None:
             lines.append(fill(words["never"], values))
         elif need["with_interest"]:
             n = need["n"]
-            values.update(n=n, daily=f"{b.daily_rate * 100:g}", interest=_money(need["interest"]))
-            values["payment"] = _money(need["payment"])
+            values.update(n=n, daily=f"{b.daily_rate * 100:g}", interest=money(need["interest"]))
+            values["payment"] = money(need["payment"])
             lines.append(fill(words["periods_rate"], values))
         else:
             n = need["n"]

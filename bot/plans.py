@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any, Dict, Mapping, Sequence
 
 from bot import calculator as calc
+from bot.hardship import money
 
 Entities = Sequence[Mapping[str, Any]]
 _ROUNDING = 0.03
@@ -119,11 +120,6 @@ class Verdict:
         return self.problem is None
 
 
-def money(x: Any) -> str:
-    value = calc.yuan(x)
-    return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
-
-
 def payment_for(owed: float, daily_rate: float, n: int) -> float:
     return float(calc.schedule(owed, calc.to_fraction(daily_rate), n, calc.EQUAL_INSTALLMENT).first.payment)
 
@@ -148,7 +144,7 @@ def judge(limits: Mapping[str, Any], case: Case, plan: Plan, income: float | Non
         if plan.lump > case.owed * _OVERPAY:
             return Verdict("lump_over", values)
         if plan.lump < case.owed * float(limits["lump_sum_min_share"]):
-            return Verdict("lump_short", values, _counter(limits, case, income, affordable, values))
+            return Verdict("lump_short", values, counter_offer(limits, case, income, affordable, values))
         return Verdict(None, values)
     if plan.defer_days is not None and plan.monthly is None and plan.installments is None:
         values["defer_months"] = f"{plan.defer_days / 30:g}"
@@ -168,21 +164,21 @@ def judge(limits: Mapping[str, Any], case: Case, plan: Plan, income: float | Non
     monthly, n = plan.monthly, plan.installments
     if n is not None and n > longest:
         values["n"] = n
-        return Verdict("too_long", values, _counter(limits, case, income, affordable, values))
+        return Verdict("too_long", values, counter_offer(limits, case, income, affordable, values))
     if monthly is None and n is not None:
         monthly = payment_for(rest, case.daily_rate, n)
     if monthly is None:  # a down payment alone: the rest at what they can afford
-        return Verdict("rest_open", values, _counter(limits, case, income, affordable, values, rest))
+        return Verdict("rest_open", values, counter_offer(limits, case, income, affordable, values, rest))
     values["monthly"] = money(monthly)
     if income is not None and monthly > income:
-        return Verdict("over_income", values, _counter(limits, case, income, affordable, values, rest))
+        return Verdict("over_income", values, counter_offer(limits, case, income, affordable, values, rest))
     if affordable is not None and monthly > affordable * (1 + _ROUNDING):
         values["affordable"] = money(affordable)
-        return Verdict("over_affordable", values, _counter(limits, case, income, affordable, values, rest))
+        return Verdict("over_affordable", values, counter_offer(limits, case, income, affordable, values, rest))
     needed = periods_for(rest, case.daily_rate, monthly, longest)
     if needed is None:
         values["min_monthly"] = money(payment_for(rest, case.daily_rate, longest))
-        return Verdict("too_little", values, _counter(limits, case, income, affordable, values, rest))
+        return Verdict("too_little", values, counter_offer(limits, case, income, affordable, values, rest))
     # A few yuan short of the exact installment is rounding, not a plan that falls short.
     if n is not None and monthly < payment_for(rest, case.daily_rate, n) * (1 - _ROUNDING):
         values.update(n=n, needed=needed, monthly_for_n=money(math.ceil(payment_for(rest, case.daily_rate, n))))
@@ -198,7 +194,7 @@ def judge(limits: Mapping[str, Any], case: Case, plan: Plan, income: float | Non
     return Verdict(None, values)
 
 
-def _counter(
+def counter_offer(
     limits: Mapping[str, Any],
     case: Case,
     income: float | None,

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Sequence
 
 from bot import hardship
+from bot.hardship import money
 from bot.knowledge import Knowledge, fill
-from bot.plans import money
 
 SHEET = "sheet"
 KINDS = (SHEET, "application", "complaint", "objection")

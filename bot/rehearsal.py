@@ -20,6 +20,7 @@ from typing import Any, Dict, List, Mapping, Sequence, Tuple
 from bot import calculator as calc
 from bot import plans, scoring
 from bot.entities import parse_number
+from bot.hardship import money
 from bot.knowledge import fill
 from bot.plans import Case, Plan
 from bot.text import normalise
@@ -164,7 +165,7 @@ def case_words(rp: Mapping[str, Any], case: Case) -> str:
 
 def _case_values(case: Case) -> Dict[str, Any]:
     values = {
-        k: plans.money(v)
+        k: money(v)
         for k, v in (("owed", case.owed), ("income", case.income), ("affordable", case.affordable))
         if v
     }
@@ -289,7 +290,7 @@ def _hear(rp: Mapping[str, Any], state: AgentState, turn: Turn, items: set, rude
     facts = _facts_given(state, turn)
     if "owed" in facts and facts["owed"] != case.owed:
         case = replace(case, owed=facts["owed"])
-        lines.append(_line(rp, state, "owed_noted", {"owed": plans.money(case.owed)}))
+        lines.append(_line(rp, state, "owed_noted", {"owed": money(case.owed)}))
     if "overdue_days" in facts:
         case = replace(case, overdue_days=int(facts["overdue_days"]))
     if "daily_rate" in facts:  # the rate from their contract replaces the card's
@@ -306,7 +307,7 @@ def _hear(rp: Mapping[str, Any], state: AgentState, turn: Turn, items: set, rude
                 rp,
                 state,
                 "echo",
-                {"facts": "，".join(fill(rp["facts"][k], {"value": plans.money(facts[k])}) for k in said)},
+                {"facts": "，".join(fill(rp["facts"][k], {"value": money(facts[k])}) for k in said)},
             )
         )
     listed = scoring.stuffed(rp, plain)  # a keyword list earns nothing, its numbers included
@@ -508,7 +509,7 @@ def _vague_plan(rp: Mapping[str, Any], state: AgentState) -> str:
     if state.difficulty == "mild":
         values: Dict[str, Any] = {}
         case = state.the_case
-        counter = plans._counter(rp["judge"], case, state.income, state.affordable, values)  # noqa: SLF001
+        counter = plans.counter_offer(rp["judge"], case, state.income, state.affordable, values)
         if counter:
             state.counter = counter.to_dict()
             return _line(rp, state, "mild_proposes", values)
@@ -558,13 +559,13 @@ def agreed_plan(rp: Mapping[str, Any], state: AgentState) -> str:
     plan = Plan.from_dict(state.plan) or Plan()
     parts = []
     if plan.down is not None:
-        parts.append(fill(words["down"], {"value": plans.money(plan.down)}))
+        parts.append(fill(words["down"], {"value": money(plan.down)}))
     if plan.lump is not None:
-        parts.append(fill(words["lump"], {"value": plans.money(plan.lump)}))
+        parts.append(fill(words["lump"], {"value": money(plan.lump)}))
     if plan.defer_days is not None:
         parts.append(fill(words["defer"], {"value": f"{plan.defer_days / 30:g}"}))
     if plan.monthly is not None:
-        parts.append(fill(words["monthly"], {"value": plans.money(plan.monthly)}))
+        parts.append(fill(words["monthly"], {"value": money(plan.monthly)}))
     if plan.installments is not None:
         parts.append(fill(words["installments"], {"value": plan.installments}))
     if "waiver" in state.items or plan.waiver:

@@ -15,6 +15,7 @@ import yaml
 from bot import knowledge, plans, rehearsal, scoring
 from bot.config import ROOT
 from bot.entities import extract
+from bot.hardship import money
 from bot.text import normalise
 
 LEXICON = yaml.safe_load((ROOT / "data" / "lexicon" / "keywords.yml").read_text(encoding="utf-8"))
@@ -383,7 +384,7 @@ def test_the_debrief_quotes_the_user_and_models_what_was_missed(rp) -> None:
 def test_the_debrief_says_what_the_agreed_plan_costs(rp) -> None:
     state, _ = play(rp, PREPARED)
     _, text = rehearsal.debrief(rp, state)
-    interest = plans.money(plans.cost(20000, 0.0005, 15))
+    interest = money(plans.cost(20000, 0.0005, 15))
     assert "这个方案可行" in text and f"总利息约 {interest} 元" in text
 
 
