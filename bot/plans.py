@@ -78,6 +78,12 @@ def _values(entities: Entities, name: str, role: str | None = None) -> list:
     return [e for e in entities if e.get("entity") == name and (e.get("role") or None) == role]
 
 
+def said_as_debt(text: str, entity: Mapping[str, Any]) -> bool:
+    """Whether an amount is said as what is owed (我欠的是三万, 总共两万), by the words right before it."""
+    start = int(entity.get("start") or 0)
+    return bool(_OWED_BEFORE.search(text[max(0, start - 6) : start]))
+
+
 def read(text: str, entities: Entities, waiver: bool = False) -> Plan | None:
     """The plan in one message (plain text and its entities), or None when it has no plan numbers."""
     monthly = [
@@ -88,11 +94,7 @@ def read(text: str, entities: Entities, waiver: bool = False) -> Plan | None:
     lump = [e["value"] for e in _values(entities, "amount", "lump_sum")]
     defer = [e["value"] for e in _values(entities, "days", "deferral")]
     if not monthly and (terms or down):  # 两千，分五期行吗: a bare sum beside installments is the payment
-        bare = [
-            e
-            for e in _values(entities, "amount")
-            if not _OWED_BEFORE.search(text[max(0, int(e.get("start") or 0) - 6) : int(e.get("start") or 0)])
-        ]
+        bare = [e for e in _values(entities, "amount") if not said_as_debt(text, e)]
         monthly = [bare[-1]["value"]] if bare and (terms or len(bare) == 1) else []
     plan = Plan(
         monthly=float(monthly[0]) if monthly else None,

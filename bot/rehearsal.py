@@ -362,7 +362,7 @@ def _facts_given(state: AgentState, turn: Turn) -> Dict[str, float]:
     income, affordable = turn.values("amount:income"), turn.values("amount:affordable")
     unroled = [e for e in turn.entities if e.get("entity") == "amount" and not e.get("role")]
     # 我欠的是三万: said with 欠, the debt, whatever the agent just asked
-    owing = [e for e in unroled if _OWED_BEFORE.search(turn.plain[: int(e.get("start") or 0)][-6:])]
+    owing = [e for e in unroled if plans.said_as_debt(turn.plain, e)]
     owed = [] if owing else unroled  # 我欠的是三万 不是两万: no other sum answers the question
     bare = parse_number(turn.plain.strip(" 元块左右大概吧啊嗯差不多")) if not unroled else None
     if state.asked == "income" and not income and (owed or bare):
@@ -386,7 +386,6 @@ def _facts_given(state: AgentState, turn: Turn) -> Dict[str, float]:
     return facts
 
 
-_OWED_BEFORE = re.compile(r"欠|借|总共|一共|剩|本金")
 _OFFER = re.compile(r"申请|方案|分期|就按|按这个|我想|打算|行吗|可以吗|行不行|怎么样|能不能|要不")
 
 
