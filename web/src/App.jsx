@@ -7,6 +7,7 @@ import { callSummary, download, rehearsalTranscript } from "./transcript.js";
 import { canListen, listen, speak, stopSpeaking, unavailableReason } from "./speech.js";
 import { compileRules, mask } from "./privacy.js";
 import DocCard from "./DocCard.jsx";
+import Table from "./Table.jsx";
 // The calculator's card brings ECharts: loaded only when a result is shown.
 const CalcCard = lazy(() => import("./CalcCard.jsx"));
 
@@ -469,29 +470,13 @@ export default function App() {
         模拟练习工具，不是微众银行官方客服；请勿输入身份证号、银行卡号、密码或验证码。
       </p>
       {showCalls && (
-        <table className="calls" data-testid="calls-table">
-          <caption>这个浏览器里之前的练习</caption>
-          <thead>
-            <tr>
-              <th scope="col">时间</th>
-              <th scope="col">情况</th>
-              <th scope="col">难度</th>
-              <th scope="col">得分</th>
-              <th scope="col">最需要加强</th>
-            </tr>
-          </thead>
-          <tbody>
-            {calls.map((c) => (
-              <tr key={c.date + c.score + c.case}>
-                <td>{c.date}</td>
-                <td>{c.case}</td>
-                <td>{c.difficulty}</td>
-                <td>{c.score}</td>
-                <td>{c.weakest || "—"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          className="calls"
+          testId="calls-table"
+          caption="这个浏览器里之前的练习"
+          columns={["时间", "情况", "难度", "得分", "最需要加强"]}
+          rows={calls.map((c) => [c.date, c.case, c.difficulty, c.score, c.weakest || "—"])}
+        />
       )}
       {status === "offline" && (
         <p className="conn-error" role="alert" data-testid="conn-error">

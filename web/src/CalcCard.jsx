@@ -6,6 +6,7 @@ import * as echarts from "echarts/core";
 import { BarChart, LineChart } from "echarts/charts";
 import { GridComponent, LegendComponent, TooltipComponent, AriaComponent } from "echarts/components";
 import { SVGRenderer } from "echarts/renderers";
+import Table from "./Table.jsx";
 
 echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, AriaComponent, SVGRenderer]);
 
@@ -80,26 +81,7 @@ export default function CalcCard({ calc, text }) {
       )}
       {calc.schedule.length > 0 && (
         <div className="calc-table-box">
-          <table className="calc-table" data-testid="calc-table">
-            <thead>
-              <tr>
-                {calc.columns.map((c) => (
-                  <th key={c} scope="col">
-                    {c}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <tr key={row[0]}>
-                  {row.map((cell, i) => (
-                    <td key={i}>{cell}</td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table columns={calc.columns} rows={rows} className="calc-table" testId="calc-table" />
           {calc.schedule.length > FOLDED_ROWS + 1 && (
             <button type="button" className="more" aria-expanded={all} onClick={() => setAll(!all)}>
               {all ? "收起" : `展开全部（${calc.schedule.length} 期）`}

@@ -2,6 +2,7 @@
 // copied, downloaded or printed on A4 (the browser's print also saves a PDF). Nothing leaves the
 // browser: the document is the bot's message, already here.
 import { useRef, useState } from "react";
+import Table from "./Table.jsx";
 import { download } from "./transcript.js";
 
 export default function DocCard({ doc, text }) {
@@ -50,28 +51,7 @@ export default function DocCard({ doc, text }) {
               ))}
             </ul>
           )}
-          {section.table && (
-            <table className="doc-table">
-              <thead>
-                <tr>
-                  {section.table.columns.map((c) => (
-                    <th key={c} scope="col">
-                      {c}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {section.table.rows.map((row, r) => (
-                  <tr key={r}>
-                    {row.map((cell, c) => (
-                      <td key={c}>{cell}</td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          {section.table && <Table columns={section.table.columns} rows={section.table.rows} className="doc-table" />}
         </section>
       ))}
       {doc.sources.length > 0 && <p className="doc-sources">依据：{doc.sources.join("；")}</p>}
