@@ -40,20 +40,27 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
-@pytest.fixture
-def page(browser, stack: Stack, request: pytest.FixtureRequest) -> Iterator[object]:
-    """A fresh browser profile at phone width on the chat page; a screenshot is kept afterwards."""
-    context = browser.new_context(viewport=PHONE, locale="zh-CN", accept_downloads=True)
+def open_page(browser, stack: Stack, name: str, viewport: dict, ready: str, bypass_csp: bool = False, full_page=False):
+    """A fresh browser profile on the chat page, once ``ready`` shows; a screenshot is kept afterwards
+    and any error in the page fails the test.
+    """
+    context = browser.new_context(viewport=viewport, locale="zh-CN", accept_downloads=True, bypass_csp=bypass_csp)
     page = context.new_page()
     errors: list = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(stack.web_url)
-    page.wait_for_selector("textarea")
+    page.wait_for_selector(ready)
     yield page
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
     context.close()
     assert not errors, f"errors in the page: {errors}"
+
+
+@pytest.fixture
+def page(browser, stack: Stack, request: pytest.FixtureRequest) -> Iterator[object]:
+    """The chat page at phone width."""
+    yield from open_page(browser, stack, request.node.name, PHONE, "textarea", full_page=True)
 
 
 def bot_replies(page) -> list:
@@ -240,17 +247,8 @@ AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 def sized(browser, stack: Stack, request: pytest.FixtureRequest) -> Iterator[object]:
     """The chat page at phone and at desktop width (the CSP bypassed only where axe-core is injected)."""
     axe = "accessibility_violations" in request.node.name
-    context = browser.new_context(viewport=request.param, locale="zh-CN", bypass_csp=axe, accept_downloads=True)
-    page = context.new_page()
-    errors: list = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(stack.web_url)
-    page.wait_for_selector("[data-testid=welcome] .guess button")
-    yield page
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
-    context.close()
-    assert not errors, f"errors in the page: {errors}"
+    welcome = "[data-testid=welcome] .guess button"
+    yield from open_page(browser, stack, request.node.name, request.param, welcome, bypass_csp=axe)
 
 
 def test_the_welcome_gives_way_to_the_conversation(sized) -> None:
