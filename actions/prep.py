@@ -50,7 +50,7 @@ def answer_to(asked: str, words: Mapping[str, Any], message: Mapping[str, Any]) 
                 found.setdefault(_AMOUNT_SLOT[role or None], value)
         elif name in ("overdue_days", "daily_rate"):
             found.setdefault(name, value)
-        elif name == "hardship_reason":
+        elif name == "hardship_reason" and value not in found.get("hardship_reason", []):
             found.setdefault("hardship_reason", []).append(value)
         elif name == "days" and asked == "overdue_days":
             found.setdefault("overdue_days", value)
@@ -62,8 +62,9 @@ def answer_to(asked: str, words: Mapping[str, Any], message: Mapping[str, Any]) 
     number = bare_number(text)
     if asked not in found and number and asked != "hardship_reason":
         found[asked] = number
-    if asked == "hardship_reason" and "hardship_reason" not in found and text.strip():
-        found["hardship_reason"] = [text.strip()[:_REASON_MAX]]
+    if asked == "hardship_reason" and text.strip():  # their words for the documents (厂里不景气被裁了)
+        found["reason_text"] = text.strip()[:_REASON_MAX]
+        found.setdefault("hardship_reason", [found["reason_text"]])
     if asked in words["optional"] and asked not in found and any(w in text for w in words["skip_words"]):
         found[asked] = 0
     return found
@@ -98,13 +99,20 @@ class ValidatePrepForm(Action):
         elif in_danger(tracker):
             send(dispatcher, reply.respond(kb, message, facts, None).answer, tracker)  # danger first
             dispatcher.utter_message(text=words["resume"])
-        elif latest_intent(tracker) not in ANSWER_INTENTS and _confidence(message) >= OUTSIDE_CONFIDENCE:
-            brief = kb.brief(message.get("topic") or latest_intent(tracker), facts)
-            if brief:  # another question: its short answer, then the pack's question again
-                dispatcher.utter_message(text=brief)
-            dispatcher.utter_message(text=words["resume"])
         else:
+            # Facts first: a message that gives any ("一个月最多还一千出头吧") answers, whatever else it is.
             updates = answer_to(state.get("asked", ""), words, message)
+            outside = latest_intent(tracker) not in ANSWER_INTENTS and _confidence(message) >= OUTSIDE_CONFIDENCE
+            if not updates and outside:
+                brief = kb.brief(message.get("topic") or latest_intent(tracker), facts)
+                if brief:  # another question: its short answer, then the pack's question again
+                    dispatcher.utter_message(text=brief)
+                dispatcher.utter_message(text=words["resume"])
+            elif state.get("asked") and not updates:  # nothing understood: say so, then the question again
+                skipped = any(w in text for w in words["skip_words"])
+                dispatcher.utter_message(text=words["needed" if skipped else "not_understood"])
+        if "reason_text" in updates:  # the reason in the user's own words is for the documents, not a slot
+            state["reason_text"] = updates.pop("reason_text")
         if state.get("amount") is not None and "amount" not in updates:
             updates["amount"] = state["amount"]  # Rasa took a bare "三千" for the debt: the debt stays
         facts = {**facts, **updates}
@@ -140,7 +148,7 @@ class ActionPrepPack(Action):
         kind = state.get("kind")
         if not kind:  # stopped before it was built
             return [SlotSet(TURN_SLOT, None)]
-        doc = prep.build(kb, kind, known_slots(tracker))
+        doc = prep.build(kb, kind, {**known_slots(tracker), "reason_text": state.get("reason_text")})
         others = [k for k in prep.KINDS if k != kind]
         buttons = [
             {"title": kb.prep["buttons"][k], "payload": f'/request_prep_pack{{"prep_kind":"{k}"}}'} for k in others

@@ -643,6 +643,7 @@ def extract(text: str, lexicon: Lexicon | None = None) -> list[Entity]:
     skipping what an earlier one took, so 万分之五 is a rate and 三个月 a duration, never an amount.
     """
     text = _UNIT_TAIL.sub(lambda m: "千" if m.group() == "k" else "万", text)  # 2k8, 1w5: same length
+    text = text.replace("俩", "两")  # 快俩月了: spoken 两
     rates = resolve_overlaps(find_rates(text))
     rate_spans = [(r.start, r.end) for r in rates]
     # Other numbers (两万, 100) cut the cue search of durations after them: 欠了100，一期还要… is no overdue.

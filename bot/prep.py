@@ -77,7 +77,7 @@ class Document:
 def _values(words: Mapping[str, Any], kb: Knowledge, facts: Mapping[str, Any]) -> Dict[str, Any]:
     """The user's numbers as the documents say them, and the plan the calculator works out."""
     reasons = facts.get("hardship_reason") or []
-    reason = "、".join(reasons) if isinstance(reasons, list) else str(reasons)
+    reason = facts.get("reason_text") or ("、".join(reasons) if isinstance(reasons, list) else str(reasons))
     expenses = facts.get("monthly_expenses") or 0
     values: Dict[str, Any] = {
         "amount": money(facts["amount"]),

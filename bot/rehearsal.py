@@ -142,7 +142,9 @@ def draw_case(
     """A practice case card (the one the text names, else one at random), with what the user already
     said of their own loan in its place.
     """
-    card = dict(named_card(rp, text) or (rng or random).choice(rp["cases"]))
+    # The card of the reason they gave (失业 → the job-loss card), else the one asked for, else any.
+    reasons = " ".join(facts.get("hardship_reason") or [])
+    card = dict(named_card(rp, text) or named_card(rp, reasons) or (rng or random).choice(rp["cases"]))
     own = {
         "owed": facts.get("amount"),
         "overdue_days": facts.get("overdue_days"),

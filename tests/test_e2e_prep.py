@@ -18,6 +18,23 @@ def test_the_sheet_asks_one_fact_at_a_time_then_uses_them_all(chat: Chat) -> Non
     assert "☐" in sheet and "95384" in sheet and "身份证号" not in sheet.split("依据")[0].replace("身份证明", "")
 
 
+def test_sloppy_answers_are_understood_or_asked_again_with_a_reason(chat: Chat) -> None:
+    chat.say("生成我的协商准备单")
+    assert "逾期多久" in chat.say("大概两万多吧")
+    reason = chat.say("快俩月了")
+    assert "什么原因" in reason, "快俩月了 is two months"
+    assert "收入" in chat.say("厂里不景气被裁了")
+    skipped = chat.say("跳过")
+    assert "说个大概就行" in skipped and "收入" in skipped, "the income is needed: said why, asked again"
+    early = chat.say("一个月最多还一千出头吧")
+    assert "收入" in early, "an answer out of order is kept, the question asked again"
+    chat.say("三千五")
+    sheet = chat.say("跳过")
+    assert "还不上的原因是：厂里不景气被裁了" in sheet and "每月最多能拿出 1,000 元" in sheet
+    start = chat.say("用我的准备单练一次")
+    assert "（失业）" in start, "the practice card of their reason"
+
+
 def test_facts_already_given_are_not_asked_again(chat: Chat) -> None:
     chat.say("我欠两万 逾期一个月了 因为生病住院 月收入三千 每月最多能还一千")
     asked = chat.say("帮我做一份协商准备单")

@@ -38,6 +38,7 @@ def test_parse_number(text: str, expected: float | None) -> None:
         ("欠款25,000块", [("amount", 25000, "25,000块", None)]),
         ("3k", [("amount", 3000, "3k", None)]),
         ("工资2k8", [("amount", 2800, "2k8", "income")]),
+        ("逾期快俩月了", [("overdue_days", 60, "俩月", None)]),
         ("欠1w5", [("amount", 15000, "1w5", None)]),
         ("日息万分之五", [("daily_rate", 0.0005, "万分之五", None)]),
         ("0.05%的日利率", [("daily_rate", 0.0005, "0.05%", None)]),

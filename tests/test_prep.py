@@ -176,7 +176,8 @@ def message(text: str) -> Dict[str, Any]:
         ("overdue_days", "一个多月了", {"overdue_days": 30}),
         ("overdue_days", "还没逾期 下个月就还不上了", {"overdue_days": 0}),
         ("hardship_reason", "家里的事 不方便细说", {"hardship_reason": ["家里的事 不方便细说"]}),
-        ("hardship_reason", "厂子倒了没活干", {"hardship_reason": ["收入下降"]}),
+        ("hardship_reason", "厂子倒了没活干", {"hardship_reason": ["收入下降"], "reason_text": "厂子倒了没活干"}),
+        ("hardship_reason", "老婆住院了 我也病了", {"hardship_reason": ["疾病"]}),
         ("hardship_reason", "我失业了", {"hardship_reason": ["失业"]}),
         ("monthly_expenses", "跳过", {"monthly_expenses": 0}),
     ],
@@ -184,3 +185,8 @@ def message(text: str) -> Dict[str, Any]:
 def test_an_answer_fills_the_fact_asked(asked: str, text: str, expected: Dict[str, Any]) -> None:
     got = answer_to(asked, WORDS, message(text))
     assert {k: got.get(k) for k in expected} == expected, got
+
+
+def test_the_documents_say_the_reason_in_the_users_words() -> None:
+    doc = prep.build(KB, prep.SHEET, {**FACTS, "hardship_reason": ["收入下降"], "reason_text": "厂里不景气被裁了"})
+    assert "还不上的原因是：厂里不景气被裁了" in doc.text and "收入下降" not in doc.sections[0].paragraphs[0]

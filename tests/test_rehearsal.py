@@ -171,6 +171,10 @@ def test_cases_are_drawn_from_the_cards_and_the_users_own_numbers_win(rp) -> Non
     ids = {rehearsal.draw_case(rp, {}, random.Random(n)).id for n in range(40)}
     assert ids == {c["id"] for c in rp["cases"]}
     assert rehearsal.draw_case(rp, {}, random.Random(1), "想练一下 用生病住院的情况").id == "illness"
+    for reason, card in (("疾病", "illness"), ("失业", "job_loss"), ("经营困难", "business"), ("家庭变故", "family")):
+        assert rehearsal.draw_case(rp, {"hardship_reason": [reason]}, random.Random(1)).id == card, (
+            "their reason's card"
+        )
     own = rehearsal.draw_case(rp, {"amount": 8000, "overdue_days": 90}, random.Random(1))
     assert (own.owed, own.overdue_days) == (8000, 90)
     assert "8,000" in rehearsal.case_words(rp, own)
