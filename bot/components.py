@@ -7,9 +7,10 @@
   ``bot.entities`` on a spaCy ``zh`` doc (jieba segmenter, no downloaded model), so entity spans
   end on token boundaries.
 - ``LinearIntentClassifier`` classifies intents and the keys of the retrieval intent ``faq`` in one
-  model (TF-IDF character n-grams and a logistic regression, chosen over DIET + ResponseSelector by
-  cross-validation: ``make cv``). Its output is Rasa's: the intent (``faq`` for every key, with the keys'
-  probabilities added up), the ranking, and the response selector's choice of key.
+  model (TF-IDF character n-grams, pinyin syllables and English n-grams, and a logistic regression,
+  chosen over DIET + ResponseSelector by cross-validation: ``make cv``). Its output is Rasa's: the
+  intent (``faq`` for every key, with the keys' probabilities added up), the ranking, and the
+  response selector's choice of key.
 - ``ConcernDetector`` finds every concern a message raises (data/lexicon/concerns.yml), in order of
   urgency, and lets the words overrule the classifier where it must: danger always becomes a safety
   intent, a short "那半年呢" a follow-up, and hardship with numbers is not a calculation.
@@ -253,10 +254,21 @@ class LinearIntentClassifier(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        """Character n-grams (``char_wb``: within whitespace-separated chunks) and the inverse
-        regularisation ``C`` of the logistic regression; settings chosen by ``make cv``.
+        """Three views of the text, settings chosen by ``make cv``: character n-grams (``char_wb``:
+        within whitespace-separated chunks), pinyin syllable n-grams (``bot.text.pinyin_tokens``: the
+        sound, for homophone typos and pinyin alone; ``pinyin_ngrams: null`` drops it) and character
+        n-grams of the Latin words (English; ``latin_ngrams: null`` drops it); ``C`` is the inverse
+        regularisation of the logistic regression.
         """
-        return {"analyzer": "char_wb", "min_ngram": 1, "max_ngram": 2, "C": 100.0, "random_seed": 42}
+        return {
+            "analyzer": "char_wb",
+            "min_ngram": 1,
+            "max_ngram": 2,
+            "pinyin_ngrams": [1, 2],
+            "latin_ngrams": [3, 4],
+            "C": 100.0,
+            "random_seed": 42,
+        }
 
     def __init__(self, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource, model: Any = None):
         self._config, self._model_storage, self._resource, self._model = config, model_storage, resource, model
@@ -286,20 +298,36 @@ class LinearIntentClassifier(GraphComponent):
             path = Path(directory) / cls.MODEL_FILE
             # Only scikit-learn and numpy types are expected; anything else is refused by skops.
             model = sio.load(path, trusted=sio.get_untrusted_types(file=path))
+        text.pinyin_tokens("预热 yure")  # loads pypinyin's dictionary now, not on the first user's message
         return cls(config, model_storage, resource, model)
 
     def train(self, training_data: TrainingData) -> Resource:
         import skops.io as sio
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_pipeline
+        from sklearn.pipeline import make_pipeline, make_union
 
         examples = [m for m in training_data.intent_examples if m.get(TEXT)]
         labels = [m.get(INTENT_RESPONSE_KEY) or m.get(INTENT) for m in examples]
         c = self._config
+        chars = (c["min_ngram"], c["max_ngram"])
+        views = [TfidfVectorizer(analyzer=c["analyzer"], ngram_range=chars, sublinear_tf=True)]
+        if c["pinyin_ngrams"]:
+            views.append(
+                TfidfVectorizer(
+                    tokenizer=text.pinyin_tokens, token_pattern=None, lowercase=False,
+                    ngram_range=tuple(c["pinyin_ngrams"]), sublinear_tf=True,
+                )
+            )  # fmt: skip
+        if c["latin_ngrams"]:
+            views.append(
+                TfidfVectorizer(
+                    analyzer="char_wb", preprocessor=text.latin_words, ngram_range=tuple(c["latin_ngrams"]),
+                    sublinear_tf=True,
+                )
+            )  # fmt: skip
         self._model = make_pipeline(
-            TfidfVectorizer(analyzer=c["analyzer"], ngram_range=(c["min_ngram"], c["max_ngram"]), sublinear_tf=True),
-            LogisticRegression(C=c["C"], max_iter=5000, random_state=c["random_seed"]),
+            make_union(*views), LogisticRegression(C=c["C"], max_iter=5000, random_state=c["random_seed"])
         )
         self._model.fit([m.get(TEXT) for m in examples], labels)
         with self._model_storage.write_to(self._resource) as directory:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import List
 
 _TAG = re.compile(r"<[^<>]{0,200}>")
 _WORD_CHAR = re.compile(r"[\w\u4e00-\u9fff]")
@@ -56,9 +57,60 @@ def blank_control(text: str) -> str:
     return "".join(" " if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text)
 
 
+def plain_latin(text: str) -> str:
+    """Tone marks off Latin letters (wǒ yúqī → wo yuqi): pinyin typed with tones reads as without."""
+    return "".join(
+        unicodedata.normalize("NFKD", ch)[0] if "\u00c0" <= ch <= "\u024f" or "\u1e00" <= ch <= "\u1eff" else ch
+        for ch in text
+    )
+
+
 def normalise(text: str) -> str:
     """The one normalisation used by the NLU pipeline: same length in, same length out."""
-    return to_simplified(to_halfwidth(blank_control(blank_markup(text)))).translate(_ASCII_LOWER)
+    return plain_latin(to_simplified(to_halfwidth(blank_control(blank_markup(text))))).translate(_ASCII_LOWER)
+
+
+_RUNS = re.compile(r"[\u4e00-\u9fff]+|[a-z]+")
+
+
+@lru_cache(maxsize=1)
+def _syllables() -> frozenset:
+    from pypinyin import Style, lazy_pinyin
+
+    return frozenset(p for cp in range(0x4E00, 0x9FA6) for p in lazy_pinyin(chr(cp), style=Style.NORMAL) if p.isalpha())
+
+
+def _split_pinyin(word: str) -> List[str]:
+    """A Latin word as pinyin syllables (zenmeban → zen me ban), fewest syllables first; a word that
+    is not pinyin (overdue, wld) stays whole.
+    """
+    syllables = _syllables()
+    best: List[List[str] | None] = [[]] + [None] * len(word)
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - 6), end):
+            head = best[start]
+            if head is not None and word[start:end] in syllables:
+                if best[end] is None or len(head) + 1 < len(best[end]):
+                    best[end] = head + [word[start:end]]
+    return best[-1] or [word]
+
+
+def pinyin_tokens(text: str) -> List[str]:
+    """The sound of a normalised message, as toneless pinyin syllables: Chinese characters by their
+    reading, pinyin typed in Latin letters split into syllables, English words as they are. Homophone
+    typos (客福, 崔收, 征心) and pinyin alone (wo yuqi le) then share features with what they mean.
+    """
+    from pypinyin import Style, lazy_pinyin
+
+    tokens: List[str] = []
+    for run in _RUNS.findall(text):
+        tokens += lazy_pinyin(run, style=Style.NORMAL) if run[0] >= "\u4e00" else _split_pinyin(run)
+    return tokens
+
+
+def latin_words(text: str) -> str:
+    """Only the Latin-letter words of a normalised message, space-separated (for English n-grams)."""
+    return " ".join(re.findall(r"[a-z]+", text))
 
 
 def has_words(text: str) -> bool:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.text import has_words, normalise
+from bot.text import has_words, latin_words, normalise, pinyin_tokens
 
 
 @pytest.mark.parametrize(
@@ -14,7 +14,8 @@ from bot.text import has_words, normalise
         ("我借了　两万", "我借了 两万"),
         ("<b>罚息</b>怎么算", "   罚息    怎么算"),
         ("a\u200bb\x00c", "a b c"),
-        ("İ微粒贷", "İ微粒贷"),  # non-ASCII letters are left alone, so the length never changes
+        ("İ微粒贷", "i微粒贷"),  # accents go one letter for one, so the length never changes
+        ("Wǒ YÚQĪ le zěnme bàn", "wo yuqi le zenme ban"),
     ],
 )
 def test_normalise(raw: str, expected: str) -> None:
@@ -27,3 +28,24 @@ def test_normalise(raw: str, expected: str) -> None:
 )
 def test_has_words(raw: str, expected: bool) -> None:
     assert has_words(normalise(raw)) is expected
+
+
+@pytest.mark.parametrize(
+    "typed, meant",
+    [
+        ("客福电话多少", "客服电话多少"),  # homophone typos sound like what they mean
+        ("崔收天天打", "催收天天打"),
+        ("征心会花吗", "征信会花吗"),
+        ("wo yuqi le zenme ban", "我逾期了怎么办"),  # pinyin alone, spaced or run together
+        ("woyuqilezenmeban", "我逾期了怎么办"),
+        ("wǒ yúqī le", "我逾期了"),
+        ("wld cuishou da dianhua gei wo ma", "wld催收打电话给我妈"),
+    ],
+)
+def test_pinyin_tokens_hear_what_was_meant(typed: str, meant: str) -> None:
+    assert pinyin_tokens(normalise(typed)) == pinyin_tokens(normalise(meant))
+
+
+def test_pinyin_tokens_keep_english_and_drop_digits() -> None:
+    assert pinyin_tokens(normalise("Collectors 打了 3 次")) == ["collectors", "da", "le", "ci"]
+    assert latin_words(normalise("逾期 overdue 3天 help")) == "overdue help"

@@ -37,6 +37,9 @@ DIET_AND_SELECTOR = [
 # that take the place of the linear classifier).
 CANDIDATES: Dict[str, Dict[str, Any]] = {
     "config.yml": {},
+    "no pinyin, no English n-grams": {LINEAR: {"pinyin_ngrams": None, "latin_ngrams": None}},
+    "no English n-grams": {LINEAR: {"latin_ngrams": None}},
+    "pinyin 1-3": {LINEAR: {"pinyin_ngrams": [1, 3]}},
     "char_wb 1-3": {LINEAR: {"max_ngram": 3}},
     "C 100": {LINEAR: {"C": 100}},
     "C 1000": {LINEAR: {"C": 1000}},
