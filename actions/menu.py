@@ -5,18 +5,26 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answers import LAST_TOPIC
 from actions.common import get_knowledge, latest_intent, send
 
-# Which reply (data/knowledge/replies.yml) opens the menu, by the intent that led to it.
-MENU_REPLIES = {"greet": "greet", "affirm": "anything_else"}
+# Which reply (data/knowledge/replies.yml) a greeting, a yes or a no gets; the menu follows, except
+# after a no ("不用了": nothing more is wanted).
+MENU_REPLIES = {"greet": "greet", "affirm": "anything_else", "deny": "deny_ok"}
+WITHOUT_MENU = ("deny_ok", "after_crisis")
+# After a crisis answer, the next "嗯" or "不用了" is not a cue for the debt topics: it gets a check-in.
+CRISIS_TOPIC, CHECKED_IN = "safety_crisis", "safety_checked_in"
 # Why a message could not be read (set by bot.components.ChineseNormalizer) → the reply for it.
 INPUT_ISSUE_REPLIES = {"empty": "input_empty", "too_long": "input_too_long", "no_words": "input_no_words"}
 
 
 class ActionShowMenu(Action):
-    """Greets (or asks what else) and offers the main topics as quick replies."""
+    """Greets, asks what else or says fine, with the main topics as quick replies; right after a crisis
+    answer it checks in on the person instead.
+    """
 
     def name(self) -> str:
         return "action_show_menu"
@@ -24,7 +32,11 @@ class ActionShowMenu(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        send(dispatcher, get_knowledge().reply(MENU_REPLIES.get(latest_intent(tracker), "anything_else")))
+        if tracker.get_slot(LAST_TOPIC) == CRISIS_TOPIC:
+            send(dispatcher, get_knowledge().reply("after_crisis", menu=False))
+            return [SlotSet(LAST_TOPIC, CHECKED_IN)]
+        name = MENU_REPLIES.get(latest_intent(tracker), "anything_else")
+        send(dispatcher, get_knowledge().reply(name, menu=name not in WITHOUT_MENU))
         return []
 
 

@@ -15,6 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answers import LAST_TOPIC
 from actions.common import get_knowledge, in_danger, known_slots, latest_intent, send, send_to_page, to_page
 from bot import prep, reply
 from bot.entities import bare_number
@@ -98,6 +99,9 @@ class ValidatePrepForm(Action):
             return [SlotSet(STATE_SLOT, None), SlotSet(TURN_SLOT, None), SlotSet("requested_slot", None)]
         elif in_danger(tracker):
             send(dispatcher, reply.respond(kb, message, facts, None).answer, tracker)  # danger first
+            if latest_intent(tracker) == "safety_crisis":  # no paperwork now; what they said stays in the slots
+                stop = [SlotSet(STATE_SLOT, None), SlotSet(TURN_SLOT, None), SlotSet("requested_slot", None)]
+                return [*stop, SlotSet(LAST_TOPIC, "safety_crisis")]
             dispatcher.utter_message(text=words["resume"])
         else:
             # Facts first: a message that gives any ("一个月最多还一千出头吧") answers, whatever else it is.

@@ -16,6 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answers import LAST_TOPIC
 from actions.common import get_knowledge, in_danger, known_slots, latest_intent, send, send_to_page, to_page
 from bot import rehearsal, reply
 from bot.knowledge import Answer
@@ -79,6 +80,7 @@ class ValidateRehearsalForm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
         kb = get_knowledge()
+        after: List[Dict[str, Any]] = []
         if tracker.get_slot("requested_slot") != TURN_SLOT:  # the form has just started
             state = _new_call(dispatcher, tracker)
         elif in_danger(tracker):
@@ -86,6 +88,7 @@ class ValidateRehearsalForm(Action):
             state = rehearsal.AgentState.from_dict(tracker.get_slot(STATE_SLOT))
             send(dispatcher, reply.respond(kb, tracker.latest_message, known_slots(tracker), None).answer, tracker)
             if latest_intent(tracker) == "safety_crisis":
+                after = [SlotSet(LAST_TOPIC, "safety_crisis")]  # the next "嗯" gets a check-in, not the menu
                 state.done = state.aborted = True
                 if to_page(tracker):  # the page ends the call's banner
                     send_to_page(dispatcher, "", [], call=rehearsal.call_state(kb.roleplay, state))
@@ -104,6 +107,7 @@ class ValidateRehearsalForm(Action):
             SlotSet(STATE_SLOT, state.to_dict()),
             SlotSet(TURN_SLOT, "done" if state.done else None),
             SlotSet("requested_slot", None if state.done else TURN_SLOT),
+            *after,
         ]
 
 

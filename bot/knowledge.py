@@ -96,9 +96,9 @@ class Knowledge:
     roleplay: Mapping[str, Any] = field(default_factory=dict)  # the rehearsal's lines and rubric
     prep: Mapping[str, Any] = field(default_factory=dict)  # the preparation pack's documents
 
-    def reply(self, name: str) -> Answer:
-        """A short reply from replies.yml, followed by the topic menu."""
-        return Answer(self.replies[name], self.buttons(self.menu), [])
+    def reply(self, name: str, menu: bool = True) -> Answer:
+        """A short reply from replies.yml, followed by the topic menu unless ``menu`` is False."""
+        return Answer(self.replies[name], self.buttons(self.menu) if menu else [], [])
 
     def entries_for(self, topic: str, slots: Mapping[str, Any]) -> List[Entry]:
         """The main entries for a topic, then the add-ons whose conditions hold."""

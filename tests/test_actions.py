@@ -80,6 +80,24 @@ async def test_affirm_asks_what_else() -> None:
     assert message["text"].startswith("好的。还有什么想了解的吗")
 
 
+async def test_deny_is_fine_without_a_menu() -> None:
+    [message] = await run(ActionShowMenu(), make_tracker("deny"))
+    assert message["text"].startswith("好的，没问题") and not message["buttons"]
+
+
+@pytest.mark.parametrize("intent", ["affirm", "deny", "greet"])
+async def test_after_a_crisis_the_next_short_reply_gets_a_check_in(intent: str) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(intent, {"last_topic": "safety_crisis"})
+    events = await ActionShowMenu().run(dispatcher, tracker, DOMAIN)
+    [message] = dispatcher.messages
+    assert message["text"].startswith("我还在这儿。你现在安全吗") and "12356" in message["text"]
+    assert not message["buttons"], "no debt topics right after a crisis"
+    assert events == [{"event": "slot", "timestamp": None, "name": "last_topic", "value": "safety_checked_in"}]
+    [again] = await run(ActionShowMenu(), make_tracker(intent, {"last_topic": "safety_checked_in"}))
+    assert "你现在安全吗" not in again["text"], "checked in once, not every time"
+
+
 @pytest.mark.parametrize(
     "intent, parse, says",
     [

@@ -26,6 +26,7 @@ STATES = {
     "after_a_question": ["提前还款要违约金吗"],
     "calculator": ["帮我算一下利息"],
     "rehearsal": ["我想模拟练习一下协商电话", "普通"],
+    "prep_pack": ["生成我的协商准备单"],
 }
 # What the calculator asks for each fact; never asked again once the user gave it.
 FORM_QUESTIONS = {"amount": "借款金额（本金）是多少", "days": "借多久，或者分几期还"}
@@ -86,6 +87,16 @@ def test_danger_comes_first_in_every_state(stack: Stack, state: str, case: Dict[
     if case["kind"] == "crisis":
         # No debt content before the help, and no score of a call that was stopped.
         assert "总分" not in "\n".join(r.get("text") or "" for r in replies)
+        # The next "嗯" is a check-in on the person, not the debt menu or the form's next question.
+        after = chat.send("嗯")
+        text = "\n".join(r.get("text") or "" for r in after)
+        assert "你现在安全吗" in text and "12356" in text, text
+        assert not any(r.get("buttons") for r in after), after
+
+
+def test_a_screen_shared_with_a_fake_agent_is_closed_first(chat: Chat) -> None:
+    replies = chat.send("有个自称微粒贷的客服让我开着屏幕共享 说帮我操作降息 现在还开着呢")
+    assert "屏幕共享" in first_line(replies) and "关掉" in first_line(replies), first_line(replies)
 
 
 @pytest.mark.parametrize("case", CASES["hardship"], ids=lambda c: c["text"][:16])
