@@ -575,7 +575,9 @@ def _amount_role(text: str, start: int, end: int, floor: int) -> Tuple[str | Non
     if role not in (None, "paid") and cue_adjacent:
         return role, adjacent, end
     interest = _INTEREST_AFTER.match(text, end)
-    if interest and role is None:
+    # 要还一千多利息 is interest; 欠八千 罚息要多少 is a debt, then a question (a space ends a clause here)
+    asked_next = cue_adjacent and text[end : end + 1].isspace()
+    if interest and role is None and not asked_next:
         return "interest", True, interest.end()
     sent = verb_before or _SENT_AFTER.match(text, end)
     if sent and role not in _NOT_SENT_ROLES and _FRAUD_CONTEXT.search(text):

@@ -41,3 +41,15 @@ def test_question_in_the_middle_then_stop(chat: Chat) -> None:
 def test_rate_question_is_answered_at_once(chat: Chat) -> None:
     text = chat.say("日息万分之七，年化是多少")
     assert "年化 25.55%" in text and "高于文章里提到的 24%" in text
+
+
+def test_asking_for_the_result_before_the_numbers_goes_on_with_the_question(chat: Chat) -> None:
+    assert "借款金额" in chat.say("日息万五 能帮我算准吗")
+    text = chat.say("那要还多少期")
+    assert "没太明白" not in text and "接着算" in text and "借款金额" in text, text
+
+
+def test_a_debt_then_a_penalty_question_uses_the_debt(chat: Chat) -> None:
+    text = chat.say("逾期两个月了 欠八千 罚息要多少")
+    assert "8000 × 合同罚息日利率 × 60" in text.replace(",", ""), text
+    assert "× 180" in chat.say("那半年呢"), "the follow-up keeps the debt and takes the new span"

@@ -134,6 +134,9 @@ RUN_ON = "借了微粒贷两万五分10期厂里停工三个月没工资已经�
         ("那半年呢", [("days", 180, "半年", None)]), ("那一周呢", [("days", 7, "一周", None)]),
         # a fee asked by an agent is no sum owed
         ("收我三千块服务费 靠谱吗", [("amount", 3000, "三千块", "interest")]),
+        ("要还一千多利息", [("amount", 1000, "一千多", "interest")]),
+        # …but a debt followed by a question about the penalty is the debt
+        ("逾期两个月了 欠八千 罚息要多少", [("overdue_days", 60, "两个月", None), ("amount", 8000, "八千", None)]),
         # English words after a number are no money unit; a delay asked for is no time overdue
         ("i missed my payment 2 weeks ago", []),
         ("欠两万多能不能先缓两个月再说", [("amount", 20000, "两万多", None), ("days", 60, "两个月", "deferral")]),
