@@ -16,7 +16,7 @@ from actions.common import get_knowledge, latest_intent, send
 MENU_REPLIES = {"greet": "greet", "affirm": "anything_else", "deny": "deny_ok"}
 WITHOUT_MENU = ("deny_ok", "after_crisis")
 # After a crisis answer, the next "嗯" or "不用了" is not a cue for the debt topics: it gets a check-in.
-CRISIS_TOPIC, CHECKED_IN = "safety_crisis", "safety_checked_in"
+CRISIS_TOPICS, CHECKED_IN = ("safety_crisis", "safety_anger"), "safety_checked_in"
 # Why a message could not be read (set by bot.components.ChineseNormalizer) → the reply for it.
 INPUT_ISSUE_REPLIES = {"empty": "input_empty", "too_long": "input_too_long", "no_words": "input_no_words"}
 
@@ -32,7 +32,7 @@ class ActionShowMenu(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        if tracker.get_slot(LAST_TOPIC) == CRISIS_TOPIC:
+        if tracker.get_slot(LAST_TOPIC) in CRISIS_TOPICS:
             send(dispatcher, get_knowledge().reply("after_crisis", menu=False))
             return [SlotSet(LAST_TOPIC, CHECKED_IN)]
         name = MENU_REPLIES.get(latest_intent(tracker), "anything_else")

@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import LAST_TOPIC
 from actions.common import get_knowledge, in_danger, known_slots, latest_intent, send, send_to_page, to_page
-from bot import prep, reply
+from bot import concerns, prep, reply
 from bot.entities import bare_number
 from bot.knowledge import Answer
 from bot.text import normalise
@@ -138,6 +138,22 @@ def _confidence(message: Mapping[str, Any]) -> float:
     return float((message.get("intent") or {}).get("confidence") or 0.0)
 
 
+def topics_raised(tracker: Tracker) -> List[str]:
+    """Every topic the user's messages raised in this conversation (催收半夜打电话 → faq/night_calls):
+    the concerns found and the classified question, for the complaint's account of what happened.
+    """
+    topics: List[str] = []
+    for event in tracker.events:
+        if event.get("event") != "user":
+            continue
+        data = event.get("parse_data") or {}
+        topics += data.get(concerns.CONCERNS) or []
+        intent = (data.get("intent") or {}).get("name")
+        key = (data.get("response_selector") or {}).get("faq", {}).get("response", {}).get("intent_response_key")
+        topics += [key if intent == "faq" and key else intent] if intent else []
+    return list(dict.fromkeys(topics))
+
+
 class ActionPrepPack(Action):
     """Sends the document: text and buttons, and, to the page, its parts for a printable layout."""
 
@@ -152,7 +168,9 @@ class ActionPrepPack(Action):
         kind = state.get("kind")
         if not kind:  # stopped before it was built
             return [SlotSet(TURN_SLOT, None)]
-        doc = prep.build(kb, kind, {**known_slots(tracker), "reason_text": state.get("reason_text")})
+        facts = {**known_slots(tracker), "reason_text": state.get("reason_text")}
+        facts["topics_raised"] = topics_raised(tracker)
+        doc = prep.build(kb, kind, facts)
         others = [k for k in prep.KINDS if k != kind]
         buttons = [
             {"title": kb.prep["buttons"][k], "payload": f'/request_prep_pack{{"prep_kind":"{k}"}}'} for k in others

@@ -49,6 +49,8 @@ class Lexicon:
     document: Pattern[str] | None  # a request for a document of the preparation pack
     preempt: Tuple[str, ...] = ()  # concerns answered first in every state (a form, a rehearsal)
     drops: Mapping[str, frozenset] = field(default_factory=dict)  # concern → topics it makes beside the point
+    acts_as: Mapping[str, str] = field(default_factory=dict)  # a concern with no intent → the intent it takes
+    care_only: frozenset = frozenset()  # concerns that leave no room for others in the same reply
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> Lexicon:
@@ -69,6 +71,8 @@ class Lexicon:
             document=_compile(raw["document"]) if raw.get("document") else None,
             preempt=tuple(raw.get("preempt", [])),
             drops={topic: frozenset(others) for topic, others in (raw.get("drops") or {}).items()},
+            acts_as=dict(raw.get("acts_as") or {}),
+            care_only=frozenset(raw.get("care_only", [])),
         )
 
 
@@ -135,7 +139,7 @@ def read(
     if cue == "same" and found:  # "那我该怎么办呢" asks something of its own
         cue = None
     if urgent and urgent[0].startswith(SAFETY_PREFIX):
-        intent = urgent[0]
+        intent = lexicon.acts_as.get(urgent[0], urgent[0])
     elif urgent:  # a specific question that must come first (money sent to a fraudster)
         intent, faq_key = "faq", urgent[0]
     elif cue:
@@ -164,6 +168,8 @@ def read(
     if classified in beside_the_point:  # 没借过却被催收: no overdue advice, whatever the classifier says
         classified = None
     concerns = ordered_topics([t for t, _ in lexicon.concerns], classified, found)
+    if lexicon.care_only & {classified, *concerns}:  # "我要去砍死他": calm down first, not a complaint procedure
+        concerns = [c for c in concerns if c.startswith(SAFETY_PREFIX)]
     specific = [c for c in concerns if c not in lexicon.general]
     if classified and (classified not in lexicon.general or not specific):
         topic = classified

@@ -136,12 +136,22 @@ def letter(kb: Knowledge, kind: str, facts: Mapping[str, Any]) -> Document:
         values["overdue_text"] = fill(overdue, values)
         if values["need"] is None:  # no plan in numbers: the letter asks for one instead
             values["n"] = "若干"
+    if kind == "complaint":
+        values["conduct"] = conduct(w, facts.get("topics_raised") or [])
     sections = [Section("", [fill(line, values) for line in w["body"]])]
     if kind == "complaint":
         blank = ["　　"] * len(w["evidence_columns"])
         table = {"columns": list(w["evidence_columns"]), "rows": [blank for _ in range(int(w["evidence_rows"]))]}
         sections.append(Section(w["evidence_title"], table=table))
     return Document(kind, w["title"], sections, _citations(kb, w["source"]))
+
+
+def conduct(words: Mapping[str, Any], topics: Sequence[str]) -> str:
+    """The collectors' conduct for the complaint, in the order the letter lists it, from the topics the
+    user raised (催收半夜打电话 → 在夜间反复来电); the blank to fill when none was raised.
+    """
+    said = [phrase for topic, phrase in words["conduct"].items() if topic in topics]
+    return "、".join(said) + words["conduct_more"] if said else words["conduct_unknown"]
 
 
 def build(kb: Knowledge, kind: str, facts: Mapping[str, Any]) -> Document:

@@ -20,7 +20,7 @@ from bot.knowledge import FAQ_PREFIX, Answer, Knowledge, fill
 BUDGET_ROLES = {"income", "expense", "installment", "affordable"}
 REPAYMENT_TOPIC = "negotiate_repayment"
 CALC_TOPIC = "ask_interest_calc"
-SAFETY_CRISIS = "safety_crisis"
+CARE_FIRST = ("safety_crisis", "safety_anger")  # care first, no figures beside it
 
 
 @dataclass(frozen=True)
@@ -35,15 +35,17 @@ def entities_of(parse: Mapping[str, Any]) -> List[Dict[str, Any]]:
 
 
 def budget_extra(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], topics: List[str]) -> List[str]:
-    """A plan in the user's numbers when this message describes their budget, or asks about
-    repayment once the budget is known; else nothing. A lower monthly amount said after a calculation
+    """A plan in the user's numbers when this message describes their budget, asks about repayment
+    or tells the debt once the budget is known; else nothing. A lower monthly amount said after a calculation
     is costed for the loan worked out.
     """
     roles = {e.get("role") for e in entities_of(parse) if e.get("entity") == "amount"}
-    if SAFETY_CRISIS in topics:
+    if any(t in CARE_FIRST for t in topics):
         return []  # someone who cannot go on gets care first, not figures
     asks_repayment = REPAYMENT_TOPIC in topics and slots.get("monthly_income")
-    if not roles & BUDGET_ROLES and not asks_repayment:
+    # "我一共还欠两万二" once the budget is known (the plan asked for it): the plan, now in installments
+    debt_for_plan = None in roles and slots.get("monthly_income") and roles.isdisjoint({"interest", "lost"})
+    if not roles & BUDGET_ROLES and not asks_repayment and not debt_for_plan:
         return []
     if roles == {"affordable"}:
         costed = calc_text.lower_payment(kb, calc_text.CalcRequest.from_slots(slots))

@@ -30,14 +30,33 @@ def read(text: str, intent: str = "inform_situation", entities=(), key=None, con
         ("他们说要找人砍我", "safety_threat"),
         ("刚才转了八千到安全账户 现在联系不上了", "faq/money_sent_scam"),
         ("我把验证码告诉了那个客服", "faq/money_sent_scam"),
+        ("他冒充微粒贷客服让我下载一个app 我输了验证码 钱被转走了3000", "faq/money_sent_scam"),
         ("有人自称是公安局的说要抓我", "faq/fake_police"),
+        ("i want to kill myself i cant pay back the loan", "safety_crisis"),
+        ("那个催收的天天骂我全家 我知道他在哪 我要去砍死他", "safety_anger"),
+        ("催收太过分了 我准备明天带刀去他们公司 跟他们同归于尽", "safety_anger"),
     ],
 )
 def test_danger_overrules_any_intent(text: str, intent: str) -> None:
     for classified in ("greet", "faq", "nlu_fallback", "ask_interest_calc"):
         reading = read(text, classified)
         assert reading.urgent and reading.topic == intent
-        assert reading.intent == ("faq" if intent.startswith("faq/") else intent)
+        acts_as = LEXICON.acts_as.get(intent, intent)  # 我要去砍死他: the dialogue treats it as a crisis
+        assert reading.intent == ("faq" if intent.startswith("faq/") else acts_as)
+
+
+@pytest.mark.parametrize(
+    "text, reported",
+    [("催收说要砍我", "safety_threat"), ("他们说要弄死我", "safety_threat"), ("我要杀了那个催收员", None)],
+)
+def test_a_threat_reported_is_not_a_threat_made(text: str, reported: str | None) -> None:
+    assert (read(text).topic == "safety_threat") is (reported == "safety_threat")
+    assert (read(text).topic == "safety_anger") is (reported is None)
+
+
+def test_someone_about_to_hurt_another_gets_that_answer_only() -> None:
+    reading = read("催收天天打我老婆电话 我要去砍死他 怎么投诉", "report_harassment")
+    assert reading.concerns == ["safety_anger"], "no complaint procedure beside calming down"
 
 
 @pytest.mark.parametrize(

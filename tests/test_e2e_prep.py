@@ -77,3 +77,9 @@ async def test_the_page_gets_the_document_in_parts(stack: Stack) -> None:
     [table] = [s["table"] for s in doc["doc"]["sections"] if s["table"]]
     assert table["columns"][2] == "来电号码" and len(table["rows"]) == 5
     assert [q["title"] for q in doc["quick_replies"]][:1] == ["生成我的协商准备单"]
+
+
+def test_the_complaint_tells_what_was_said_earlier(chat: Chat) -> None:
+    chat.say("催收天天半夜两点打电话 还打给我老婆 说我是老赖")
+    letter = chat.say("帮我写一封投诉信")
+    assert letter.startswith("催收投诉信") and "在夜间反复来电" in letter and "家人" in letter, letter

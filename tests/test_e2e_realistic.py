@@ -19,7 +19,7 @@ CASES: Dict[str, List[Dict[str, Any]]] = yaml.safe_load(
     (ROOT / "tests" / "data" / "realistic.yml").read_text(encoding="utf-8")
 )
 # The help each kind of danger must get in the first line of the first reply.
-FIRST_LINE_HELP = {"crisis": "12356", "threat": "110", "fraud": "110"}
+FIRST_LINE_HELP = {"crisis": "12356", "anger": "110", "threat": "110", "fraud": "110"}
 # How each state is reached before the dangerous message is sent.
 STATES = {
     "idle": [],
@@ -84,7 +84,7 @@ def test_danger_comes_first_in_every_state(stack: Stack, state: str, case: Dict[
     replies = chat.send(case["text"])
     help_number = FIRST_LINE_HELP[case["kind"]]
     assert help_number in first_line(replies), "\n".join(r.get("text") or "" for r in replies)
-    if case["kind"] == "crisis":
+    if case["kind"] in ("crisis", "anger"):
         # No debt content before the help, and no score of a call that was stopped.
         assert "总分" not in "\n".join(r.get("text") or "" for r in replies)
         # The next "嗯" is a check-in on the person, not the debt menu or the form's next question.

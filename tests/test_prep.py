@@ -190,3 +190,10 @@ def test_an_answer_fills_the_fact_asked(asked: str, text: str, expected: Dict[st
 def test_the_documents_say_the_reason_in_the_users_words() -> None:
     doc = prep.build(KB, prep.SHEET, {**FACTS, "hardship_reason": ["收入下降"], "reason_text": "厂里不景气被裁了"})
     assert "还不上的原因是：厂里不景气被裁了" in doc.text and "收入下降" not in doc.sections[0].paragraphs[0]
+
+
+def test_the_complaint_tells_what_the_user_said_the_collectors_did(kb: knowledge.Knowledge) -> None:
+    told = prep.build(kb, "complaint", {"topics_raised": ["faq/family_calls", "faq/night_calls", "greet"]}).text
+    assert "在夜间反复来电、打电话给与欠款无关的家人、亲友（【其他行为，在这里补充】）" in told
+    blank = prep.build(kb, "complaint", {}).text
+    assert "【具体行为，例如" in blank and "在夜间反复来电" not in blank

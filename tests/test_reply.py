@@ -89,6 +89,12 @@ def test_hardship_numbers_get_a_plan(kb: Knowledge) -> None:
     assert "每月还约 1,400 元" in text and "约需 10 期" in text and "书面确认" in text
 
 
+def test_the_debt_told_after_a_plan_gets_the_installments(kb: Knowledge) -> None:
+    slots = {"monthly_income": 4200.0, "monthly_expenses": 2800.0, "installment_payment": 1600.0, "amount": 22000.0}
+    text = reply.respond(kb, parse("inform_situation", entities=[amount(22000, None)]), slots, None).answer.text
+    assert "每月还约 1,400 元" in text and "约需 16 期" in text, text
+
+
 def test_how_long_after_a_plan_is_the_plan_in_the_same_numbers(kb: Knowledge) -> None:
     slots = {"monthly_income": 4200.0, "monthly_expenses": 2800.0, "installment_payment": 1600.0, "amount": 14000.0}
     statement = parse("inform_situation", entities=[amount(4200, "income"), amount(2800, "expense")])
