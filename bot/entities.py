@@ -495,6 +495,8 @@ def _all_durations(text: str, numbers: Sequence[Tuple[int, int]]) -> List[Entity
             continue
         direct = _nearest(before, _DURATION_CUES)  # 每月一千二 还一年: the term, not a rate of payment
         term_right_before = direct and direct[0] == "term" and _FILLER_ONLY.fullmatch(before[direct[1] :])
+        if n == 1 and unit == "期" and _PER_PERIOD_AFTER.match(text, end):
+            continue  # 分期了 一期还要一千六: what each installment costs (nobody takes a loan in one installment)
         if n == 1 and unit in ("天", "个月", "月", "期", "年") and not overdue_right_before and not term_right_before:
             if _PER_PERIOD_AFTER.match(text, end):
                 continue  # 一个月能还 / 一期还要一千六 / 一年五千: a rate of payment (逾期一个月还不上 is not)

@@ -129,6 +129,7 @@ RUN_ON = "借了微粒贷两万五分10期厂里停工三个月没工资已经�
         ("一个月到手四千二", [("amount", 4200, "四千二", "income")]),
         ("一期还要一千六", [("amount", 1600, "一千六", "installment")]),
         ("微粒贷每月还2200 实在还不起了", [("amount", 2200, "2200", "installment")]),  # what is due, not affordable
+        ("分期了 一期还要一千六", [("amount", 1600, "一千六", "installment")]),  # found by the property test
         ("还有孩子上学", []),  # a cost, not a family crisis
         ("借5000一年利息多少", [("amount", 5000, "5000", None), ("term_months", 12, "一年", None)]),
         ("万一逾期了怎么办", []),
