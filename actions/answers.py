@@ -8,10 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import get_knowledge, known_slots, send
+from actions.common import LAST_TOPIC, get_knowledge, known_slots, send
 from bot import reply
-
-LAST_TOPIC = "last_topic"
 
 
 def expenses_said(tracker: Tracker) -> List[SlotSet]:

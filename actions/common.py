@@ -6,10 +6,16 @@ from functools import lru_cache
 from typing import Any, Dict, List, Mapping, Sequence
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import cards, concerns, knowledge
+from bot import cards, concerns, knowledge, reply
 from bot.config import settings
+
+# What the last answer was about: the context of a short follow-up, and of the check-in after a crisis.
+LAST_TOPIC = "last_topic"
+# The intent of someone who cannot go on (or, by concerns.yml's acts_as, is about to hurt another).
+CRISIS_INTENT = "safety_crisis"
 
 # Slots the answers (and the calculator) may be tailored with.
 SITUATION_SLOTS = (
@@ -49,6 +55,16 @@ def in_danger(tracker: Tracker) -> bool:
 
 def known_slots(tracker: Tracker) -> Dict[str, Any]:
     return {name: tracker.get_slot(name) for name in SITUATION_SLOTS}
+
+
+def answer_danger(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
+    """Danger's answer, sent before whatever form or call is running. For a crisis, also the event that
+    makes it the conversation's topic, so the next "嗯" gets a check-in (actions.menu) and the caller
+    knows to stop; for a threat or a fraud, nothing: the form or call goes on.
+    """
+    result = reply.respond(get_knowledge(), tracker.latest_message, known_slots(tracker), None)
+    send(dispatcher, result.answer, tracker)
+    return [SlotSet(LAST_TOPIC, result.topic)] if latest_intent(tracker) == CRISIS_INTENT else []
 
 
 def send(dispatcher: CollectingDispatcher, answer: knowledge.Answer, tracker: Tracker | None = None) -> None:

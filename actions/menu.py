@@ -8,15 +8,16 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import LAST_TOPIC
-from actions.common import get_knowledge, latest_intent, send
+from actions.common import LAST_TOPIC, get_knowledge, latest_intent, send
+from bot.reply import CARE_FIRST
 
 # Which reply (data/knowledge/replies.yml) a greeting, a yes or a no gets; the menu follows, except
 # after a no ("不用了": nothing more is wanted).
 MENU_REPLIES = {"greet": "greet", "affirm": "anything_else", "deny": "deny_ok"}
 WITHOUT_MENU = ("deny_ok", "after_crisis")
-# After a crisis answer, the next "嗯" or "不用了" is not a cue for the debt topics: it gets a check-in.
-CRISIS_TOPICS, CHECKED_IN = ("safety_crisis", "safety_anger"), "safety_checked_in"
+# After a crisis answer (a topic of reply.CARE_FIRST), the next "嗯" or "不用了" is not a cue for the
+# debt topics: it gets a check-in, once.
+CHECKED_IN = "safety_checked_in"
 # Why a message could not be read (set by bot.components.ChineseNormalizer) → the reply for it.
 INPUT_ISSUE_REPLIES = {"empty": "input_empty", "too_long": "input_too_long", "no_words": "input_no_words"}
 
@@ -32,7 +33,7 @@ class ActionShowMenu(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        if tracker.get_slot(LAST_TOPIC) in CRISIS_TOPICS:
+        if tracker.get_slot(LAST_TOPIC) in CARE_FIRST:
             send(dispatcher, get_knowledge().reply("after_crisis", menu=False))
             return [SlotSet(LAST_TOPIC, CHECKED_IN)]
         name = MENU_REPLIES.get(latest_intent(tracker), "anything_else")

@@ -15,9 +15,17 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import LAST_TOPIC
-from actions.common import get_knowledge, in_danger, known_slots, latest_intent, send, send_to_page, to_page
-from bot import concerns, prep, reply
+from actions.common import (
+    answer_danger,
+    get_knowledge,
+    in_danger,
+    known_slots,
+    latest_intent,
+    send,
+    send_to_page,
+    to_page,
+)
+from bot import concerns, prep
 from bot.entities import bare_number
 from bot.knowledge import Answer
 from bot.text import normalise
@@ -98,10 +106,9 @@ class ValidatePrepForm(Action):
             dispatcher.utter_message(text=words["stopped"])
             return [SlotSet(STATE_SLOT, None), SlotSet(TURN_SLOT, None), SlotSet("requested_slot", None)]
         elif in_danger(tracker):
-            send(dispatcher, reply.respond(kb, message, facts, None).answer, tracker)  # danger first
-            if latest_intent(tracker) == "safety_crisis":  # no paperwork now; what they said stays in the slots
-                stop = [SlotSet(STATE_SLOT, None), SlotSet(TURN_SLOT, None), SlotSet("requested_slot", None)]
-                return [*stop, SlotSet(LAST_TOPIC, "safety_crisis")]
+            crisis = answer_danger(dispatcher, tracker)
+            if crisis:  # no paperwork now; what they said stays in the slots
+                return [SlotSet(STATE_SLOT, None), SlotSet(TURN_SLOT, None), SlotSet("requested_slot", None), *crisis]
             dispatcher.utter_message(text=words["resume"])
         else:
             # Facts first: a message that gives any ("一个月最多还一千出头吧") answers, whatever else it is.
@@ -147,10 +154,7 @@ def topics_raised(tracker: Tracker) -> List[str]:
         if event.get("event") != "user":
             continue
         data = event.get("parse_data") or {}
-        topics += data.get(concerns.CONCERNS) or []
-        intent = (data.get("intent") or {}).get("name")
-        key = (data.get("response_selector") or {}).get("faq", {}).get("response", {}).get("intent_response_key")
-        topics += [key if intent == "faq" and key else intent] if intent else []
+        topics += [*(data.get(concerns.CONCERNS) or []), concerns.label_of(data)]
     return list(dict.fromkeys(topics))
 
 

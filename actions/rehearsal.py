@@ -16,8 +16,15 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import LAST_TOPIC
-from actions.common import get_knowledge, in_danger, known_slots, latest_intent, send, send_to_page, to_page
+from actions.common import (
+    answer_danger,
+    get_knowledge,
+    in_danger,
+    known_slots,
+    send,
+    send_to_page,
+    to_page,
+)
 from bot import rehearsal, reply
 from bot.knowledge import Answer
 from bot.plans import Case
@@ -86,9 +93,8 @@ class ValidateRehearsalForm(Action):
         elif in_danger(tracker):
             # Danger comes before the role-play: the help first; a crisis ends the call, unscored.
             state = rehearsal.AgentState.from_dict(tracker.get_slot(STATE_SLOT))
-            send(dispatcher, reply.respond(kb, tracker.latest_message, known_slots(tracker), None).answer, tracker)
-            if latest_intent(tracker) == "safety_crisis":
-                after = [SlotSet(LAST_TOPIC, "safety_crisis")]  # the next "嗯" gets a check-in, not the menu
+            after = answer_danger(dispatcher, tracker)
+            if after:
                 state.done = state.aborted = True
                 if to_page(tracker):  # the page ends the call's banner
                     send_to_page(dispatcher, "", [], call=rehearsal.call_state(kb.roleplay, state))

@@ -86,6 +86,19 @@ class Reading:
     urgent: List[str] = field(default_factory=list)  # concerns that pre-empt whatever is running
 
 
+def label_of(parse: Mapping[str, Any]) -> str:
+    """The label a parse gives a message: its intent, or ``faq/<key>`` for the retrieval intent (the
+    concern detector's key first, else the response selector's).
+    """
+    intent = (parse.get("intent") or {}).get("name") or ""
+    if intent == "faq":
+        if str(parse.get(TOPIC) or "").startswith("faq/"):
+            return parse[TOPIC]
+        selected = ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
+        return selected.get("intent_response_key") or intent
+    return intent
+
+
 def find_concerns(lexicon: Lexicon, text: str) -> List[str]:
     return [topic for topic, pattern in lexicon.concerns if pattern.search(text)]
 

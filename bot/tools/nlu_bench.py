@@ -15,6 +15,7 @@ from typing import Callable, Dict, Iterable, List, Sequence, Tuple
 
 import yaml
 
+from bot.concerns import label_of
 from bot.config import ROOT, settings
 from bot.text import normalise
 
@@ -74,17 +75,6 @@ def tfidf_baseline(train: Sequence[Example]) -> Callable[[List[str]], List[str]]
     model = make_pipeline(TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True), LinearSVC())
     model.fit([normalise(t) for t, _ in train], [i for _, i in train])
     return lambda texts: list(model.predict([normalise(t) for t in texts]))
-
-
-def label_of(parse: Dict) -> str:
-    """The label a parse gives a message: its intent, or ``faq/<key>`` for the retrieval intent."""
-    intent = (parse.get("intent") or {}).get("name") or ""
-    if intent == "faq":
-        if str(parse.get("topic") or "").startswith("faq/"):  # the concern detector's choice wins
-            return parse["topic"]
-        selected = ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
-        return selected.get("intent_response_key") or intent
-    return intent
 
 
 def rasa_predictor(model_path: Path) -> Callable[[List[str]], List[str]]:
