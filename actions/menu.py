@@ -12,9 +12,9 @@ from actions.common import LAST_TOPIC, get_knowledge, latest_intent, send
 from bot.reply import CARE_FIRST
 
 # Which reply (data/knowledge/replies.yml) a greeting, a yes or a no gets; the menu follows, except
-# after a no ("不用了": nothing more is wanted).
-MENU_REPLIES = {"greet": "greet", "affirm": "anything_else", "deny": "deny_ok"}
-WITHOUT_MENU = ("deny_ok", "after_crisis")
+# after a no ("不用了": nothing more is wanted) or thanks.
+MENU_REPLIES = {"greet": "greet", "affirm": "anything_else", "deny": "deny_ok", "thank": "youre_welcome"}
+WITHOUT_MENU = ("deny_ok", "youre_welcome", "after_crisis")
 # After a crisis answer (a topic of reply.CARE_FIRST), the next "嗯" or "不用了" is not a cue for the
 # debt topics: it gets a check-in, once.
 CHECKED_IN = "safety_checked_in"

@@ -85,7 +85,12 @@ async def test_deny_is_fine_without_a_menu() -> None:
     assert message["text"].startswith("好的，没问题") and not message["buttons"]
 
 
-@pytest.mark.parametrize("intent", ["affirm", "deny", "greet"])
+async def test_thanks_are_welcome_without_a_menu() -> None:
+    [message] = await run(ActionShowMenu(), make_tracker("thank"))
+    assert message["text"].startswith("不客气") and not message["buttons"]
+
+
+@pytest.mark.parametrize("intent", ["affirm", "deny", "greet", "thank"])
 async def test_after_a_crisis_the_next_short_reply_gets_a_check_in(intent: str) -> None:
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(intent, {"last_topic": "safety_crisis"})

@@ -35,6 +35,11 @@ def read(text: str, intent: str = "inform_situation", entities=(), key=None, con
         ("i want to kill myself i cant pay back the loan", "safety_crisis"),
         ("那个催收的天天骂我全家 我知道他在哪 我要去砍死他", "safety_anger"),
         ("催收太过分了 我准备明天带刀去他们公司 跟他们同归于尽", "safety_anger"),
+        # from a borrower probe, in words not written here before
+        ("我已经在催收公司楼下了 包里带了刀 今天非让那个姓王的见血不可", "safety_anger"),
+        ("再让我接到一个催收电话我就去他们公司把他们全炸了 我说到做到", "safety_anger"),
+        ("我要去催收公司放把火 让他们知道厉害", "safety_anger"),
+        ("那个催收再打来我就去他家找他算账 让他全家都不得安宁", "safety_anger"),
     ],
 )
 def test_danger_overrules_any_intent(text: str, intent: str) -> None:
@@ -47,7 +52,11 @@ def test_danger_overrules_any_intent(text: str, intent: str) -> None:
 
 @pytest.mark.parametrize(
     "text, reported",
-    [("催收说要砍我", "safety_threat"), ("他们说要弄死我", "safety_threat"), ("我要杀了那个催收员", None)],
+    [
+        ("催收说要砍我", "safety_threat"), ("他们说要弄死我", "safety_threat"), ("我要杀了那个催收员", None),
+        ("催收说我住几楼他都知道 下次来就带刀", "safety_threat"), ("催收说要让我见血", "safety_threat"),
+        ("他们发短信说晚上来我家放火 我老婆孩子都在家", "safety_threat"),
+    ],  # fmt: skip
 )
 def test_a_threat_reported_is_not_a_threat_made(text: str, reported: str | None) -> None:
     assert (read(text).topic == "safety_threat") is (reported == "safety_threat")
