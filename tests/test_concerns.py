@@ -40,6 +40,20 @@ def read(text: str, intent: str = "inform_situation", entities=(), key=None, con
         ("再让我接到一个催收电话我就去他们公司把他们全炸了 我说到做到", "safety_anger"),
         ("我要去催收公司放把火 让他们知道厉害", "safety_anger"),
         ("那个催收再打来我就去他家找他算账 让他全家都不得安宁", "safety_anger"),
+        # in words the lexicon missed before (cross-validation found the classifier alone let them through)
+        ("欠了四万多 真的不想再熬下去了", "safety_crisis"),
+        ("最近老是在查怎么死不会太痛", "safety_crisis"),
+        ("有时候想 我要是死了 爸妈就不用被催收烦了", "safety_crisis"),
+        ("信用卡微粒贷都逾期 感觉死了就解脱了", "safety_crisis"),
+        ("我今晚就走了 跟孩子都交代好了 谢谢你们", "safety_crisis"),
+        ("找不到活下去的理由", "safety_crisis"),
+        ("wo zhende buxiang huo le", "safety_crisis"),
+        ("催收扬言不还钱就打断我的腿", "safety_threat"),
+        ("他们说要找黑社会来收拾我", "safety_threat"),
+        ("催收讲再拖就让我儿子放学路上出点事", "safety_threat"),
+        ("发信息说要拿硫酸泼我", "safety_threat"),
+        ("说我活不过下个月", "safety_threat"),
+        ("催收说要来我家把车砸烂", "safety_threat"),
     ],
 )
 def test_danger_overrules_any_intent(text: str, intent: str) -> None:
@@ -69,8 +83,13 @@ def test_someone_about_to_hurt_another_gets_that_answer_only() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["烦死了", "吓死我了", "催收威胁我", "客服让我发验证码给他是真的吗", "反正没钱 你们看着办吧"]
-)
+    "text",
+    [
+        "烦死了", "吓死我了", "催收威胁我", "客服让我发验证码给他是真的吗", "反正没钱 你们看着办吧",
+        "家里出点事了 这个月还不上", "催收说话像黑社会一样 银行不管吗", "好的 我先走了 谢谢",
+        "我自己动手在app上操作可以吗", "坚持每个月还一点可以吗",
+    ],
+)  # fmt: skip
 def test_ordinary_worry_is_not_danger(text: str) -> None:
     assert not read(text, "report_harassment").intent.startswith("safety_")
 

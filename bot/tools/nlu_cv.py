@@ -13,14 +13,14 @@ import asyncio
 import copy
 import random
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, Dict, List, Sequence
 
 import yaml
 
 from bot.config import ROOT
-from bot.tools.nlu_bench import Example, evaluate, label_of, load_examples, training_files
+from bot.tools.nlu_bench import Example, Report, evaluate, label_of, load_examples, training_files
 
 LINEAR = "bot.components.LinearIntentClassifier"
 # The pipeline before this one: jieba words and character 1-3-grams, DIET for intents and Rasa's
@@ -90,7 +90,7 @@ def candidate_config(changes: Dict[str, Any], path: Path) -> None:
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
-def score_fold(config: Path, train: Sequence[Example], test: Sequence[Example], workdir: Path) -> float:
+def score_fold(config: Path, train: Sequence[Example], test: Sequence[Example], workdir: Path) -> Report:
     from rasa.core.agent import Agent
     from rasa.model_training import train_nlu
 
@@ -102,28 +102,33 @@ def score_fold(config: Path, train: Sequence[Example], test: Sequence[Example], 
     async def parse_all() -> List[str]:
         return [label_of(await agent.parse_message(t)) for t, _ in test]
 
-    return evaluate(asyncio.run(parse_all()), list(test)).accuracy
+    return evaluate(asyncio.run(parse_all()), list(test))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--only", help="run only this candidate")
+    parser.add_argument("--errors", type=int, default=0, help="print this many of the commonest confusions")
     args = parser.parse_args()
     examples = load_examples(p for p in training_files() if p.name != "faq_responses.yml")
     parts = folds(examples, args.folds)
     for name, changes in CANDIDATES.items():
         if args.only and name != args.only:
             continue
-        scores = []
+        scores, confusions = [], Counter()
         for i in range(args.folds):
             train = [e for j, part in enumerate(parts) if j != i for e in part]
             with tempfile.TemporaryDirectory() as tmp:
                 config = Path(tmp) / "config.yml"
                 candidate_config(changes, config)
-                scores.append(score_fold(config, train, parts[i], Path(tmp)))
+                report = score_fold(config, train, parts[i], Path(tmp))
+            scores.append(report.accuracy)
+            confusions.update({(t, p): n for t, row in report.per_intent.items() for p, n in row.items() if p != t})
             print(f"  {name}: fold {i + 1}/{args.folds} accuracy {scores[-1]:.3f}", flush=True)
         print(f"{name}: mean {sum(scores) / len(scores):.3f} over {args.folds} folds", flush=True)
+        for (true, predicted), n in confusions.most_common(args.errors):
+            print(f"    {true} → {predicted} ×{n}")
 
 
 if __name__ == "__main__":
