@@ -177,6 +177,8 @@ def test_the_run_on_message_has_no_overdue_from_the_hardship_span() -> None:
         ("每个月微粒贷还要还两千一", 2100, "installment"), ("本来每月还三千", 3000, "installment"),
         ("两个孩子学费平均每月一千五", 1500, "expense"),
         ("欠了两万", 20000, None), ("还欠8000", 8000, None), ("还款8000", 8000, None),
+        # 万一 after a space is "in case", not 8,000,000 (found by cross-validation's parses)
+        ("好不容易谈下来每月还八百 万一下个月不认了咋办", 800, "affordable"), ("欠了三千 万一起诉我呢", 3000, None),
     ],
 )  # fmt: skip
 def test_amount_roles(text: str, value: int, role: str | None) -> None:
