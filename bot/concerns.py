@@ -40,6 +40,7 @@ class Lexicon:
     vague: frozenset  # topics that ask nothing of their own ("怎么办"): never a second question
     not_topics: frozenset  # intents that are not a question to answer (greet, thank, the calculator…)
     cues: Tuple[Tuple[str, Pattern[str]], ...]  # follow-up cue → pattern
+    strong_cues: frozenset  # cues that make a follow-up however sure the classifier is
     follow_up_max_chars: int
     follow_up_always_chars: int
     follow_up_marker: Pattern[str]  # 那… or …呢: "and what about…"
@@ -62,6 +63,7 @@ class Lexicon:
             vague=frozenset(raw.get("vague", [])),
             not_topics=frozenset(raw.get("not_topics", [])),
             cues=tuple((cue, _compile(words)) for cue, words in (follow.get("cues") or {}).items()),
+            strong_cues=frozenset(follow.get("strong", [])),
             follow_up_max_chars=int(follow.get("max_chars", 12)),
             follow_up_always_chars=int(follow.get("always_chars", 0)),
             follow_up_marker=_compile(follow.get("markers") or ["^那.*呢$"]),
@@ -103,14 +105,14 @@ def find_concerns(lexicon: Lexicon, text: str) -> List[str]:
     return [topic for topic, pattern in lexicon.concerns if pattern.search(text)]
 
 
-def _bare(text: str) -> str:
+def bare(text: str) -> str:
     """The words only: follow-up lengths and frames do not count spaces and punctuation."""
     return re.sub(r"[\s?？!！。，,.~…]+", "", text)
 
 
 def follow_up_cue(lexicon: Lexicon, text: str, entity_types: Sequence[str]) -> str | None:
     """The follow-up a short message makes, or None: a cue word, or a new number ("那半年呢")."""
-    short = _bare(text)
+    short = bare(text)
     if not short or len(short) > lexicon.follow_up_max_chars:
         return None
     for cue, pattern in lexicon.cues:
@@ -142,13 +144,15 @@ def read(
     urgent = [c for c in found if c in lexicon.preempt]
     # A short message naming a concern of its own ("律师函要钱吗"), or one the classifier is sure is a
     # question of its own ("征信在哪查"), is not a follow-up.
-    bare = _bare(text)
-    very_short = len(bare) <= lexicon.follow_up_always_chars
-    framed = bool(lexicon.follow_up_frame.search(bare))
+    words = bare(text)
+    very_short = len(words) <= lexicon.follow_up_always_chars
+    framed = bool(lexicon.follow_up_frame.search(words))
     unsure = (
         intent in (FALLBACK_INTENT, FOLLOW_UP_INTENT) or confidence < FOLLOW_UP_CONFIDENCE or very_short or framed
     )
-    cue = None if specific_found or not unsure else follow_up_cue(lexicon, text, entity_types)
+    cue = None if specific_found else follow_up_cue(lexicon, text, entity_types)
+    if not unsure and cue not in lexicon.strong_cues:
+        cue = None
     if cue == "same" and found:  # "那我该怎么办呢" asks something of its own
         cue = None
     if urgent and urgent[0].startswith(SAFETY_PREFIX):

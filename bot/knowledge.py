@@ -49,6 +49,7 @@ class Entry:
     follow_up: Tuple[str, ...] = ()  # topics offered as quick replies
     answer: str = ""  # the direct answer, first in every reply
     follow: Mapping[str, str] = field(default_factory=dict)  # follow-up cue (fee, duration…) → topic
+    urgent: bool = False  # help in danger: any follow-up to it gets this help first
 
     def all_sources(self) -> Tuple[str, ...]:
         """The entry's sources and its items', in order, without repeats."""
@@ -259,6 +260,7 @@ def _entry(raw: Mapping[str, Any]) -> Entry:
         follow_up=tuple(raw.get("follow_up", [])),
         answer=raw.get("answer", "").strip(),
         follow=dict(raw.get("follow", {})),
+        urgent=bool(raw.get("urgent", False)),
     )
 
 

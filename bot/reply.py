@@ -21,6 +21,8 @@ BUDGET_ROLES = {"income", "expense", "installment", "affordable"}
 REPAYMENT_TOPIC = "negotiate_repayment"
 CALC_TOPIC = "ask_interest_calc"
 CARE_FIRST = ("safety_crisis", "safety_anger")  # care first, no figures beside it
+WHAT_NOW = "ask_overdue_help"  # "现在怎么办": the general question of what to do
+WHAT_NOW_MAX_CHARS = 12
 
 
 @dataclass(frozen=True)
@@ -95,13 +97,23 @@ def follow_up(
             answer = Answer(fill(words["follow_context"], {"topic": kb.label(last_topic)}) + answer.text,
                             answer.buttons, answer.entry_ids)  # fmt: skip
         return Reply(answer, last_topic or target)  # a follow-up does not change what we talk about
-    if last_topic and kb.main_entry(last_topic):
-        # No answer of its own: what to check where, then the previous answer again, briefly.
-        general = words["follow_unknown"].get(cue, "")
+    previous = kb.main_entry(last_topic) if last_topic else None
+    if previous:
+        # No answer of its own: what to check where, then the previous answer again, briefly. After help
+        # in danger, or when the previous answer is the answer ("要报警吗" after money sent), that help only.
+        general = "" if previous.urgent or target == last_topic else words["follow_unknown"].get(cue, "")
         context = fill(words["follow_context"], {"topic": kb.label(last_topic)})
         text = "\n\n".join(t for t in (general, context + kb.brief(last_topic, slots)) if t)
         return Reply(Answer(text, kb.buttons([last_topic]), []), last_topic)
     return Reply(Answer(words["no_context"], kb.buttons(kb.menu[:4]), []), last_topic)
+
+
+def after_danger_what_now(kb: Knowledge, parse: Mapping[str, Any], last_topic: str | None) -> bool:
+    """A short "what do I do now" right after help in danger asks about that danger, not about debt."""
+    previous = kb.main_entry(last_topic) if last_topic else None
+    topics = parse.get(concerns.CONCERNS) or []
+    short = len(concerns.bare(parse.get("text") or "")) <= WHAT_NOW_MAX_CHARS
+    return bool(previous and previous.urgent and short and topics in ([], [WHAT_NOW]))
 
 
 def asides(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], skip: Sequence[str] = ()) -> List[str]:
@@ -127,6 +139,8 @@ def respond(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], l
     cue = parse.get(concerns.FOLLOW_UP)
     if intent == concerns.FOLLOW_UP_INTENT:
         return follow_up(kb, cue or "same", slots, last_topic, entities_of(parse))
+    if after_danger_what_now(kb, parse, last_topic):  # "那我现在要怎么做" after the fake-agent answer
+        return follow_up(kb, "how", slots, last_topic)
     found = [t for t in parse.get(concerns.CONCERNS) or [] if kb.main_entry(t)]
     # The topic of a single answer: set by the concern detector, else the intent (quick-reply payloads
     # like /ask_materials skip NLU components).

@@ -115,6 +115,14 @@ def test_questions_of_their_own_are_not_follow_ups(text: str) -> None:
     assert read(text, "faq", ["overdue_days"]).follow_up is None
 
 
+def test_a_strong_cue_is_a_follow_up_however_sure_the_classifier_is() -> None:
+    recover = read("钱还能追回来吗", "faq", key="faq/money_sent_scam", confidence=0.99)
+    assert (recover.intent, recover.follow_up) == ("follow_up", "recover")
+    assert read("去哪个派出所", "ask_contact_channel", confidence=0.9).follow_up == "police"
+    told = read("被骗的钱还能追回来吗", "faq", key="faq/money_sent_scam", confidence=0.99)
+    assert told.follow_up is None and told.topic == "faq/money_sent_scam", "the concern is named: its own question"
+
+
 def test_a_short_question_about_evidence_is_that_question() -> None:
     reading = read("截图算证据吗", "nlu_fallback")
     assert reading.follow_up is None and reading.topic == "faq/collection_evidence"

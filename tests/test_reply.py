@@ -55,6 +55,34 @@ def test_a_follow_up_no_entry_answers_repeats_the_topic_with_where_to_check(kb: 
     assert kb.label("faq/settlement_certificate") in result.answer.text
 
 
+def test_a_follow_up_after_help_in_danger_gets_that_help_first(kb: Knowledge) -> None:
+    police = reply.respond(kb, parse("follow_up", follow_up="police"), {}, "faq/money_sent_scam")
+    assert police.answer.text.startswith("关于「") and "马上打 110" in police.answer.text.splitlines()[0]
+    assert kb.situation["follow_unknown"]["how"] not in police.answer.text
+    recover = reply.respond(kb, parse("follow_up", follow_up="recover"), {}, "faq/money_sent_scam")
+    assert recover.answer.entry_ids == ["after_scam_recover"] and recover.topic == "faq/money_sent_scam"
+    # no scam before: "要报警吗" gets when to call 110, not the scam answer
+    visit = reply.respond(kb, parse("follow_up", follow_up="police"), {}, "faq/home_visit")
+    assert visit.answer.entry_ids == ["after_police"]
+
+
+@pytest.mark.parametrize(
+    "last_topic, text, first_words",
+    [
+        ("faq/fake_agent_transfer", "那我现在要怎么做", "马上挂断"),
+        ("safety_threat", "我该怎么办", "110"),
+        ("faq/penalty_interest", "那我现在要怎么做", "先别躲"),  # no danger before: what to do about the debt
+        ("faq/fake_agent_transfer", "我逾期三个月了 欠两万 现在怎么办才好", "先别躲"),  # a question of its own
+    ],
+)  # fmt: skip
+def test_what_now_right_after_danger_is_about_that_danger(
+    kb: Knowledge, last_topic: str, text: str, first_words: str
+) -> None:
+    asked = parse("ask_overdue_help", "ask_overdue_help", text=text, concerns=["ask_overdue_help"])
+    first_line = reply.respond(kb, asked, {}, last_topic).answer.text.splitlines()[0]
+    assert first_words in first_line
+
+
 def test_a_follow_up_without_context_asks_what_it_is_about(kb: Knowledge) -> None:
     result = reply.respond(kb, parse("follow_up", follow_up="same"), {}, None)
     assert result.answer.text == kb.situation["no_context"]
