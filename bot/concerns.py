@@ -38,6 +38,7 @@ class Lexicon:
     concerns: Tuple[Tuple[str, Pattern[str]], ...]  # topic → pattern, most urgent first
     general: frozenset  # topics that go with almost any other: a specific one is the single answer's topic
     vague: frozenset  # topics that ask nothing of their own ("怎么办"): never a second question
+    one_question_chars: int  # at most this long, a message with one specific concern is one question
     not_topics: frozenset  # intents that are not a question to answer (greet, thank, the calculator…)
     cues: Tuple[Tuple[str, Pattern[str]], ...]  # follow-up cue → pattern
     strong_cues: frozenset  # cues that make a follow-up however sure the classifier is
@@ -61,6 +62,7 @@ class Lexicon:
             concerns=tuple((topic, _compile(words)) for topic, words in (raw.get("concerns") or {}).items()),
             general=frozenset(raw.get("general", [])),
             vague=frozenset(raw.get("vague", [])),
+            one_question_chars=int(raw.get("one_question_chars", 0)),
             not_topics=frozenset(raw.get("not_topics", [])),
             cues=tuple((cue, _compile(words)) for cue, words in (follow.get("cues") or {}).items()),
             strong_cues=frozenset(follow.get("strong", [])),
@@ -196,8 +198,11 @@ def read(
         intent = "faq" if topic.startswith("faq/") else topic
     states_facts = bool(set(entity_types) & (NUMBER_ENTITIES | {"hardship_reason"}))
     asked = [c for c in concerns if c not in lexicon.vague]
-    several = (len(concerns) >= 2 and (len(asked) >= 2 or states_facts)) or (
-        states_facts and bool(concerns) and classified is None
+    # "逾期一个半月会上征信吗": one short question with a general word beside it is one answer (with the
+    # numbers in it), not the facts echoed and two answers.
+    one_question = len(words) <= lexicon.one_question_chars and classified in specific and len(specific) < 2
+    several = not one_question and (
+        (len(concerns) >= 2 and (len(asked) >= 2 or states_facts)) or (states_facts and bool(concerns) and classified is None)
     )
     return Reading(intent, topic, concerns, cue, several, urgent)
 
