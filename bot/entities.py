@@ -236,6 +236,8 @@ _AMOUNT_CUES = _cues(
         r"每个?月应还|每个?月需要还|每期还款|每月应还|本期|这期|这一期|这个月要还|还款额|"
         r"(?:每个?月|一个月)光?还款(?:额)?(?:就|都)?(?:要|得)?|微粒贷(?:每个?月|一个月|每期|一期)(?:要|得|都)?还?|"
         r"月微粒贷(?:还)?(?:要|得)还|(?:本来|原来|以前)每个?月(?:要)?还",
+        # 微粒贷还要还一千八: what one installment costs, or what is still owed (see _still_due)
+        "due": r"微粒贷还(?:要|得)还",
         "lost": r"被骗了?|被骗走了?|骗了我?|骗走了?|骗子|诈骗|被诈骗了?|给骗子转了?|给骗子打了?|转给骗子了?",
     }
 )
@@ -626,6 +628,8 @@ def find_keywords(text: str, lexicon: Lexicon) -> list[Entity]:
     """Words from a lexicon (hardship reasons, calculator requests; see data/lexicon/keywords.yml)."""
     found = []
     for entity, values in lexicon.items():
+        if not isinstance(values, Mapping):  # a word list the extractor uses otherwise (family_members)
+            continue
         for value, words in values.items():
             for word in words:
                 for m in re.finditer(re.escape(word.lower()), text):
@@ -661,12 +665,44 @@ def extract(text: str, lexicon: Lexicon | None = None) -> list[Entity]:
     amounts = find_amounts(text, rate_spans + [(d.start, d.end) for d in durations])
     specific = rates + _settle(durations)
     keywords = find_keywords(text, lexicon) if lexicon else []
-    return resolve_overlaps(specific + _principal_apart(text, amounts) + keywords)
+    family = (lexicon or {}).get(FAMILY_MEMBERS)
+    if family:
+        keywords = [_of_family(text, k, family) for k in keywords]
+    return resolve_overlaps(specific + _still_due(_principal_apart(text, amounts)) + keywords)
+
+
+FAMILY_MEMBERS = "family_members"  # keywords.yml: who, before a hardship, makes it the family's
+FAMILY_CRISIS = "家庭变故"
+
+
+def _of_family(text: str, keyword: Entity, family: Sequence[str]) -> Entity:
+    """老婆没工作, 我妈住院: someone else's job or illness is a family crisis, not the user's own."""
+    if keyword.entity != "hardship_reason" or keyword.value == FAMILY_CRISIS:
+        return keyword
+    before = text[max(0, keyword.start - 8) : keyword.start]
+    who = "|".join(re.escape(w) for w in family)
+    if re.search(rf"(?:{who})[^，。,!?！？\s我]{{0,4}}$", before):  # 老婆现在也没工作, 孩子生病住院
+        return replace(keyword, value=FAMILY_CRISIS)
+    return keyword
 
 
 # 2k8 = 2800, 1w5 = 15000: a k or w between digits is 千 or 万 with a last digit after it.
 _UNIT_TAIL = re.compile(r"(?<=\d)[kw](?=\d(?![\d.]))")
 _PRINCIPAL_BEFORE = re.compile(rf"本金{_FILLER}$")
+
+
+def _still_due(amounts: List[Entity]) -> List[Entity]:
+    """微粒贷还要还一千八 beside a monthly income it does not exceed is one installment (工资五千二); above
+    it, or with no income told, it is what is still owed (微粒贷还要还两万 工资才三千).
+    """
+    incomes = [a.value for a in amounts if a.role == "income"]
+    due = [a for a in amounts if a.role == "due"]
+    if not due:
+        return amounts
+    return [
+        replace(a, role="installment" if incomes and a.value <= max(incomes) else None) if a in due else a
+        for a in amounts
+    ]
 
 
 def _principal_apart(text: str, amounts: List[Entity]) -> List[Entity]:

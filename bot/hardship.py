@@ -44,13 +44,25 @@ class Budget:
 
 def monthly_to_propose(b: Budget) -> float | None:
     """What the user can offer a month: what they said they can pay, else what is left after the
-    stated costs (never more than the current installment).
+    stated costs when that is less than the installment now. None when the numbers give no lower amount:
+    no costs told (the whole income is no offer), nothing left, or enough left for the installment.
     """
     if b.affordable:
         return b.affordable
-    if b.left is None or b.left <= 0:
+    if b.left is None or b.left <= 0 or not b.expenses:
         return None
-    return min(b.left, b.installment) if b.installment else b.left
+    if b.installment and b.left >= b.installment:
+        return None
+    return b.left
+
+
+def no_offer(b: Budget) -> str:
+    """Which words say why the numbers give no monthly amount to propose (situation.hardship)."""
+    if b.left is None or not b.expenses:
+        return "costs_unknown"
+    if b.left <= 0:
+        return "no_room"
+    return "just_enough"
 
 
 def periods_needed(owed: float, monthly: float, daily_rate: float | None) -> Dict[str, Any] | None:
@@ -89,7 +101,11 @@ def plan(words: Mapping[str, str], b: Budget) -> str | None:
             lines.append(fill(words["short_by"], values))
     monthly = monthly_to_propose(b)
     if monthly is None:
-        lines.append(words["no_room"])
+        reason = no_offer(b)
+        lines.append(fill(words[reason], values))
+        if reason != "no_room":  # what to ask for without a number of our own
+            why = fill(words["why"], values) if b.income else ""
+            lines.append(fill(words["say_no_amount"], {"why": why}))
         return "\n".join(lines)
     values["monthly"] = money(monthly)
     lines.append(fill(words["propose_affordable" if b.affordable else "propose"], values))

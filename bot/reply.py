@@ -150,6 +150,10 @@ def respond(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], l
     if parse.get(concerns.SEVERAL) and found:
         urgent = [t for t in parse.get(concerns.URGENT) or [] if t in found]
         return Reply(kb.combined_answer(found, slots, extra, urgent), (topic or found[0]))
+    if topic == CALC_TOPIC and last_topic == CALC_TOPIC:  # "总共利息多少" right after a calculation: its figures
+        worked = calc_text.answer(kb, calc_text.CalcRequest.from_slots(slots))
+        if worked:
+            return Reply(worked, CALC_TOPIC)
     if topic:
         answer = kb.answer(topic, slots)
         if extra:

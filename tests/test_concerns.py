@@ -87,7 +87,8 @@ def test_someone_about_to_hurt_another_gets_that_answer_only() -> None:
     [
         "烦死了", "吓死我了", "催收威胁我", "客服让我发验证码给他是真的吗", "反正没钱 你们看着办吧",
         "家里出点事了 这个月还不上", "催收说话像黑社会一样 银行不管吗", "好的 我先走了 谢谢",
-        "我自己动手在app上操作可以吗", "坚持每个月还一点可以吗",
+        "我自己动手在app上操作可以吗", "坚持每个月还一点可以吗", "家里出了点事 我爸要动手术",
+        "我开的奶茶店去年底撑不下去关门了",
     ],
 )  # fmt: skip
 def test_ordinary_worry_is_not_danger(text: str) -> None:

@@ -199,6 +199,9 @@ def test_amount_roles(text: str, value: int, role: str | None) -> None:
         # the sum owed keeps the amount slot; the principal said beside it is told apart
         ("今天一查要还一万八 本金才一万五", [(18000, None), (15000, "principal")]),
         ("本金一万五日息万五", [(15000, None)]),
+        ("老公住院医药费每月三千多 我工资五千二 微粒贷还要还一千八 还欠一万四",
+         [(3000, "expense"), (5200, "income"), (1800, "installment"), (14000, None)]),
+        ("微粒贷还要还两万 每个月工资才三千", [(20000, None), (3000, "income")]),  # above the income: still owed
         ("开网店的 一个月流水看着多其实纯利润就三千 店铺仓库租金一千五 微粒贷每期两千一 欠了三万六",
          [(3000, "income"), (1500, "expense"), (2100, "installment"), (36000, None)]),
     ],
@@ -238,3 +241,21 @@ def test_implausible(entity: str, value: object, reason: str | None) -> None:
 def test_implausible_values_are_still_extracted() -> None:
     assert found("借8000天") == [("days", 8000, "8000天", None)]
     assert [implausible(e) for e in extract(normalise("日息2%"))] == ["daily_rate_too_high"]
+
+
+@pytest.mark.parametrize(
+    "text, reasons",
+    [
+        ("老婆没工作 我一个人挣钱", ["家庭变故"]), ("我妈住院了 花了好多钱", ["家庭变故"]),
+        ("老公现在也没工作", ["家庭变故"]), ("我被裁了 老婆孩子都靠我", ["失业"]),
+        ("我老婆孩子都靠我 我被裁了", ["失业"]), ("住院了 我妈在照顾我", ["疾病"]),
+    ],
+)  # fmt: skip
+def test_someone_elses_hardship_is_the_familys(text: str, reasons: list) -> None:
+    import yaml
+
+    from bot.config import ROOT
+
+    lexicon = yaml.safe_load((ROOT / "data" / "lexicon" / "keywords.yml").read_text(encoding="utf-8"))
+    found = [e.value for e in extract(normalise(text), lexicon) if e.entity == "hardship_reason"]
+    assert sorted(set(found)) == reasons

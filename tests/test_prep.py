@@ -177,7 +177,7 @@ def message(text: str) -> Dict[str, Any]:
         ("overdue_days", "还没逾期 下个月就还不上了", {"overdue_days": 0}),
         ("hardship_reason", "家里的事 不方便细说", {"hardship_reason": ["家里的事 不方便细说"]}),
         ("hardship_reason", "厂子倒了没活干", {"hardship_reason": ["收入下降"], "reason_text": "厂子倒了没活干"}),
-        ("hardship_reason", "老婆住院了 我也病了", {"hardship_reason": ["疾病"]}),
+        ("hardship_reason", "老婆住院了 我也病了", {"hardship_reason": ["家庭变故", "疾病"]}),  # hers, and mine
         ("hardship_reason", "我失业了", {"hardship_reason": ["失业"]}),
         ("monthly_expenses", "跳过", {"monthly_expenses": 0}),
     ],

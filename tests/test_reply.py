@@ -135,13 +135,35 @@ def test_how_long_after_a_plan_is_the_plan_in_the_same_numbers(kb: Knowledge) ->
     "budget, monthly",
     [
         (hardship.Budget(income=4200, expenses=2800, installment=1600), 1400),
-        (hardship.Budget(income=6000, expenses=1000, installment=1600), 1600),  # never more than now
         (hardship.Budget(income=3000, expenses=1000, affordable=800), 800),  # what they said wins
-        (hardship.Budget(income=3000, expenses=3500), None),
+        # no lower amount follows from the numbers: say why, propose nothing
+        (hardship.Budget(income=6000, expenses=1000, installment=1600), "just_enough"),
+        (hardship.Budget(income=3500, expenses=2500, installment=1000), "just_enough"),  # nothing to live on
+        (hardship.Budget(income=4000, installment=2000), "costs_unknown"),  # the whole income is no offer
+        (hardship.Budget(income=3000, expenses=3500), "no_room"),
     ],
 )
-def test_monthly_amount_to_propose(budget: hardship.Budget, monthly: float | None) -> None:
-    assert hardship.monthly_to_propose(budget) == monthly
+def test_monthly_amount_to_propose(budget: hardship.Budget, monthly: float | str) -> None:
+    if isinstance(monthly, str):
+        assert hardship.monthly_to_propose(budget) is None and hardship.no_offer(budget) == monthly
+    else:
+        assert hardship.monthly_to_propose(budget) == monthly
+
+
+def test_no_offer_says_why_in_the_users_numbers(kb: Knowledge) -> None:
+    words = kb.situation["hardship"]
+    enough = hardship.plan(words, hardship.Budget(income=3500, expenses=2500, installment=1000, owed=12000))
+    assert "够还现在每期的 1,000 元" in enough and "建议向客服提出" not in enough
+    unknown = hardship.plan(words, hardship.Budget(income=4000, installment=2000))
+    assert "每月最多能还多少" in unknown and "每月还约 2,000" not in unknown
+
+
+def test_how_much_interest_right_after_a_calculation_is_its_figure(kb: Knowledge) -> None:
+    slots = {"amount": 10000.0, "term_months": 12.0, "daily_rate": 0.0005}
+    after = reply.respond(kb, parse("ask_interest_calc", "ask_interest_calc"), slots, "ask_interest_calc")
+    assert "总利息 1,001.60 元" in after.answer.text, after.answer.text
+    fresh = reply.respond(kb, parse("ask_interest_calc", "ask_interest_calc"), slots, "faq/penalty_interest")
+    assert fresh.answer.entry_ids, "no calculation before: the explanation of how interest is worked out"
 
 
 def test_installments_with_a_known_rate_come_from_the_calculator() -> None:
