@@ -87,6 +87,7 @@ class AgentState:
     case: Dict[str, Any] = field(default_factory=dict)
     case_told: bool = False  # the agent has said what it sees of the loan
     income: float | None = None  # what the user said on this call
+    no_income: bool = False  # 我现在没有收入: the income question is answered, with no number to judge by
     affordable: float | None = None
     plan: Dict[str, Any] | None = None  # the last plan on the table (the user's or the agent's counter)
     counter: Dict[str, Any] | None = None  # the agent's counter-offer, which "行" accepts
@@ -300,6 +301,8 @@ def _hear(rp: Mapping[str, Any], state: AgentState, turn: Turn, items: set, rude
     state.case = case.to_dict()
     if "income" in facts:
         state.income = facts["income"]
+    elif state.income is None and _matches(rp["no_income_words"], plain):
+        state.no_income = True
     if "affordable" in facts:
         state.affordable = facts["affordable"]
     said = [k for k in ("income", "affordable") if k in facts]
@@ -415,7 +418,7 @@ def _missing(state: AgentState) -> str | None:
         return None
     if "materials" not in state.items:
         return "need_proof"
-    if state.difficulty == "strict" and state.income is None:
+    if state.difficulty == "strict" and state.income is None and not state.no_income:
         return "strict_income"
     if state.difficulty == "strict" and state.holds == 0:
         return "strict_hold"
@@ -527,7 +530,7 @@ MAX_PLAN_ASKS = 3
 def _still_needed(question: str, state: AgentState) -> bool:
     return {
         "reason": "situation" not in state.items,
-        "income": state.income is None,
+        "income": state.income is None and not state.no_income,
         "affordable": state.affordable is None and not state.plan,
         "plan": state.status not in ("accepted", "declined"),
         "materials": "materials" not in state.items and state.status != "declined",

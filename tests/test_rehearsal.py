@@ -200,6 +200,13 @@ def test_the_users_own_rate_replaces_the_cards(rp) -> None:
     assert "按日利率 0.03%" in "".join(replies[-1])
 
 
+@pytest.mark.parametrize("difficulty", ["普通", "严格"])
+def test_no_income_is_an_answer_not_asked_again(rp, difficulty: str) -> None:
+    state, replies = play(rp, ["你好 我逾期了 还不上", "我现在失业了 没有收入"], difficulty=difficulty)
+    assert state.no_income and state.income is None
+    assert "收入" not in "".join(replies[-1]), replies[-1]
+
+
 def test_the_debt_is_not_read_as_income(rp) -> None:
     state, _ = play(rp, ["我欠了三万 不是两万 因为生意亏了"])
     assert state.the_case.owed == 30000 and state.income is None
