@@ -89,6 +89,19 @@ def answer(kb: Knowledge, req: CalcRequest) -> Answer | None:
     return Answer("\n\n".join(parts), buttons + kb.buttons(["negotiate_repayment"]), ["calculator"])
 
 
+def implied_rate(kb: Knowledge, amount: float, paid: float, days: int) -> str | None:
+    """What daily rate paying back ``paid`` for ``amount`` used ``days`` days means, or None when
+    nothing was paid above the amount.
+    """
+    interest = calc.to_fraction(paid) - calc.to_fraction(amount)
+    if interest <= 0 or days <= 0 or amount <= 0:
+        return None
+    daily = interest / calc.to_fraction(amount) / days
+    values = {"amount": money(amount), "days": days, "paid": money(paid), "interest": money(interest)}
+    values.update(daily=pct(daily), annual=pct(calc.annual_from_daily(daily), 2))
+    return fill(kb.calculator["implied"], values)
+
+
 def _holding(t: Mapping[str, Any], req: CalcRequest, daily: Fraction, rates: Dict[str, str]) -> List[str]:
     interest = calc.holding_interest(req.amount, daily, req.days)
     values = {**rates, "amount": money(req.amount), "days": req.days, "interest": money(interest)}

@@ -57,6 +57,26 @@ def budget_extra(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, An
     return [text] if text else []
 
 
+def worked_numbers(kb: Knowledge, parse: Mapping[str, Any]) -> List[str]:
+    """Figures the message's own numbers answer: the rate paid (借5000 用了20天 还了5060 多收了吗), or
+    the interest for the days used (借了1.2w 日息万五 用了一个半月 现在还清要多少钱); else nothing.
+    """
+    found = entities_of(parse)
+
+    def first(entity: str, role: str | None = None) -> Any:
+        return next((e["value"] for e in found if e.get("entity") == entity and e.get("role") == role), None)
+
+    owed, paid, days = first("amount"), first("amount", "paid"), first("days")
+    if owed and paid and days:
+        implied = calc_text.implied_rate(kb, owed, paid, int(days))
+        return [implied] if implied else []
+    rate = first("daily_rate")
+    if owed and rate and days and not first("term_months"):
+        held = calc_text.answer(kb, calc_text.CalcRequest(amount=owed, daily_rate=rate, days=int(days)))
+        return [held.text] if held else []
+    return []
+
+
 def plan_in_numbers(kb: Knowledge, slots: Mapping[str, Any]) -> str | None:
     """The negotiation plan in the user's known numbers (bot.hardship), or None when they do not allow one."""
     return hardship.plan(kb.situation["hardship"], hardship.Budget.from_slots(slots))
@@ -147,13 +167,17 @@ def respond(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], l
     topic = parse.get(concerns.TOPIC) if concerns.TOPIC in parse else intent
     topic = topic if topic and kb.main_entry(topic) else None
     extra = budget_extra(kb, parse, slots, [*found, *([topic] if topic else [])])
+    worked = worked_numbers(kb, parse)
+    if worked and not parse.get(concerns.SEVERAL) and (not topic or topic == CALC_TOPIC):
+        return Reply(Answer("\n\n".join(worked), kb.buttons([REPAYMENT_TOPIC]), ["calculator"]), CALC_TOPIC)
+    extra = [*worked, *extra]
     if parse.get(concerns.SEVERAL) and found:
         urgent = [t for t in parse.get(concerns.URGENT) or [] if t in found]
         return Reply(kb.combined_answer(found, slots, extra, urgent), (topic or found[0]))
     if topic == CALC_TOPIC and last_topic == CALC_TOPIC:  # "总共利息多少" right after a calculation: its figures
-        worked = calc_text.answer(kb, calc_text.CalcRequest.from_slots(slots))
-        if worked:
-            return Reply(worked, CALC_TOPIC)
+        figures = calc_text.answer(kb, calc_text.CalcRequest.from_slots(slots))
+        if figures:
+            return Reply(figures, CALC_TOPIC)
     if topic:
         answer = kb.answer(topic, slots)
         if extra:

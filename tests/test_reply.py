@@ -166,6 +166,22 @@ def test_how_much_interest_right_after_a_calculation_is_its_figure(kb: Knowledge
     assert fresh.answer.entry_ids, "no calculation before: the explanation of how interest is worked out"
 
 
+def test_the_rate_paid_is_worked_out_from_the_users_numbers(kb: Knowledge) -> None:
+    # 借5000 用了20天 还了5060 多收了吗: 60 of interest over 20 days is 0.06% a day, 21.9% a year
+    found = [amount(5000), {"entity": "days", "value": 20}, amount(5060, "paid")]
+    result = reply.respond(kb, parse("inform_situation", entities=found), {"amount": 5000.0}, None)
+    first = result.answer.text.splitlines()[0]
+    assert "60.00 元是利息" in first and "日利率约 0.06%" in first and "年化约 21.9%" in first, first
+    assert "95384" in first and result.topic == "ask_interest_calc"
+
+
+def test_the_interest_for_the_days_used_is_worked_out(kb: Knowledge) -> None:
+    # 借了1.2w 日息万五 用了一个半月 现在还清要多少钱: 12000 × 0.0005 × 45 = 270
+    found = [amount(12000), {"entity": "daily_rate", "value": 0.0005}, {"entity": "days", "value": 45}]
+    text = reply.respond(kb, parse("inform_situation", entities=found), {}, None).answer.text
+    assert "利息 270.00 元" in text and "12,270.00" in text, text
+
+
 def test_installments_with_a_known_rate_come_from_the_calculator() -> None:
     need = hardship.periods_needed(10000, 1000, 0.0005)
     assert need["with_interest"] and need["n"] == 11 and need["payment"] <= 1000
