@@ -10,7 +10,7 @@ from bot.stack import Stack
 from bot.tools.nlu_bench import evaluate, held_out_files, label_of, load_examples, training_files
 from tests.conftest import parse
 
-# The issue asks for 0.93; measured 0.926 (docs/performance.md). Held at 0.92 so the gain cannot slip back.
+# The issue asks for 0.93; measured 0.929 (docs/performance.md). Held at 0.92 so the gain cannot slip back.
 MIN_ACCURACY = 0.92
 
 
