@@ -202,7 +202,8 @@ def read(
     # numbers in it), not the facts echoed and two answers.
     one_question = len(words) <= lexicon.one_question_chars and classified in specific and len(specific) < 2
     several = not one_question and (
-        (len(concerns) >= 2 and (len(asked) >= 2 or states_facts)) or (states_facts and bool(concerns) and classified is None)
+        (len(concerns) >= 2 and (len(asked) >= 2 or states_facts))
+        or (states_facts and bool(concerns) and classified is None)
     )
     return Reading(intent, topic, concerns, cue, several, urgent)
 

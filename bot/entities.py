@@ -82,7 +82,9 @@ _CLAUSE_BREAK = re.compile(r"[，。！？,.!?;；\n、~～]")
 _WINDOW = 8  # characters before a number searched for its cue: a short window, as run-on text has no commas
 
 # w / k only as a unit, not the start of an English word (2 weeks is no 2w); 万一 is "in case" (每月还八百 万一…)
-_MONEY_UNIT = r"(?P<more>多|来|余)?\s*(?P<unit>万(?!一)|w(?![a-z])|千|k(?![a-z]))?\s*(?P<cur>元钱|元|块钱|块|rmb|人民币)?"
+_MONEY_UNIT = (
+    r"(?P<more>多|来|余)?\s*(?P<unit>万(?!一)|w(?![a-z])|千|k(?![a-z]))?\s*(?P<cur>元钱|元|块钱|块|rmb|人民币)?"
+)
 # What follows a number that is no amount: a count of days, months, people, times, a percentage…
 _NOT_MONEY_AFTER = (
     r"(?!\s*(?:多\s*)?(?:天(?!天)|日(?!息|利)|周|星期|个(?!人)|月(?!息|利|供|薪|收入|底|初)|年(?!化|息|利率)"

@@ -155,14 +155,16 @@ def test_one_question_with_a_general_word_is_one_answer() -> None:
 def test_one_short_question_with_a_number_is_one_answer() -> None:
     reading = read("逾期一个半月会上征信吗", "faq", ["overdue_days"], "faq/overdue_few_days", 0.9)
     assert not reading.several and reading.topic == "faq/overdue_few_days"
-    longer = read("借了3w逾期二十天 催收打到我单位 会不会上征信", "faq", ["amount", "overdue_days"], "faq/employer_calls")
+    facts = ["amount", "overdue_days"]
+    longer = read("借了3w逾期二十天 催收打到我单位 会不会上征信", "faq", facts, "faq/employer_calls")
     assert longer.several and longer.concerns == ["faq/employer_calls", "ask_overdue_consequence"]
 
 
 @pytest.mark.parametrize(
     "text, key, first, absent",
     [
-        ("逾期还清以后多久能消除", "faq/negative_record_duration", "faq/negative_record_duration", "faq/credit_objection"),
+        ("逾期还清以后多久能消除", "faq/negative_record_duration", "faq/negative_record_duration",
+         "faq/credit_objection"),
         ("我只还本金 罚息能免掉吗", "faq/principal_only", "faq/principal_only", None),
         ("冒充客服让我注销账户 我转了1.6w过去 现在拉黑我了", "faq/money_sent_scam", "faq/money_sent_scam",
          "faq/fake_agent_transfer"),  # money sent: "don't transfer" is too late
