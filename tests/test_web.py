@@ -289,6 +289,8 @@ def test_desktop_conversation_is_a_centred_column(browser, stack: Stack) -> None
 
 
 def test_a_typing_indicator_shows_while_waiting(sized) -> None:
+    # Connected first (a message typed before the socket is up is queued, with nothing to wait for yet).
+    say(sized, "你好")
     # The answer comes in ~60 ms: a watcher notes the indicator however briefly it shows.
     sized.evaluate(
         """() => new MutationObserver(() => {
