@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any, Iterable, List, Mapping, Sequence, Tuple, Union
 
 Value = Union[int, float, str]
@@ -500,10 +501,10 @@ def _all_durations(text: str, numbers: Sequence[Tuple[int, int]]) -> List[Entity
         direct = _nearest(before, _DURATION_CUES)  # 每月一千二 还一年: the term, not a rate of payment
         term_right_before = direct and direct[0] == "term" and _FILLER_ONLY.fullmatch(before[direct[1] :])
         if n == 1 and unit == "期" and _PER_PERIOD_AFTER.match(text, end):
-            continue  # 分期了 一期还要一千六: what each installment costs (nobody takes a loan in one installment)
-        if n == 1 and unit in ("天", "个月", "月", "期", "年") and not overdue_right_before and not term_right_before:
+            continue  # 一期还要一千六, 分期了 一期…: what each installment costs (nobody borrows in one installment)
+        if n == 1 and unit in ("天", "个月", "月", "年") and not overdue_right_before and not term_right_before:
             if _PER_PERIOD_AFTER.match(text, end):
-                continue  # 一个月能还 / 一期还要一千六 / 一年五千: a rate of payment (逾期一个月还不上 is not)
+                continue  # 一个月能还 / 一年五千: a rate of payment (逾期一个月还不上 is not)
             if unit == "天" and (kind is None or _PER_DAY_AFTER.match(text, end)):
                 continue  # 一天万分之五, 一天打二三十个电话: per day
         if kind != "overdue" and unit != "期" and _DEADLINE_AFTER.match(text, end):
@@ -681,11 +682,16 @@ def _of_family(text: str, keyword: Entity, family: Sequence[str]) -> Entity:
     """老婆没工作, 我妈住院: someone else's job or illness is a family crisis, not the user's own."""
     if keyword.entity != "hardship_reason" or keyword.value == FAMILY_CRISIS:
         return keyword
-    before = text[max(0, keyword.start - 8) : keyword.start]
-    who = "|".join(re.escape(w) for w in family)
-    if re.search(rf"(?:{who})[^，。,!?！？\s我]{{0,4}}$", before):  # 老婆现在也没工作, 孩子生病住院
+    if _family_before(tuple(family)).search(text[max(0, keyword.start - 8) : keyword.start]):
         return replace(keyword, value=FAMILY_CRISIS)
     return keyword
+
+
+@lru_cache(maxsize=4)
+def _family_before(family: Tuple[str, ...]) -> re.Pattern:
+    """A family member right before (老婆现在也没工作, 孩子生病住院), with no 我 or clause break between."""
+    who = "|".join(re.escape(w) for w in family)
+    return re.compile(rf"(?:{who})[^，。,!?！？\s我]{{0,4}}$")
 
 
 # 2k8 = 2800, 1w5 = 15000: a k or w between digits is 千 or 万 with a last digit after it.

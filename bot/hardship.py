@@ -44,25 +44,27 @@ class Budget:
 
 def monthly_to_propose(b: Budget) -> float | None:
     """What the user can offer a month: what they said they can pay, else what is left after the
-    stated costs when that is less than the installment now. None when the numbers give no lower amount:
-    no costs told (the whole income is no offer), nothing left, or enough left for the installment.
+    stated costs when that is less than the installment now; None when the numbers give no amount
+    (``no_offer`` says why).
     """
     if b.affordable:
         return b.affordable
-    if b.left is None or b.left <= 0 or not b.expenses:
-        return None
-    if b.installment and b.left >= b.installment:
-        return None
-    return b.left
+    return None if no_offer(b) else b.left
 
 
-def no_offer(b: Budget) -> str:
-    """Which words say why the numbers give no monthly amount to propose (situation.hardship)."""
+def no_offer(b: Budget) -> str | None:
+    """Why the numbers give no monthly amount to propose (the words in situation.hardship), or None:
+    no costs told (the whole income is no offer), nothing left, or enough left for the installment now.
+    """
+    if b.affordable:
+        return None
     if b.left is None or not b.expenses:
         return "costs_unknown"
     if b.left <= 0:
         return "no_room"
-    return "just_enough"
+    if b.installment and b.left >= b.installment:
+        return "just_enough"
+    return None
 
 
 def periods_needed(owed: float, monthly: float, daily_rate: float | None) -> Dict[str, Any] | None:
@@ -99,14 +101,14 @@ def plan(words: Mapping[str, str], b: Budget) -> str | None:
         if b.left is not None and b.left < b.installment:
             values["gap"] = money(b.installment - b.left)
             lines.append(fill(words["short_by"], values))
-    monthly = monthly_to_propose(b)
-    if monthly is None:
-        reason = no_offer(b)
+    reason = no_offer(b)
+    if reason:
         lines.append(fill(words[reason], values))
         if reason != "no_room":  # what to ask for without a number of our own
             why = fill(words["why"], values) if b.income else ""
             lines.append(fill(words["say_no_amount"], {"why": why}))
         return "\n".join(lines)
+    monthly = monthly_to_propose(b)
     values["monthly"] = money(monthly)
     lines.append(fill(words["propose_affordable" if b.affordable else "propose"], values))
     n = None

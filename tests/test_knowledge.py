@@ -265,6 +265,14 @@ def test_specific_answer_content(kb: knowledge.Knowledge, key: str, words: list)
     assert not [w for w in words if w not in text], f"{key} lacks {[w for w in words if w not in text]}:\n{text}"
 
 
+def test_the_urgent_answers_are_the_concerns_that_preempt(kb: knowledge.Knowledge) -> None:
+    # Two lists of one thing, in two layers: what pre-empts any state (NLU) and whose help comes first in
+    # a follow-up (answers). They must not drift apart.
+    lexicon = yaml.safe_load((ROOT / "data" / "lexicon" / "concerns.yml").read_text(encoding="utf-8"))
+    urgent = {topic for e in kb.entries if e.urgent for topic in e.intents}
+    assert urgent == set(lexicon["preempt"])
+
+
 @pytest.mark.parametrize("intent, numbers", sorted(SAFETY_FIRST_LINE.items()))
 def test_safety_help_is_the_first_line(kb: knowledge.Knowledge, intent: str, numbers: list) -> None:
     first = kb.answer(intent, {}).text.splitlines()[0]
