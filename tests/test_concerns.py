@@ -54,6 +54,10 @@ def read(text: str, intent: str = "inform_situation", entities=(), key=None, con
         ("发信息说要拿硫酸泼我", "safety_threat"),
         ("说我活不过下个月", "safety_threat"),
         ("催收说要来我家把车砸烂", "safety_threat"),
+        ("催收扬言要让我在医院躺半年", "safety_threat"),
+        # from a borrower probe: the code already handed over; money asked to make a case go away
+        ("假客服让我把手机收到的验证码告诉他 我已经说了 现在怎么办", "faq/money_sent_scam"),
+        ("那个律师说交三千块可以撤案", "faq/fake_police"),
     ],
 )
 def test_danger_overrules_any_intent(text: str, intent: str) -> None:
@@ -88,7 +92,7 @@ def test_someone_about_to_hurt_another_gets_that_answer_only() -> None:
         "烦死了", "吓死我了", "催收威胁我", "客服让我发验证码给他是真的吗", "反正没钱 你们看着办吧",
         "家里出点事了 这个月还不上", "催收说话像黑社会一样 银行不管吗", "好的 我先走了 谢谢",
         "我自己动手在app上操作可以吗", "坚持每个月还一点可以吗", "家里出了点事 我爸要动手术",
-        "我开的奶茶店去年底撑不下去关门了",
+        "我开的奶茶店去年底撑不下去关门了", "我在医院躺了一个月 刚出来",
     ],
 )  # fmt: skip
 def test_ordinary_worry_is_not_danger(text: str) -> None:

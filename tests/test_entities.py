@@ -202,6 +202,9 @@ def test_amount_roles(text: str, value: int, role: str | None) -> None:
         ("老公住院医药费每月三千多 我工资五千二 微粒贷还要还一千八 还欠一万四",
          [(3000, "expense"), (5200, "income"), (1800, "installment"), (14000, None)]),
         ("微粒贷还要还两万 每个月工资才三千", [(20000, None), (3000, "income")]),  # above the income: still owed
+        # another lender's monthly payment is a fixed cost, not the debt (from a borrower probe)
+        ("工资才四千二 房租一千五 还有花呗分期八百 微粒贷每个月要还二千三",
+         [(4200, "income"), (1500, "expense"), (800, "expense"), (2300, "installment")]),
         ("开网店的 一个月流水看着多其实纯利润就三千 店铺仓库租金一千五 微粒贷每期两千一 欠了三万六",
          [(3000, "income"), (1500, "expense"), (2100, "installment"), (36000, None)]),
     ],
