@@ -397,6 +397,8 @@ class ConcernDetector(LexiconComponent):
             intent = classified.get(INTENT_NAME_KEY) or ""
             found = [e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES, [])]
             selected = ((message.get(RESPONSE_SELECTOR) or {}).get(intent) or {}).get("response") or {}
+            ranked = [r.get(INTENT_NAME_KEY) for r in message.get(INTENT_RANKING_KEY, [])]
+            best_guess = next((name for name in ranked if name != concerns.FALLBACK_INTENT), None)
             reading = concerns.read(
                 self._lexicon,
                 message.get(TEXT),
@@ -404,6 +406,7 @@ class ConcernDetector(LexiconComponent):
                 found,
                 selected.get(INTENT_RESPONSE_KEY),
                 float(classified.get(PREDICTED_CONFIDENCE_KEY) or 0.0),
+                best_guess,
             )
             message.set(concerns.CONCERNS, reading.concerns, add_to_output=True)
             message.set(concerns.FOLLOW_UP, reading.follow_up, add_to_output=True)

@@ -21,6 +21,7 @@ SEVERAL = "several_concerns"
 TOPIC = "topic"
 URGENT = "urgent"
 FOLLOW_UP_INTENT = "follow_up"
+OUT_OF_SCOPE_INTENT = "out_of_scope"
 FALLBACK_INTENT = "nlu_fallback"
 DOCUMENT_INTENT = "request_prep_pack"
 # Below this confidence a short message with a follow-up word ("要多久") is taken as a follow-up.
@@ -134,10 +135,12 @@ def read(
     entity_types: Sequence[str] = (),
     faq_key: str | None = None,
     confidence: float = 0.0,
+    best_guess: str | None = None,
 ) -> Reading:
     """The message's concerns (the classified topic among them), the topic of a single answer, its
     follow-up cue, whether to answer several concerns together, and its intent after the overrules
-    above. ``faq_key`` is the response selector's ``faq/<key>`` when the intent is ``faq``.
+    above. ``faq_key`` is the response selector's ``faq/<key>`` when the intent is ``faq``;
+    ``best_guess`` the classifier's first choice, even when it is too unsure to classify.
     """
     found = find_concerns(lexicon, text)
     beside_the_point = frozenset().union(*(lexicon.drops.get(c, frozenset()) for c in found))
@@ -147,7 +150,7 @@ def read(
     # A short message naming a concern of its own ("律师函要钱吗"), or one the classifier is sure is a
     # question of its own ("征信在哪查"), is not a follow-up.
     words = bare(text)
-    very_short = len(words) <= lexicon.follow_up_always_chars
+    very_short = len(words) <= lexicon.follow_up_always_chars and not found
     framed = bool(lexicon.follow_up_frame.search(words))
     unsure = (
         intent in (FALLBACK_INTENT, FOLLOW_UP_INTENT) or confidence < FOLLOW_UP_CONFIDENCE or very_short or framed
@@ -155,6 +158,8 @@ def read(
     cue = None if specific_found else follow_up_cue(lexicon, text, entity_types)
     if not unsure and cue not in lexicon.strong_cues:
         cue = None
+    if best_guess == OUT_OF_SCOPE_INTENT and not very_short and cue not in lexicon.strong_cues:
+        cue = None  # "五一去哪玩人少": a cue word in a question about something else
     if cue == "same" and found:  # "那我该怎么办呢" asks something of its own
         cue = None
     if urgent and urgent[0].startswith(SAFETY_PREFIX):

@@ -16,8 +16,10 @@ LEXICON = concerns.Lexicon.from_dict(
 )
 
 
-def read(text: str, intent: str = "inform_situation", entities=(), key=None, confidence=0.0) -> concerns.Reading:
-    return concerns.read(LEXICON, normalise(text), intent, list(entities), key, confidence)
+def read(
+    text: str, intent: str = "inform_situation", entities=(), key=None, confidence=0.0, best_guess=None
+) -> concerns.Reading:
+    return concerns.read(LEXICON, normalise(text), intent, list(entities), key, confidence, best_guess)
 
 
 @pytest.mark.parametrize(
@@ -140,6 +142,21 @@ def test_a_confident_question_with_a_follow_up_word_is_not_a_follow_up() -> None
     assert read("怎么查真假", "faq", [], "faq/credit_report_check", 0.9).follow_up == "how"  # too short to be new
 
 
+def test_a_follow_up_word_in_a_question_about_something_else_is_not_a_follow_up() -> None:
+    # the classifier's first guess, though too unsure to classify, is that the question is off-topic
+    assert read("五一去哪玩人少", "nlu_fallback", best_guess="out_of_scope").follow_up is None
+    assert read("护照办理大概要多久", "nlu_fallback", best_guess="out_of_scope").follow_up is None
+    # a bare cue is too short to be about anything else, whatever the guess
+    assert read("要多长时间", "nlu_fallback", best_guess="out_of_scope").follow_up == "duration"
+    assert read("五一去哪玩人少", "nlu_fallback", best_guess="follow_up").follow_up == "where"
+
+
+def test_a_short_question_that_names_a_topic_is_not_a_follow_up_when_the_classifier_is_sure() -> None:
+    reading = read("逾期了该找谁", "ask_overdue_help", confidence=0.99)
+    assert (reading.intent, reading.follow_up) == ("ask_overdue_help", None)
+    assert read("逾期了该找谁", "nlu_fallback").follow_up == "where", "unsure: still the previous topic's"
+
+
 def test_several_concerns_most_urgent_first() -> None:
     text = "借了微粒贷两万五分10期厂里停工三个月没工资已经逾期四十多天了催收还打到我老婆那去了现在咋办"
     reading = read(text, "inform_situation", ["amount", "term_months", "overdue_days"])
@@ -214,6 +231,22 @@ def test_no_overdue_advice_for_someone_who_never_borrowed() -> None:
     reading = read(text, "ask_overdue_help", ["amount"], confidence=0.6)
     assert "faq/identity_theft" in reading.concerns
     assert not {"ask_overdue_help", "ask_overdue_consequence"} & set(reading.concerns), reading.concerns
+
+
+@pytest.mark.parametrize(
+    "text, concern",
+    [
+        ("客服让我把验证码报给他 说是核实身份 可以给吗", "faq/fake_agent_transfer"),
+        ("客服打电话让我把验证码念给他听", "faq/fake_agent_transfer"),
+        ("客服让我把验证码给他 我没给", "faq/fake_agent_transfer"),
+        ("我把验证码给他了 现在怎么办", "faq/money_sent_scam"),
+        ("把短信验证码告诉了对方 然后账户就被借走了一笔钱", "faq/money_sent_scam"),
+        ("验证码我给他了", "faq/money_sent_scam"),
+    ],
+)
+def test_a_code_asked_for_is_not_a_code_given(text: str, concern: str) -> None:
+    reading = read(text, "faq", [], "faq/fake_agent_transfer", 0.9)
+    assert reading.urgent[:1] == [concern], reading.urgent
 
 
 def test_asked_to_transfer_is_not_money_already_sent() -> None:

@@ -90,7 +90,9 @@ def candidate_config(changes: Dict[str, Any], path: Path) -> None:
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
-def score_fold(config: Path, train: Sequence[Example], test: Sequence[Example], workdir: Path) -> Report:
+def score_fold(
+    config: Path, train: Sequence[Example], test: Sequence[Example], workdir: Path
+) -> tuple[Report, List[str]]:
     from rasa.core.agent import Agent
     from rasa.model_training import train_nlu
 
@@ -102,7 +104,8 @@ def score_fold(config: Path, train: Sequence[Example], test: Sequence[Example], 
     async def parse_all() -> List[str]:
         return [label_of(await agent.parse_message(t)) for t, _ in test]
 
-    return evaluate(asyncio.run(parse_all()), list(test))
+    predicted = asyncio.run(parse_all())
+    return evaluate(predicted, list(test)), predicted
 
 
 def main() -> None:
@@ -110,25 +113,29 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--only", help="run only this candidate")
     parser.add_argument("--errors", type=int, default=0, help="print this many of the commonest confusions")
+    parser.add_argument("--misread", type=Path, help="write every misread example (text, label, reading) here")
     args = parser.parse_args()
     examples = load_examples(p for p in training_files() if p.name != "faq_responses.yml")
     parts = folds(examples, args.folds)
     for name, changes in CANDIDATES.items():
         if args.only and name != args.only:
             continue
-        scores, confusions = [], Counter()
+        scores, confusions, misread = [], Counter(), []
         for i in range(args.folds):
             train = [e for j, part in enumerate(parts) if j != i for e in part]
             with tempfile.TemporaryDirectory() as tmp:
                 config = Path(tmp) / "config.yml"
                 candidate_config(changes, config)
-                report = score_fold(config, train, parts[i], Path(tmp))
+                report, predicted = score_fold(config, train, parts[i], Path(tmp))
+            misread += [f"{t}\t{label}\t{p}" for (t, label), p in zip(parts[i], predicted, strict=True) if p != label]
             scores.append(report.accuracy)
             confusions.update({(t, p): n for t, row in report.per_intent.items() for p, n in row.items() if p != t})
             print(f"  {name}: fold {i + 1}/{args.folds} accuracy {scores[-1]:.3f}", flush=True)
         print(f"{name}: mean {sum(scores) / len(scores):.3f} over {args.folds} folds", flush=True)
         for (true, predicted), n in confusions.most_common(args.errors):
             print(f"    {true} → {predicted} ×{n}")
+        if args.misread:
+            args.misread.write_text("".join(f"{line}\n" for line in sorted(misread, key=lambda m: m.split("\t")[1:])))
 
 
 if __name__ == "__main__":
