@@ -199,7 +199,8 @@ def read(
         topic = classified
     else:
         topic = (specific or concerns or [None])[0]
-    if intent in (FALLBACK_INTENT, FOLLOW_UP_INTENT) and topic:  # the words say what it is about
+    off_topic_but_named = intent == OUT_OF_SCOPE_INTENT and topic and topic not in lexicon.vague  # 会被开除吗
+    if (intent in (FALLBACK_INTENT, FOLLOW_UP_INTENT) and topic) or off_topic_but_named:  # the words say what
         intent = "faq" if topic.startswith("faq/") else topic
     states_facts = bool(set(entity_types) & (NUMBER_ENTITIES | {"hardship_reason"}))
     asked = [c for c in concerns if c not in lexicon.vague]

@@ -671,7 +671,9 @@ def extract(text: str, lexicon: Lexicon | None = None) -> list[Entity]:
     family = (lexicon or {}).get(FAMILY_MEMBERS)
     if family:
         keywords = [_of_family(text, k, family) for k in keywords]
-    return resolve_overlaps(specific + _still_due(_principal_apart(text, amounts)) + keywords)
+    found = resolve_overlaps(specific + _still_due(_principal_apart(text, amounts)) + keywords)
+    not_yet = (lexicon or {}).get(NOT_YET_BEFORE)
+    return [e for e in found if not (not_yet and _not_yet(text, e, not_yet))]
 
 
 FAMILY_MEMBERS = "family_members"  # keywords.yml: who, before a hardship, makes it the family's
@@ -685,6 +687,21 @@ def _of_family(text: str, keyword: Entity, family: Sequence[str]) -> Entity:
     if _family_before(tuple(family)).search(text[max(0, keyword.start - 8) : keyword.start]):
         return replace(keyword, value=FAMILY_CRISIS)
     return keyword
+
+
+NOT_YET_BEFORE = "not_yet_before"  # keywords.yml: words before a hardship that make it feared, not told
+
+
+def _not_yet(text: str, keyword: Entity, before: Sequence[str]) -> bool:
+    """会不会被开除, 万一生病了: a hardship feared or supposed, not the user's own."""
+    if keyword.entity != "hardship_reason":
+        return False
+    return bool(_not_yet_before(tuple(before)).search(text[max(0, keyword.start - 6) : keyword.start]))
+
+
+@lru_cache(maxsize=4)
+def _not_yet_before(words: Tuple[str, ...]) -> re.Pattern:
+    return re.compile(rf"(?:{'|'.join(re.escape(w) for w in words)})(?:我|被|又|再|也|突然)?$")
 
 
 @lru_cache(maxsize=4)

@@ -130,6 +130,20 @@ class Knowledge:
         follow = [i for e in entries for i in e.follow_up]
         return Answer(text, self.buttons(dict.fromkeys(follow)), [e.id for e in entries])
 
+    def with_numbers(self, topic: str, slots: Mapping[str, Any]) -> Answer | None:
+        """Only the add-ons of a topic that use the user's numbers ("那半年呢": what half a year means,
+        not the whole answer again), with the topic's quick replies; None when none applies.
+        """
+        addons = [e for e in self.entries_for(topic, slots) if e.when]
+        if not addons:
+            return None
+        whole = self.answer(topic, slots)
+        text = "\n\n".join(render(e, slots, titled=False) for e in addons)
+        cites = self.citations(addons)
+        if cites:
+            text += "\n\n依据：" + "；".join(cites)
+        return Answer(text, whole.buttons if whole else [], [e.id for e in addons])
+
     def brief(self, topic: str, slots: Mapping[str, Any]) -> str:
         """A topic's direct answer with the add-ons that use the user's numbers: one part of a reply
         to several concerns.
@@ -228,9 +242,11 @@ def _display(value: Any) -> Any:
     return value
 
 
-def render(entry: Entry, slots: Mapping[str, Any]) -> str:
-    """One entry as chat text. A main entry opens with its direct answer; an add-on with its title."""
-    parts = [fill(entry.answer, slots)] if entry.answer else [f"【{entry.title}】"]
+def render(entry: Entry, slots: Mapping[str, Any], titled: bool = True) -> str:
+    """One entry as chat text. A main entry opens with its direct answer; an add-on with its title
+    (below an answer) or without it (as the answer itself).
+    """
+    parts = [fill(entry.answer, slots)] if entry.answer else ([f"【{entry.title}】"] if titled else [])
     if entry.summary:
         parts.append(fill(entry.summary, slots))
     parts.extend(f"{n}. {item.text}" for n, item in enumerate(entry.items, 1))

@@ -108,7 +108,10 @@ def follow_up(
             return Reply(Answer(plan, kb.buttons([REPAYMENT_TOPIC]), []), last_topic)
     if cue == "same" and last_topic and kb.main_entry(last_topic):
         changed = retimed(kb, last_topic, parse_entities)
-        answer = kb.answer(last_topic, {**slots, **changed})
+        new_number = any(e.get("entity") in concerns.NUMBER_ENTITIES for e in parse_entities)
+        answer = (new_number and kb.with_numbers(last_topic, {**slots, **changed})) or kb.answer(
+            last_topic, {**slots, **changed}
+        )
         return Reply(answer, last_topic, changed) if answer else Reply(kb.reply("default"), None)
     target = kb.follow_target(last_topic, cue)
     if target and target != last_topic and kb.main_entry(target):
@@ -178,6 +181,8 @@ def respond(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], l
         figures = calc_text.answer(kb, calc_text.CalcRequest.from_slots(slots))
         if figures:
             return Reply(figures, CALC_TOPIC)
+    if topic in CARE_FIRST and topic == last_topic:  # "我不想活了" again: still here, and a question
+        return Reply(kb.reply(f"{topic}_again", menu=False), topic)
     if topic:
         answer = kb.answer(topic, slots)
         if extra:

@@ -40,6 +40,16 @@ def test_a_new_number_asks_the_same_question_again(kb: Knowledge) -> None:
     assert "180" in half_year.answer.text and week.answer.text != half_year.answer.text
 
 
+def test_a_new_number_after_general_advice_answers_for_that_number_only(kb: Knowledge) -> None:
+    half_year = parse("follow_up", follow_up="same", entities=[{"entity": "overdue_days", "value": 180}])
+    result = reply.respond(kb, half_year, {"overdue_days": 180.0}, "ask_overdue_help")
+    assert result.answer.text.startswith("逾期约 180 天"), result.answer.text
+    assert kb.main_entry("ask_overdue_help").answer not in result.answer.text, "not the whole card again"
+    assert result.topic == "ask_overdue_help" and result.answer.buttons
+    first = reply.respond(kb, parse("ask_overdue_help", "ask_overdue_help"), {"overdue_days": 7.0}, None)
+    assert "逾期约 7 天" in first.answer.text, "the first answer uses the days told too"
+
+
 def test_a_follow_up_cue_goes_to_the_topic_that_answers_it(kb: Knowledge) -> None:
     evidence = reply.respond(kb, parse("follow_up", follow_up="evidence"), {}, "faq/employer_calls")
     assert evidence.answer.entry_ids[0] == "faq_collection_evidence"
@@ -53,6 +63,15 @@ def test_a_follow_up_no_entry_answers_repeats_the_topic_with_where_to_check(kb: 
     result = reply.respond(kb, parse("follow_up", follow_up="duration"), {}, "faq/settlement_certificate")
     assert result.answer.text.startswith(kb.situation["follow_unknown"]["duration"])
     assert kb.label("faq/settlement_certificate") in result.answer.text
+
+
+@pytest.mark.parametrize("danger, first_line_has", [("safety_crisis", "12356"), ("safety_anger", "110")])
+def test_danger_told_again_gets_the_help_again_in_other_words(kb: Knowledge, danger: str, first_line_has: str) -> None:
+    told = parse(danger, danger, concerns=[danger])
+    first = reply.respond(kb, told, {}, None).answer.text
+    again = reply.respond(kb, told, {}, danger).answer.text
+    assert again != first and first_line_has in again.splitlines()[0], again
+    assert "？" in again, "it asks how they are, not only tells"
 
 
 def test_a_follow_up_after_help_in_danger_gets_that_help_first(kb: Knowledge) -> None:
