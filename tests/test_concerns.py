@@ -157,6 +157,16 @@ def test_a_short_question_that_names_a_topic_is_not_a_follow_up_when_the_classif
     assert read("逾期了该找谁", "nlu_fallback").follow_up == "where", "unsure: still the previous topic's"
 
 
+@pytest.mark.parametrize("text", ["逾期三个月了 会被开除吗", "催收要打到主管那 我会不会被辞退啊", "工作怕是保不住了"])
+def test_the_fear_of_losing_the_job_is_the_employer_question(text: str) -> None:
+    reading = read(text, "out_of_scope", confidence=0.4)
+    assert reading.topic == "faq/employer_calls" and reading.intent == "faq", reading
+
+
+def test_an_off_topic_reading_with_only_a_vague_word_stays_off_topic() -> None:
+    assert read("洗衣机漏水了怎么办", "out_of_scope", confidence=0.9).intent == "out_of_scope"
+
+
 def test_several_concerns_most_urgent_first() -> None:
     text = "借了微粒贷两万五分10期厂里停工三个月没工资已经逾期四十多天了催收还打到我老婆那去了现在咋办"
     reading = read(text, "inform_situation", ["amount", "term_months", "overdue_days"])

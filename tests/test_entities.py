@@ -262,3 +262,21 @@ def test_someone_elses_hardship_is_the_familys(text: str, reasons: list) -> None
     lexicon = yaml.safe_load((ROOT / "data" / "lexicon" / "keywords.yml").read_text(encoding="utf-8"))
     found = [e.value for e in extract(normalise(text), lexicon) if e.entity == "hardship_reason"]
     assert sorted(set(found)) == reasons
+
+
+@pytest.mark.parametrize(
+    "text, reasons",
+    [
+        ("逾期三个月了 会被开除吗", []), ("我会不会被辞退啊", []), ("怕失业 不敢跟家里说", []),
+        ("万一我生病了怎么办", []), ("公司要是倒闭了还得还吗", []),
+        ("被开除了 还不上", ["失业"]), ("去年被裁员了", ["失业"]), ("我失业了 怕还不上", ["失业"]),
+    ],
+)  # fmt: skip
+def test_a_hardship_feared_or_supposed_is_not_the_users(text: str, reasons: list) -> None:
+    import yaml
+
+    from bot.config import ROOT
+
+    lexicon = yaml.safe_load((ROOT / "data" / "lexicon" / "keywords.yml").read_text(encoding="utf-8"))
+    found = [e.value for e in extract(normalise(text), lexicon) if e.entity == "hardship_reason"]
+    assert sorted(set(found)) == reasons
