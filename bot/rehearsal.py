@@ -40,6 +40,9 @@ OUTSIDE_INTENTS = (
     "faq",
 )
 OUTSIDE_CONFIDENCE = 0.8
+# "好吧 谢谢你" while the agent waits for proof: the borrower is wrapping up, so the agent gives its answer
+# now instead of pushing for materials again.
+WRAPPING_UP_INTENTS = ("thank", "goodbye")
 _RATE_REQUEST = re.compile(r"(利率|利息|年化|日息).{0,6}(降|低|少|减|高)|(降|低|减).{0,4}(利率|利息)")
 _PROPOSES = re.compile(r"分期|延期|展期|延长|少还|晚点|宽限|缓|停息挂账|减少|分几期|慢慢还|多分|少一点")
 # Hang-ups end the call only as a whole short message: 再见 inside 不想再见到催收 is no goodbye.
@@ -486,7 +489,7 @@ def _next(rp: Mapping[str, Any], state: AgentState, turn: Turn, items: set, judg
         if judged:
             return []
         state.asks["proof_waits"] = state.asks.get("proof_waits", 0) + 1
-        if state.asks["proof_waits"] < 2:
+        if state.asks["proof_waits"] < 2 and turn.intent not in WRAPPING_UP_INTENTS:
             return [_line(rp, state, _missing(state) or "need_proof")]
         # No proof coming: 普通 submits with a warning, 严格 declines.
         if state.difficulty == "strict":

@@ -263,6 +263,13 @@ def test_normal_asks_for_proof_before_it_submits(rp) -> None:
     assert state.status == "accepted" and "提交申请" in "".join(replies[-1])
 
 
+def test_thanks_while_the_agent_waits_for_proof_get_its_answer_not_another_push(rp) -> None:
+    state, replies = play(rp, PREPARED[:4] + [("好吧 谢谢你", "thank", 0.99)])
+    assert state.status == "accepted" and "提交" in replies[-1][0], replies[-1]
+    state, replies = play(rp, PREPARED[:4] + [("我再想想", "inform_situation", 0.5)])
+    assert state.status == "proof", "anything else: the agent asks for the proof once more"
+
+
 def test_strict_holds_out_over_several_turns_and_may_decline(rp) -> None:
     state, replies = play(rp, PREPARED[:5], difficulty="严格")
     assert state.status == "proof", "proof alone is not enough: strict holds out once more"
