@@ -20,6 +20,7 @@ FOLLOW_UP = "follow_up"
 SEVERAL = "several_concerns"
 TOPIC = "topic"
 URGENT = "urgent"
+POSSIBLE_FOLLOW_UP = "possible_follow_up"
 FOLLOW_UP_INTENT = "follow_up"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 FALLBACK_INTENT = "nlu_fallback"
@@ -43,6 +44,7 @@ class Lexicon:
     not_topics: frozenset  # intents that are not a question to answer (greet, thank, the calculator…)
     cues: Tuple[Tuple[str, Pattern[str]], ...]  # follow-up cue → pattern
     strong_cues: frozenset  # cues that make a follow-up however sure the classifier is
+    context_cues: frozenset  # cues that make a follow-up only where the last answer has an answer for them
     follow_up_max_chars: int
     follow_up_always_chars: int
     follow_up_marker: Pattern[str]  # 那… or …呢: "and what about…"
@@ -67,6 +69,7 @@ class Lexicon:
             not_topics=frozenset(raw.get("not_topics", [])),
             cues=tuple((cue, _compile(words)) for cue, words in (follow.get("cues") or {}).items()),
             strong_cues=frozenset(follow.get("strong", [])),
+            context_cues=frozenset(follow.get("in_context_only", [])),
             follow_up_max_chars=int(follow.get("max_chars", 12)),
             follow_up_always_chars=int(follow.get("always_chars", 0)),
             follow_up_marker=_compile(follow.get("markers") or ["^那.*呢$"]),
@@ -89,6 +92,7 @@ class Reading:
     follow_up: str | None  # the cue ("fee", "duration"…), "same" for a new number on the same topic
     several: bool  # answer the concerns together (bot.knowledge.Knowledge.combined_answer)
     urgent: List[str] = field(default_factory=list)  # concerns that pre-empt whatever is running
+    possible_follow_up: str | None = None  # a cue the classifier overruled: a follow-up if the last answer has it
 
 
 def label_of(parse: Mapping[str, Any]) -> str:
@@ -156,10 +160,13 @@ def read(
         intent in (FALLBACK_INTENT, FOLLOW_UP_INTENT) or confidence < FOLLOW_UP_CONFIDENCE or very_short or framed
     )
     cue = None if specific_found else follow_up_cue(lexicon, text, entity_types)
-    if not unsure and cue not in lexicon.strong_cues:
+    # A cue word the classifier overruled ("这个能告他吗", sure it is a question about rights): a follow-up
+    # after all when the previous answer has an answer for that cue (bot.reply decides, knowing it).
+    possible = cue if cue != "same" and not urgent else None
+    if (not unsure and cue not in lexicon.strong_cues) or cue in lexicon.context_cues:
         cue = None
     if best_guess == OUT_OF_SCOPE_INTENT and not very_short and cue not in lexicon.strong_cues:
-        cue = None  # "五一去哪玩人少": a cue word in a question about something else
+        cue = possible = None  # "五一去哪玩人少": a cue word in a question about something else
     if cue == "same" and found:  # "那我该怎么办呢" asks something of its own
         cue = None
     if urgent and urgent[0].startswith(SAFETY_PREFIX):
@@ -211,7 +218,7 @@ def read(
         (len(concerns) >= 2 and (len(asked) >= 2 or states_facts))
         or (states_facts and bool(concerns) and classified is None)
     )
-    return Reading(intent, topic, concerns, cue, several, urgent)
+    return Reading(intent, topic, concerns, cue, several, urgent, possible)
 
 
 def ordered_topics(lexicon_order: Sequence[str], classified: str | None, found: Sequence[str]) -> List[str]:

@@ -151,6 +151,11 @@ class Knowledge:
         entries = self.entries_for(topic, slots)
         return " ".join(fill(e.answer or e.summary, slots) for e in entries if e.answer or e.summary)
 
+    def follows(self, topic: str, cue: str) -> bool:
+        """Whether the topic's answer has its own answer for a follow-up cue (not only the default)."""
+        entry = self.main_entry(topic)
+        return bool(entry and cue in entry.follow)
+
     def follow_target(self, topic: str | None, cue: str) -> str | None:
         """Which topic answers a short follow-up (cue: fee, duration, evidence…) after ``topic``."""
         entry = self.main_entry(topic) if topic else None

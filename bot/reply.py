@@ -160,8 +160,11 @@ def respond(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], l
         answer = kb.answer(topic, slots)
         return Reply(answer, topic) if answer else Reply(kb.reply("default"), last_topic)
     cue = parse.get(concerns.FOLLOW_UP)
+    possible = parse.get(concerns.POSSIBLE_FOLLOW_UP)
     if intent == concerns.FOLLOW_UP_INTENT:
-        return follow_up(kb, cue or "same", slots, last_topic, entities_of(parse))
+        return follow_up(kb, cue or possible or "same", slots, last_topic, entities_of(parse))
+    if possible and last_topic and kb.follows(last_topic, possible):  # "这个能告他吗" after public shaming
+        return follow_up(kb, possible, slots, last_topic, entities_of(parse))
     if after_danger_what_now(kb, parse, last_topic):  # "那我现在要怎么做" after the fake-agent answer
         return follow_up(kb, "how", slots, last_topic)
     found = [t for t in parse.get(concerns.CONCERNS) or [] if kb.main_entry(t)]

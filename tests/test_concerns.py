@@ -167,6 +167,15 @@ def test_an_off_topic_reading_with_only_a_vague_word_stays_off_topic() -> None:
     assert read("洗衣机漏水了怎么办", "out_of_scope", confidence=0.9).intent == "out_of_scope"
 
 
+def test_a_cue_the_classifier_overrules_is_kept_as_a_possible_follow_up() -> None:
+    sure = read("这种情况我能起诉他吗", "ask_legal_rights", confidence=0.7)
+    assert (sure.intent, sure.follow_up, sure.possible_follow_up) == ("ask_legal_rights", None, "sue")
+    short = read("这个能告他吗", "ask_legal_rights", confidence=0.7)
+    assert (short.follow_up, short.possible_follow_up) == (None, "sue"), "a follow-up only where the last answer has it"
+    assert read("他们会起诉我吗", "faq", [], "faq/lawsuit_real", 0.9).possible_follow_up is None
+    assert read("护照办理大概要多久", "nlu_fallback", best_guess="out_of_scope").possible_follow_up is None
+
+
 def test_several_concerns_most_urgent_first() -> None:
     text = "借了微粒贷两万五分10期厂里停工三个月没工资已经逾期四十多天了催收还打到我老婆那去了现在咋办"
     reading = read(text, "inform_situation", ["amount", "term_months", "overdue_days"])

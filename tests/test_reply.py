@@ -50,6 +50,18 @@ def test_a_new_number_after_general_advice_answers_for_that_number_only(kb: Know
     assert "逾期约 7 天" in first.answer.text, "the first answer uses the days told too"
 
 
+def test_a_possible_follow_up_is_one_when_the_last_answer_answers_it(kb: Knowledge) -> None:
+    asked = parse("ask_legal_rights", "ask_legal_rights", possible_follow_up="sue", concerns=["ask_legal_rights"])
+    after_shaming = reply.respond(kb, asked, {}, "faq/public_shaming")
+    assert after_shaming.answer.entry_ids == ["after_sue"] and after_shaming.topic == "faq/public_shaming"
+    opening = after_shaming.answer.text.split("：", 1)[1]
+    assert opening.startswith("能不能告") and "110" in opening.splitlines()[0] and "保证" in opening
+    alone = reply.respond(kb, asked, {}, None)
+    assert alone.topic == "ask_legal_rights", "no previous answer: the question the classifier read"
+    after_rates = reply.respond(kb, asked, {}, "negotiate_rate")
+    assert after_rates.topic == "ask_legal_rights", "the rate answer has no answer for suing: not a follow-up"
+
+
 def test_a_follow_up_cue_goes_to_the_topic_that_answers_it(kb: Knowledge) -> None:
     evidence = reply.respond(kb, parse("follow_up", follow_up="evidence"), {}, "faq/employer_calls")
     assert evidence.answer.entry_ids[0] == "faq_collection_evidence"
