@@ -208,7 +208,7 @@ def read(
         topic = (specific or concerns or [None])[0]
     off_topic_but_named = intent == OUT_OF_SCOPE_INTENT and topic and topic not in lexicon.vague  # 会被开除吗
     if (intent in (FALLBACK_INTENT, FOLLOW_UP_INTENT) and topic) or off_topic_but_named:  # the words say what
-        intent = "faq" if topic.startswith("faq/") else topic
+        intent = "faq" if topic.startswith("faq/") else lexicon.acts_as.get(topic, topic)
     states_facts = bool(set(entity_types) & (NUMBER_ENTITIES | {"hardship_reason"}))
     asked = [c for c in concerns if c not in lexicon.vague]
     # "逾期一个半月会上征信吗": one short question with a general word beside it is one answer (with the

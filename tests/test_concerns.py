@@ -176,6 +176,34 @@ def test_a_cue_the_classifier_overrules_is_kept_as_a_possible_follow_up() -> Non
     assert read("护照办理大概要多久", "nlu_fallback", best_guess="out_of_scope").possible_follow_up is None
 
 
+@pytest.mark.parametrize(
+    "text, intent, key, topic, acts_as",
+    [
+        ("额度突然被冻结了 我一直按时还的 怎么回事", "faq", "faq/borrow_again", "limit_frozen", "faq"),
+        ("我老公背着我借了三万 这是夫妻共同债务吗", "inform_situation", None, "spouse_debt", "inform_situation"),
+        ("离婚了还要还吗", "nlu_fallback", None, "spouse_debt", "ask_legal_rights"),
+        ("那房子會被拍賣嗎", "out_of_scope", None, "enforcement", "ask_overdue_consequence"),
+    ],
+)
+def test_topics_only_the_lexicon_knows_are_answered_by_it(text, intent, key, topic, acts_as) -> None:
+    reading = read(text, intent, [], key, 0.5)
+    assert (reading.topic, reading.intent) == (topic, acts_as), reading
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["逾期以后额度清零了 多久能再有额度", "他们给我老婆打电话说我欠钱 我老婆闹着要离婚", "催收骂我是老赖"],
+)
+def test_overdue_borrowers_and_quarrels_are_not_those_topics(text: str) -> None:
+    found = read(text, "inform_situation").concerns
+    assert not {"limit_frozen", "spouse_debt", "enforcement"} & set(found), found
+
+
+def test_a_warrant_sent_by_a_caller_is_the_fake_police() -> None:
+    reading = read("催收给我发了个逮捕令的照片 说明天来抓我", "faq", [], "faq/public_shaming", 0.7)
+    assert reading.urgent[:1] == ["faq/fake_police"] and reading.concerns[0] == "faq/fake_police"
+
+
 def test_several_concerns_most_urgent_first() -> None:
     text = "借了微粒贷两万五分10期厂里停工三个月没工资已经逾期四十多天了催收还打到我老婆那去了现在咋办"
     reading = read(text, "inform_situation", ["amount", "term_months", "overdue_days"])

@@ -62,6 +62,20 @@ def test_a_possible_follow_up_is_one_when_the_last_answer_answers_it(kb: Knowled
     assert after_rates.topic == "ask_legal_rights", "the rate answer has no answer for suing: not a follow-up"
 
 
+@pytest.mark.parametrize(
+    "topic, opening",
+    [
+        ("limit_frozen", "额度为什么被冻结或降低，只有银行能告诉你"),
+        ("spouse_debt", "这是要看具体情况的法律问题，这里没法替你判断"),
+        ("enforcement", "不会因为逾期就直接被拍卖"),
+    ],
+)
+def test_the_lexicon_only_topics_open_with_their_direct_answer(kb: Knowledge, topic: str, opening: str) -> None:
+    result = reply.respond(kb, parse("faq", topic, concerns=[topic]), {}, None)
+    assert result.topic == topic and result.answer.text.startswith(opening), result.answer.text
+    assert "依据：" in result.answer.text and result.answer.buttons
+
+
 def test_a_follow_up_cue_goes_to_the_topic_that_answers_it(kb: Knowledge) -> None:
     evidence = reply.respond(kb, parse("follow_up", follow_up="evidence"), {}, "faq/employer_calls")
     assert evidence.answer.entry_ids[0] == "faq_collection_evidence"
