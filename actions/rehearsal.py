@@ -34,6 +34,7 @@ FORM = "rehearsal_form"
 TURN_SLOT = "rehearsal_turn"
 STATE_SLOT = "rehearsal"
 LAST_CASE = "last_case"  # kept in the state slot between calls
+STOPPED_FOR_SAFETY = "stopped_for_safety"  # ...and whether that call was stopped for the user's safety
 
 
 def say(dispatcher: CollectingDispatcher, tracker: Tracker, move: rehearsal.Move, state: rehearsal.AgentState) -> None:
@@ -59,7 +60,11 @@ def _new_call(dispatcher: CollectingDispatcher, tracker: Tracker) -> rehearsal.A
         say(dispatcher, tracker, rehearsal.Move([rp["ended_unstarted"]]), state)
         return state
     slots = known_slots(tracker)
-    replay = bool(previous.get(LAST_CASE)) and rehearsal.wants_replay(rp, normalise(text))
+    # After a call stopped for the user's safety, "我没事 继续练吧" takes up that call's case again.
+    resumed = bool(previous.get(LAST_CASE)) and bool(previous.get(STOPPED_FOR_SAFETY))
+    if resumed:
+        dispatcher.utter_message(text=rp["resume_after_crisis"])
+    replay = bool(previous.get(LAST_CASE)) and (resumed or rehearsal.wants_replay(rp, normalise(text)))
     if replay:
         case = Case.from_dict(previous[LAST_CASE])
     else:  # the same conversation draws the same cards in the same order: calls can be replayed in tests
@@ -95,7 +100,7 @@ class ValidateRehearsalForm(Action):
             state = rehearsal.AgentState.from_dict(tracker.get_slot(STATE_SLOT))
             after = answer_danger(dispatcher, tracker)
             if after:
-                state.done = state.aborted = True
+                state.done = state.aborted = state.for_safety = True
                 if to_page(tracker):  # the page ends the call's banner
                     send_to_page(dispatcher, "", [], call=rehearsal.call_state(kb.roleplay, state))
             else:
@@ -130,6 +135,8 @@ class ActionRehearsalDebrief(Action):
         rp = kb.roleplay
         state = rehearsal.AgentState.from_dict(tracker.get_slot(STATE_SLOT))
         kept = {LAST_CASE: state.case} if state.case else None
+        if kept and state.for_safety:
+            kept[STOPPED_FOR_SAFETY] = True
         if state.aborted:  # never started, or stopped for the user's safety: no score
             return [SlotSet(STATE_SLOT, kept), SlotSet(TURN_SLOT, None)]
         result, text = rehearsal.debrief(rp, state)

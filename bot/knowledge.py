@@ -116,7 +116,16 @@ class Knowledge:
 
     def buttons(self, topics: Any) -> List[Dict[str, str]]:
         """Quick replies for topics: the label, and a payload Rasa reads without NLU."""
-        return [{"title": self.label(t), "payload": payload(t)} for t in topics]
+        return [{"title": self.label(t), "payload": self._payload(t)} for t in topics]
+
+    def _payload(self, topic: str) -> str:
+        """A topic with no intent of its own (one the concern lexicon alone finds, like limit_frozen) is
+        asked in words, its title, which the lexicon finds again.
+        """
+        if topic.startswith(FAQ_PREFIX) or topic in self.topics:
+            return payload(topic)
+        entry = self.main_entry(topic)
+        return entry.title if entry else payload(topic)
 
     def answer(self, topic: str, slots: Mapping[str, Any]) -> Answer | None:
         """The rendered answer for a topic given what is known, or None if no entry covers it."""

@@ -105,6 +105,7 @@ class AgentState:
     closing_rounds: int = 0
     done: bool = False
     aborted: bool = False  # stopped before it started, or for the user's safety: no debrief
+    for_safety: bool = False  # stopped for the user's safety: "继续练吧" takes up the same case, gently
     undo: Dict[str, Any] | None = None  # the state before the last line, for 重说
 
     @classmethod

@@ -82,6 +82,23 @@ def test_again_starts_fresh_and_same_case_replays(chat: Chat) -> None:
     assert "收入" in chat.say("我失业了还不上"), "a new call asks the income again"
 
 
+def test_going_on_after_a_call_stopped_for_safety_takes_up_the_same_case(chat: Chat) -> None:
+    replies = start(chat)
+    card = re.search(r"欠款 ([\d,]+) 元", replies[1]["text"]).group(1)
+    chat.say("普通")
+    help_first = chat.say("说实话我有时候真的不想活了")
+    assert "12356" in help_first.splitlines()[0] and "总分" not in help_first, "the help, no score"
+    again = chat.send("我没事 我们继续练吧")
+    text = "\n".join(r.get("text", "") for r in again)
+    assert "12356" in again[0]["text"] and "接着" in again[0]["text"], "the help still there, first"
+    assert f"欠款 {card} 元" in text, "the same case, not a new one"
+    chat.say("普通")
+    chat.say("我失业了还不上")
+    chat.say("结束练习")
+    fresh = "\n".join(r.get("text", "") for r in chat.send("再练一次"))
+    assert "12356" not in fresh, "only the call right after the crisis is taken up gently"
+
+
 def test_a_rude_call_ends_with_the_agent_hanging_up(chat: Chat) -> None:
     start(chat, "严格")
     chat.say("你们就是一群吸血鬼")

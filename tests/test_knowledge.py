@@ -51,7 +51,9 @@ def all_user_facing_text(kb: knowledge.Knowledge) -> list:
     texts += list(kb.calculator["buttons"].values()) + list(kb.calculator["ask"].values())
     rp = kb.roleplay
     texts += [rp["intro"], rp["ask_difficulty"], rp["case_card"], *rp["facts"].values(), *rp["plan"].values()]
-    texts += [rp[k] for k in ("started_normal", "ended_unstarted", "undone", "nothing_to_undo", "resume_after_safety")]
+    lines = ("started_normal", "ended_unstarted", "undone", "nothing_to_undo")
+    lines += ("resume_after_safety", "resume_after_crisis")
+    texts += [rp[k] for k in lines]
     texts += [*rp["debrief"].values(), *rp["hints"].values(), *[c["reason"] for c in rp["cases"]]]
     texts += [t for i in rp["rubric"] for t in (i["label"], i["tip"], i.get("model", ""))]
     texts += [v for line in rp["lines"].values() for v in _variants(line)]
@@ -297,3 +299,16 @@ def test_penalty_interest_uses_the_users_numbers_and_no_invented_rate(kb: knowle
     text = kb.answer("faq/penalty_interest", {"amount": 8000.0, "overdue_days": 45.0}).text
     assert "8000 × 合同罚息日利率 × 45" in text
     assert not re.search(r"罚息.{0,6}\d+(\.\d+)?%", text)
+
+
+@pytest.mark.parametrize("topic", ["limit_frozen", "spouse_debt", "enforcement"])
+def test_a_topic_with_no_intent_is_asked_in_words_the_lexicon_finds_again(kb: knowledge.Knowledge, topic: str) -> None:
+    from bot import concerns
+    from bot.text import normalise
+
+    raw = yaml.safe_load((ROOT / "data" / "lexicon" / "concerns.yml").read_text(encoding="utf-8"))
+    [button] = kb.buttons([topic])
+    assert not button["payload"].startswith("/"), button
+    assert topic in concerns.find_concerns(concerns.Lexicon.from_dict(raw), normalise(button["payload"]))
+    assert kb.buttons(["faq/jail"])[0]["payload"].startswith("/faq")
+    assert kb.buttons(["negotiate_rate"])[0]["payload"] == "/negotiate_rate"
