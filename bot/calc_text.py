@@ -89,6 +89,15 @@ def answer(kb: Knowledge, req: CalcRequest) -> Answer | None:
     return Answer("\n\n".join(parts), buttons + kb.buttons(["negotiate_repayment"]), ["calculator"])
 
 
+def per_day(kb: Knowledge, amount: float, daily_rate: float) -> str:
+    """A day's interest, and thirty days', on ``amount`` at the daily rate told."""
+    daily = calc.to_fraction(daily_rate)
+    values = {"amount": money(amount), "daily": pct(daily)}
+    values["interest"] = money(calc.holding_interest(amount, daily, 1))
+    values["month"] = money(calc.holding_interest(amount, daily, 30))
+    return fill(kb.calculator["per_day"], values)
+
+
 def implied_rate(kb: Knowledge, amount: float, paid: float, days: int) -> str | None:
     """What daily rate paying back ``paid`` for ``amount`` used ``days`` days means, or None when
     nothing was paid above the amount.

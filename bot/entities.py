@@ -284,8 +284,8 @@ _QUANTITY_BEFORE = re.compile(r"(?:大概|大约|差不多|一共|总共|共|将
 # Durations: what kind of span the words before make it.
 _DURATION_CUES = _cues(
     {
-        "overdue": r"逾期了?|逾其了?|已经逾期|拖了|拖个|拖欠了?|没还|未还|晚还|晚了?|还不上|还不起了?|超期|断供了?|"
-        r"欠了|欠款|延期了",
+        "overdue": r"逾期了?|逾其了?|已经逾期|拖了|拖个|拖到|拖上|拖欠了?|没还|未还|晚还|晚了?|还不上|还不起了?|"
+        r"超期|断供了?|欠了|欠款|延期了",
         # 先缓三个月 / 申请延期两个月: a delay asked for (the rehearsal's plans), not time overdue
         "deferral": r"缓|先缓|推迟|延后|往后推|延期|展期|宽限|停还|暂停还款|先停",
         # 每月一千 还二十个月: the term of a plan
@@ -331,7 +331,7 @@ _TERM_BEFORE = re.compile(r"分\W{0,3}[\d一二两三四五六七八九十]+\s*(
 # 按每月一千二 / 打算每个月两千 / 先缓三个月 然后每月1500: a payment offered, not pay.
 _OFFERED_MONTHLY = re.compile(r"(?:按|打算|想|申请|准备|然后|之后|以后|再)\s*(?:每个?月|一个月)\s*$")
 # 那 opening a message is "and what about" (那半年呢), not the 那 of 那半年 (a time of life).
-_FOLLOW_UP_OPENING = re.compile(r"\s*那(?:么)?(?:如果|要是)?(?:我|是)?(?:逾期|拖|晚还)?\s*")
+_FOLLOW_UP_OPENING = re.compile(r"\s*那(?:么)?(?:如果|要是)?(?:我|是)?(?:逾期|拖到|拖|晚还)?\s*")
 
 # Rates: per day, per month (×12 to a year) or per year; ``None`` names a rate without saying which.
 _RATE_CUES = _cues(

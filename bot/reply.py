@@ -59,7 +59,8 @@ def budget_extra(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, An
 
 def worked_numbers(kb: Knowledge, parse: Mapping[str, Any]) -> List[str]:
     """Figures the message's own numbers answer: the rate paid (借5000 用了20天 还了5060 多收了吗), or
-    the interest for the days used (借了1.2w 日息万五 用了一个半月 现在还清要多少钱); else nothing.
+    the interest for the days used (借了1.2w 日息万五 用了一个半月 现在还清要多少钱), a day's interest
+    (两万五 日息万五 一天要多少钱); else nothing.
     """
     found = entities_of(parse)
 
@@ -71,6 +72,9 @@ def worked_numbers(kb: Knowledge, parse: Mapping[str, Any]) -> List[str]:
         implied = calc_text.implied_rate(kb, owed, paid, int(days))
         return [implied] if implied else []
     rate = first("daily_rate")
+    text = parse.get("text") or ""
+    if owed and rate and any(w in text for w in kb.calculator.get("per_day_words", [])):
+        return [calc_text.per_day(kb, owed, rate)]
     if owed and rate and days and not first("term_months"):
         held = calc_text.answer(kb, calc_text.CalcRequest(amount=owed, daily_rate=rate, days=int(days)))
         return [held.text] if held else []

@@ -106,7 +106,7 @@ def test_lower_monthly_amount_costs_more_periods(kb: knowledge.Knowledge) -> Non
 
 def test_rates_above_the_reference_line_are_flagged_not_called_illegal(kb: knowledge.Knowledge) -> None:
     text = text_for(kb, amount=5000.0, annual_rate=0.36, term_months=5.0)
-    assert "年化 36% 高于文章里提到的 24%" in text and '不能简单说成"违法"' in text
+    assert "年化 36% 高于常被提到的 24%" in text and '不能简单说成"违法"' in text
     assert "高于" not in text_for(kb, amount=5000.0, daily_rate=0.0005, term_months=5.0)
 
 

@@ -40,7 +40,7 @@ def test_question_in_the_middle_then_stop(chat: Chat) -> None:
 
 def test_rate_question_is_answered_at_once(chat: Chat) -> None:
     text = chat.say("日息万分之七，年化是多少")
-    assert "年化 25.55%" in text and "高于文章里提到的 24%" in text
+    assert "年化 25.55%" in text and "高于常被提到的 24%" in text
 
 
 def test_asking_for_the_result_before_the_numbers_goes_on_with_the_question(chat: Chat) -> None:

@@ -135,6 +135,7 @@ RUN_ON = "借了微粒贷两万五分10期厂里停工三个月没工资已经�
         ("万一逾期了怎么办", []),
         # 那 opening a follow-up is "and what about", so the span is kept (reply.retimed makes it overdue)
         ("那半年呢", [("days", 180, "半年", None)]), ("那一周呢", [("days", 7, "一周", None)]),
+        ("那要是拖到一个月呢", [("overdue_days", 30, "一个月", None)]),  # 拖到: time overdue, like 拖了
         # a fee asked by an agent is no sum owed
         ("收我三千块服务费 靠谱吗", [("amount", 3000, "三千块", "interest")]),
         ("要还一千多利息", [("amount", 1000, "一千多", "interest")]),

@@ -76,6 +76,18 @@ def test_the_lexicon_only_topics_open_with_their_direct_answer(kb: Knowledge, to
     assert "依据：" in result.answer.text and result.answer.buttons
 
 
+def test_a_days_interest_at_the_rate_told(kb: Knowledge) -> None:
+    text = "我在微粒贷借了两万五 日息万五 逾期三个月了 罚息怎么算 我算了一下一天要多少钱啊"
+    entities = [amount(25000), {"entity": "daily_rate", "value": 0.0005}, {"entity": "overdue_days", "value": 90}]
+    told = parse("inform_situation", None, text=text, entities=entities, concerns=["faq/penalty_interest"])
+    told["several_concerns"] = True
+    result = reply.respond(kb, told, {"amount": 25000.0, "daily_rate": 0.0005, "overdue_days": 90.0}, None)
+    assert "一天的利息约 12.50 元" in result.answer.text and "30 天约 375.00 元" in result.answer.text
+    assert "合同罚息日利率" in result.answer.text, "the penalty part is still there"
+    no_question = parse("inform_situation", None, text="借了两万五 日息万五", entities=entities[:2])
+    assert "一天的利息" not in reply.respond(kb, no_question, {}, None).answer.text
+
+
 def test_a_follow_up_cue_goes_to_the_topic_that_answers_it(kb: Knowledge) -> None:
     evidence = reply.respond(kb, parse("follow_up", follow_up="evidence"), {}, "faq/employer_calls")
     assert evidence.answer.entry_ids[0] == "faq_collection_evidence"
