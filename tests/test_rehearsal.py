@@ -317,7 +317,8 @@ def test_insults_get_an_in_character_answer_and_repeated_abuse_ends_the_call(rp)
 
 
 @pytest.mark.parametrize(
-    "text", ["他妈的就知道催", "我操 又是这套", "烦不烦啊你们", "你们这些骗子", "还钱还钱还钱！！！"]
+    "text",
+    ["他妈的就知道催", "我操 又是这套", "烦不烦啊你们", "你们这些骗子", "还钱还钱还钱！！！", "我就去你们公司闹"],
 )
 def test_profanity_and_shouting_are_rude(rp, text: str) -> None:
     assert scoring.is_rude(rp, text, normalise(text))
