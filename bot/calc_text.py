@@ -148,8 +148,8 @@ def _installments(
         ),
         _table(t, equal, whole=req.show_table),
     ]
-    if req.paid_periods:
-        parts.append(_early(t, equal, req.paid_periods))
+    if req.paid_periods:  # "已还5期 能省多少利息": what paying off now saves is the answer asked for
+        parts.insert(0, _early(t, equal, req.paid_periods))
     if req.affordable_payment:
         parts += _lower_payment(t, req, daily, equal)
     table = {"title": t["buttons"]["table"], "payload": TABLE_PAYLOAD}

@@ -90,6 +90,7 @@ def test_early_repayment_saving(kb: knowledge.Knowledge) -> None:
     interests = interest_by_period(20000.0, 0.0004, 12)
     text = text_for(kb, amount=20000.0, daily_rate=0.0004, term_months=12.0, paid_periods=3.0)
     assert f"省下利息 {cents(sum(interests[3:]))} 元" in text
+    assert text.startswith("按计划还完前 3 期后一次性提前还清"), "what paying off now saves comes first"
     assert "还完 12 期" not in text
     late = text_for(kb, amount=20000.0, daily_rate=0.0004, term_months=12.0, paid_periods=12.0)
     assert "已经结清" in late

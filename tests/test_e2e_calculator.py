@@ -30,6 +30,14 @@ def test_whole_table_and_early_repayment(chat: Chat) -> None:
     assert "需要分 24 期" in chat.say("如果每个月只能还1000呢"), "a lower monthly amount is costed"
 
 
+def test_numbers_told_before_are_not_asked_again(chat: Chat) -> None:
+    told = chat.say("我借了3w 分了20期 已经还了5期")
+    assert "分 20 期" in told and "已还 5 期" in told, "all three facts are heard"
+    asked = chat.say("那我能省多少利息")
+    assert "日利率或年化利率" in asked and "借款金额" not in asked and "分几期" not in asked
+    assert chat.say("日息万五").startswith("按计划还完前 5 期后一次性提前还清")
+
+
 def test_question_in_the_middle_then_stop(chat: Chat) -> None:
     assert "借款金额" in chat.say("帮我算一下利息")
     middle = chat.say("催收天天打电话威胁我怎么办")
