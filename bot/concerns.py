@@ -49,6 +49,7 @@ class Lexicon:
     follow_up_always_chars: int
     follow_up_marker: Pattern[str]  # 那… or …呢: "and what about…"
     follow_up_frame: Pattern[str]  # 那…呢 together: a follow-up however sure the classifier is
+    refers_back: Pattern[str] | None  # 他们…, 这个…: about what was just said, never an off-topic question
     hardship: Pattern[str] | None
     calculation: Pattern[str] | None
     document: Pattern[str] | None  # a request for a document of the preparation pack
@@ -74,6 +75,7 @@ class Lexicon:
             follow_up_always_chars=int(follow.get("always_chars", 0)),
             follow_up_marker=_compile(follow.get("markers") or ["^那.*呢$"]),
             follow_up_frame=_compile([follow.get("frame") or "^那.*呢$"]),
+            refers_back=_compile([follow["refers_back"]]) if follow.get("refers_back") else None,
             hardship=_compile(routing["hardship"]) if routing.get("hardship") else None,
             calculation=_compile(routing["calculation"]) if routing.get("calculation") else None,
             document=_compile(raw["document"]) if raw.get("document") else None,
@@ -165,7 +167,8 @@ def read(
     possible = cue if cue != "same" and not urgent else None
     if (not unsure and cue not in lexicon.strong_cues) or cue in lexicon.context_cues:
         cue = None
-    if best_guess == OUT_OF_SCOPE_INTENT and not very_short and cue not in lexicon.strong_cues:
+    refers_back = bool(lexicon.refers_back and lexicon.refers_back.search(words))  # 他们不听怎么办
+    if best_guess == OUT_OF_SCOPE_INTENT and not (very_short or refers_back) and cue not in lexicon.strong_cues:
         cue = possible = None  # "五一去哪玩人少": a cue word in a question about something else
     if cue == "same" and found:  # "那我该怎么办呢" asks something of its own
         cue = None

@@ -192,19 +192,25 @@ class Knowledge:
         return Answer(text, self.buttons(list(dict.fromkeys(wanted))[:3]), [])
 
     def combined_answer(
-        self, topics: Sequence[str], slots: Mapping[str, Any], extra: Sequence[str] = (), urgent: Sequence[str] = ()
+        self,
+        topics: Sequence[str],
+        slots: Mapping[str, Any],
+        extra: Sequence[str] = (),
+        urgent: Sequence[str] = (),
+        echo: bool = True,
     ) -> Answer:
         """One reply to a message with several concerns. ``topics`` come in order of urgency; the
         ``urgent`` ones (danger) first and in full, so the first line is the help; then the facts echoed
         once, then each concern's direct answer, short, with the full answers a quick reply away.
-        ``extra`` parts (a plan in the user's numbers) follow the concerns.
+        ``extra`` parts (a plan in the user's numbers) follow the concerns. ``echo``: whether this message
+        told facts to echo (facts told before are not said back on every turn).
         """
         words = self.situation
         safety = [t for t in topics if t.startswith(SAFETY_PREFIX) or t in urgent]
         rest = [t for t in topics if t not in safety]
         used = [e for t in topics for e in self.entries_for(t, slots)]
         parts = [render(e, slots) for t in safety for e in self.entries_for(t, {})]
-        echoed = self.echo(words["echo"], slots)
+        echoed = self.echo(words["echo"], slots) if echo else None
         if echoed:
             parts.append(echoed)
         for n, topic in enumerate(rest, 1):

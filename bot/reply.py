@@ -183,7 +183,8 @@ def respond(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], l
     extra = [*worked, *extra]
     if parse.get(concerns.SEVERAL) and found:
         urgent = [t for t in parse.get(concerns.URGENT) or [] if t in found]
-        return Reply(kb.combined_answer(found, slots, extra, urgent), (topic or found[0]))
+        told = {e.get("entity") for e in entities_of(parse)} & (concerns.NUMBER_ENTITIES | {"hardship_reason"})
+        return Reply(kb.combined_answer(found, slots, extra, urgent, echo=bool(told)), (topic or found[0]))
     if topic == CALC_TOPIC and last_topic == CALC_TOPIC:  # "总共利息多少" right after a calculation: its figures
         figures = calc_text.answer(kb, calc_text.CalcRequest.from_slots(slots))
         if figures:

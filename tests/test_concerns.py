@@ -149,6 +149,8 @@ def test_a_follow_up_word_in_a_question_about_something_else_is_not_a_follow_up(
     # a bare cue is too short to be about anything else, whatever the guess
     assert read("要多长时间", "nlu_fallback", best_guess="out_of_scope").follow_up == "duration"
     assert read("五一去哪玩人少", "nlu_fallback", best_guess="follow_up").follow_up == "where"
+    # a message about who was just talked about follows on, whatever the guess
+    assert read("他们不听怎么办", "out_of_scope", confidence=0.35, best_guess="out_of_scope").follow_up == "refused"
 
 
 def test_a_short_question_that_names_a_topic_is_not_a_follow_up_when_the_classifier_is_sure() -> None:

@@ -147,19 +147,23 @@ def test_a_follow_up_without_context_asks_what_it_is_about(kb: Knowledge) -> Non
 
 def test_several_concerns_echo_the_facts_once_and_answer_each_in_order(kb: Knowledge) -> None:
     slots = {"amount": 25000.0, "overdue_days": 40.0, "term_months": 10.0, "hardship_reason": ["收入下降"]}
+    told = [amount(25000), {"entity": "overdue_days", "value": 40}]
+    concerned = ["faq/family_calls", "ask_overdue_help"]
     result = reply.respond(
-        kb, parse("inform_situation", None, concerns=["faq/family_calls", "ask_overdue_help"], several_concerns=True),
-        slots, None,
-    )  # fmt: skip
+        kb, parse("inform_situation", None, entities=told, concerns=concerned, several_concerns=True), slots, None
+    )
     text = result.answer.text
     assert text.count("25000") == 1 and "约 40 天" in text
+    later = reply.respond(kb, parse("inform_situation", None, concerns=concerned, several_concerns=True), slots, None)
+    assert "25000" not in later.answer.text, "facts told before are not said back on every turn"
     assert text.index(kb.label("faq/family_calls")) < text.index(kb.label("ask_overdue_help"))
     assert "工资流水" in text, "materials tailored to the stated reason"
     assert [b["payload"] for b in result.answer.buttons][:2] == ['/faq{"faq_key":"family_calls"}', "/ask_overdue_help"]
 
 
 def test_safety_comes_before_the_echo(kb: Knowledge) -> None:
-    payload = parse("safety_threat", "safety_threat", concerns=["safety_threat", "faq/jail"], several_concerns=True)
+    payload = parse("safety_threat", "safety_threat", entities=[amount(8000)], concerns=["safety_threat", "faq/jail"],
+                    several_concerns=True)  # fmt: skip
     text = reply.respond(kb, payload, {"amount": 8000.0}, None).answer.text
     assert "110" in text.splitlines()[0] and text.index("110") < text.index("8000")
 
