@@ -75,7 +75,7 @@ bench: train web
 	$(PY) -m bot.tools.perf_bench
 
 cv: install
-	$(PY) -m bot.tools.nlu_cv
+	$(PY) -m bot.tools.nlu_cv $(CV_ARGS)
 
 # Locust lives in its own virtualenv: its dependencies (gevent, Flask) stay out of the bot's.
 .venv-load/.installed: requirements-load.txt

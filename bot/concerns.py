@@ -24,6 +24,7 @@ POSSIBLE_FOLLOW_UP = "possible_follow_up"
 FOLLOW_UP_INTENT = "follow_up"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 FALLBACK_INTENT = "nlu_fallback"
+UNSURE_INTENTS = (FALLBACK_INTENT, "follow_up", "out_of_scope")
 DOCUMENT_INTENT = "request_prep_pack"
 # Below this confidence a short message with a follow-up word ("要多久") is taken as a follow-up.
 FOLLOW_UP_CONFIDENCE = 0.5
@@ -168,6 +169,9 @@ def read(
     if (not unsure and cue not in lexicon.strong_cues) or cue in lexicon.context_cues:
         cue = None
     refers_back = bool(lexicon.refers_back and lexicon.refers_back.search(words))  # 他们不听怎么办
+    asks_nothing_new = all(c in lexicon.vague for c in found) and intent in (*lexicon.general, *UNSURE_INTENTS)
+    if refers_back and asks_nothing_new and not possible and not urgent:
+        possible = "same"  # "他们来了我该怎么办" after the home-visit answer: that answer again
     if best_guess == OUT_OF_SCOPE_INTENT and not (very_short or refers_back) and cue not in lexicon.strong_cues:
         cue = possible = None  # "五一去哪玩人少": a cue word in a question about something else
     if cue == "same" and found:  # "那我该怎么办呢" asks something of its own

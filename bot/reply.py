@@ -167,7 +167,9 @@ def respond(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], l
     possible = parse.get(concerns.POSSIBLE_FOLLOW_UP)
     if intent == concerns.FOLLOW_UP_INTENT:
         return follow_up(kb, cue or possible or "same", slots, last_topic, entities_of(parse))
-    if possible and last_topic and kb.follows(last_topic, possible):  # "这个能告他吗" after public shaming
+    # "这个能告他吗" after public shaming; "他们来了我该怎么办" (possible "same") after the home-visit answer
+    answered = possible == "same" or (possible and last_topic and kb.follows(last_topic, possible))
+    if possible and last_topic and kb.main_entry(last_topic) and answered:
         return follow_up(kb, possible, slots, last_topic, entities_of(parse))
     if after_danger_what_now(kb, parse, last_topic):  # "那我现在要怎么做" after the fake-agent answer
         return follow_up(kb, "how", slots, last_topic)

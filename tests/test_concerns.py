@@ -206,6 +206,12 @@ def test_a_warrant_sent_by_a_caller_is_the_fake_police() -> None:
     assert reading.urgent[:1] == ["faq/fake_police"] and reading.concerns[0] == "faq/fake_police"
 
 
+def test_a_message_about_who_was_just_talked_about_may_be_that_topic_again() -> None:
+    assert read("他们来了我该怎么办", "ask_overdue_help", confidence=0.8).possible_follow_up == "same"
+    assert read("这个月还不上怎么办", "ask_overdue_help", confidence=0.8).possible_follow_up is None, "this month"
+    assert read("他们说我要坐牢怎么办", "faq", [], "faq/jail", 0.9).possible_follow_up is None, "a question of its own"
+
+
 def test_several_concerns_most_urgent_first() -> None:
     text = "借了微粒贷两万五分10期厂里停工三个月没工资已经逾期四十多天了催收还打到我老婆那去了现在咋办"
     reading = read(text, "inform_situation", ["amount", "term_months", "overdue_days"])

@@ -88,6 +88,13 @@ def test_a_days_interest_at_the_rate_told(kb: Knowledge) -> None:
     assert "一天的利息" not in reply.respond(kb, no_question, {}, None).answer.text
 
 
+def test_a_vague_question_about_them_after_an_answer_is_that_answer_again(kb: Knowledge) -> None:
+    vague = parse("ask_overdue_help", "ask_overdue_help", possible_follow_up="same", concerns=["ask_overdue_help"])
+    result = reply.respond(kb, vague, {}, "faq/home_visit")
+    assert result.topic == "faq/home_visit" and result.answer.text.startswith(kb.main_entry("faq/home_visit").answer)
+    assert reply.respond(kb, vague, {}, None).topic == "ask_overdue_help", "nothing before: the question as read"
+
+
 def test_a_follow_up_cue_goes_to_the_topic_that_answers_it(kb: Knowledge) -> None:
     evidence = reply.respond(kb, parse("follow_up", follow_up="evidence"), {}, "faq/employer_calls")
     assert evidence.answer.entry_ids[0] == "faq_collection_evidence"

@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import copy
 import random
+import subprocess
 import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -66,6 +67,19 @@ def folds(examples: Sequence[Example], k: int, seed: int = 42) -> List[List[Exam
     return out
 
 
+def examples_at(revision: str) -> List[Example]:
+    """The training examples as they were at a git revision (to measure new data on the old folds)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in training_files():
+            if path.name == "faq_responses.yml":
+                continue
+            name = path.relative_to(ROOT).as_posix()
+            shown = subprocess.run(["git", "show", f"{revision}:{name}"], cwd=ROOT, capture_output=True, text=True)
+            if shown.returncode == 0:  # a file added since has no old examples
+                (Path(tmp) / path.name).write_text(shown.stdout, encoding="utf-8")
+        return load_examples(sorted(Path(tmp).glob("*.yml")))
+
+
 def write_nlu(examples: Sequence[Example], path: Path) -> None:
     blocks: Dict[str, List[str]] = defaultdict(list)
     for text, label in examples:
@@ -114,15 +128,28 @@ def main() -> None:
     parser.add_argument("--only", help="run only this candidate")
     parser.add_argument("--errors", type=int, default=0, help="print this many of the commonest confusions")
     parser.add_argument("--misread", type=Path, help="write every misread example (text, label, reading) here")
+    parser.add_argument(
+        "--new-since",
+        metavar="REV",
+        help="score only the examples that existed at this git revision, in the same folds as then; the ones "
+        "added since are always trained on (new data cannot grade itself)",
+    )
     args = parser.parse_args()
     examples = load_examples(p for p in training_files() if p.name != "faq_responses.yml")
+    extra: List[Example] = []
+    if args.new_since:
+        now = set(examples)
+        old = [e for e in examples_at(args.new_since) if e in now]  # deleted since: gone from both
+        known = set(old)
+        examples, extra = old, [e for e in examples if e not in known]
+        print(f"{len(old)} examples scored in the folds of {args.new_since}; {len(extra)} added since, trained on only")
     parts = folds(examples, args.folds)
     for name, changes in CANDIDATES.items():
         if args.only and name != args.only:
             continue
         scores, confusions, misread = [], Counter(), []
         for i in range(args.folds):
-            train = [e for j, part in enumerate(parts) if j != i for e in part]
+            train = [e for j, part in enumerate(parts) if j != i for e in part] + extra
             with tempfile.TemporaryDirectory() as tmp:
                 config = Path(tmp) / "config.yml"
                 candidate_config(changes, config)
