@@ -324,10 +324,13 @@ _PER_PERIOD_AFTER = re.compile(
 )
 _HARDSHIP = "hardship"
 _DEFERRAL = "deferral"
+# 先还半年利息 / 只还三个月的利息: interest only for a span, not a term.
+_INTEREST_FOR_AFTER = re.compile(r"的?(?:利息|息)")
+_INTEREST_ONLY_BEFORE = re.compile(r"(?:先|只|光)还\s*$")
 # 十二个月还完 / 一年还清: the term of a plan.
 _TERM_AFTER = re.compile(r"\s*(?:之?内)?(?:还完|还清|结清)")
-# 分二十四期每月一千: a sum a month beside a number of installments is a payment, not pay.
-_TERM_BEFORE = re.compile(r"分\W{0,3}[\d一二两三四五六七八九十]+\s*(?:期|个月)")
+# 分二十四期每月一千, 18期 每月一千, 分成两年 每个月一千: a sum a month beside a term is a payment, not pay.
+_TERM_BEFORE = re.compile(r"[\d一二两三四五六七八九十]+\s*期|分成?\W{0,3}[\d一二两三四五六七八九十半]+\s*(?:个月|年)")
 # 按每月一千二 / 打算每个月两千 / 先缓三个月 然后每月1500: a payment offered, not pay.
 _OFFERED_MONTHLY = re.compile(r"(?:按|打算|想|申请|准备|然后|之后|以后|再)\s*(?:每个?月|一个月)\s*$")
 # 那 opening a message is "and what about" (那半年呢), not the 那 of 那半年 (a time of life).
@@ -509,6 +512,8 @@ def _all_durations(text: str, numbers: Sequence[Tuple[int, int]]) -> List[Entity
                 continue  # 一天万分之五, 一天打二三十个电话: per day
         if kind != "overdue" and unit != "期" and _DEADLINE_AFTER.match(text, end):
             continue  # 十五天内不还就起诉, 三天后: a deadline, not time that has passed
+        if _INTEREST_ONLY_BEFORE.search(before) and _INTEREST_FOR_AFTER.match(text, end):
+            continue  # 先还半年利息: interest only for a span, no term (借5000一年利息多少 is one)
         overdue_after = bool(_OVERDUE_AFTER.match(text, end))
         if unit == "期":
             if kind == "paid":

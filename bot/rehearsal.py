@@ -273,10 +273,10 @@ def step(rp: Mapping[str, Any], state: AgentState, turn: Turn) -> Tuple[AgentSta
         lines.append(rp["private_warning"])
     rude = scoring.is_rude(rp, turn.text, plain)
     items = scoring.evidence(rp, plain, turn.entities)
-    if not items and not rude and turn.intent in OUTSIDE_INTENTS and turn.confidence >= OUTSIDE_CONFIDENCE:
-        return state, Move(
-            [_line(rp, state, "resume"), _question(rp, state, again=True)], aside=turn.topic or turn.intent
-        )
+    outside = not items and not rude and turn.intent in OUTSIDE_INTENTS and turn.confidence >= OUTSIDE_CONFIDENCE
+    aside = (turn.topic or turn.intent) if outside else None
+    if outside and not _gives_numbers(state, turn):
+        return state, Move([_line(rp, state, "resume"), _question(rp, state, again=True)], aside=aside)
     state.undo = before
     heard, judged = _hear(rp, state, turn, items, rude)
     lines += heard
@@ -286,7 +286,14 @@ def step(rp: Mapping[str, Any], state: AgentState, turn: Turn) -> Tuple[AgentSta
     if lines == state.last_reply:  # never the same reply twice in a row
         lines = [_line(rp, state, "same_again")] + lines[-1:]
     state.last_reply = lines
-    return state, Move(lines)
+    return state, Move(lines, aside=aside)
+
+
+def _gives_numbers(state: AgentState, turn: Turn) -> bool:
+    """"1500吧 能不能先还半年利息", "行 15期 话说还能再借吗": an outside question that also answers the
+    agent, so the call hears it as well as answering the question.
+    """
+    return bool(_facts_given(state, turn)) or bool(turn.values("term_months"))
 
 
 def _hear(rp: Mapping[str, Any], state: AgentState, turn: Turn, items: set, rude: bool) -> Tuple[List[str], bool]:
@@ -373,7 +380,10 @@ def _facts_given(state: AgentState, turn: Turn) -> Dict[str, float]:
     # 我欠的是三万: said with 欠, the debt, whatever the agent just asked
     owing = [e for e in unroled if plans.said_as_debt(turn.plain, e)]
     owed = [] if owing else unroled  # 我欠的是三万 不是两万: no other sum answers the question
-    bare = parse_number(turn.plain.strip(" 元块左右大概吧啊嗯差不多")) if not unroled else None
+    bare = None
+    if not unroled:  # "1500", or "1500吧 能不能先还半年利息": a number opening the message answers the question
+        head = _LEADING_NUMBER.match(turn.plain)
+        bare = parse_number(turn.plain.strip(" 元块左右大概吧啊嗯差不多")) or (head and parse_number(head.group(1)))
     if state.asked == "income" and not income and (owed or bare):
         income = [owed[0]["value"] if owed else bare]
         owed = []
@@ -382,7 +392,8 @@ def _facts_given(state: AgentState, turn: Turn) -> Dict[str, float]:
         owed = []
     if income:
         facts["income"] = float(income[0])
-    if affordable and not turn.values("term_months"):  # with installments, it is a plan's payment
+    # with installments it is a plan's payment, unless said as the most they can pay (每个月最多一千 分十五期)
+    if affordable and (not turn.values("term_months") or _AT_MOST.search(turn.plain)):
         facts["affordable"] = float(affordable[0])
     if owing or owed and state.asked in ("opening", "reason") and not turn.values("term_months"):
         facts["owed"] = float((owing or owed)[0]["value"])
@@ -395,6 +406,10 @@ def _facts_given(state: AgentState, turn: Turn) -> Dict[str, float]:
     return facts
 
 
+_LEADING_NUMBER = re.compile(
+    r"^\s*(?:大概|差不多)?([\d.]+|[一二两三四五六七八九十百千万]+)\s*(?:元|块)?(?:吧|左右|的样子)?(?=[\s，,。]|$)"
+)
+_AT_MOST = re.compile(r"最多|顶多|至多|能拿出|拿得出|最多能还|只能还")
 _OFFER = re.compile(r"申请|方案|分期|就按|按这个|我想|打算|行吗|可以吗|行不行|怎么样|能不能|要不")
 
 

@@ -230,6 +230,28 @@ def test_plans_in_any_common_form(rp, text: str, expected: plans.Plan) -> None:
     assert plans.read(t.plain, t.entities, waiver="waiver" in scoring.evidence(rp, t.plain)) == expected
 
 
+def test_numbers_told_one_at_a_time_earn_the_numbers_item_and_a_plan_keeps_the_income(rp) -> None:
+    messages = [
+        "你好 我上个月住院做了手术 微粒贷欠一万五 已经逾期20天了",
+        "现在只有病假工资 一个月两千八左右",
+        "每个月最多一千 我想申请把剩下的分成十五期 每期一千 罚息能不能减免一些",
+        "可以 18期 每月一千",
+    ]
+    state, replies = play(rp, messages, case="illness")
+    assert (state.income, state.affordable) == (2800, 1000), "the plan's 每月一千 is no income"
+    assert "收入约 1,000" not in "".join(replies[-1])
+    assert any("numbers" in said["items"] for said in state.said), state.said
+
+
+def test_an_outside_question_that_also_answers_the_agent_is_heard(rp) -> None:
+    asked = ["我欠了微粒贷 开店亏了 还不上", "我现在一个月大概4000"]
+    state, replies = play(rp, asked + [("1500吧 能不能先还半年利息 本金以后再说", "faq", 0.95)], difficulty="温和")
+    assert state.affordable == 1500 and state.plan is None, "1500 answers the question; 半年利息 is no term"
+    assert replies[-1][-1] == "<aside faq>", "the question is still answered"
+    state, _ = play(rp, asked + ["1500", "那我每月1500 分14期行吗", ("行 15期 话说你们还能再借吗", "faq", 0.95)])
+    assert state.plan and state.plan.get("installments") == 15, state.plan
+
+
 def test_a_short_plan_is_not_asked_for_again(rp) -> None:
     state, replies = play(rp, PREPARED[:3] + ["两千，分五期行吗"])
     assert state.plan and "具体" not in "".join(replies[-1])
