@@ -110,6 +110,7 @@ def test_ordinary_worry_is_not_danger(text: str) -> None:
         ("那手续费呢", [], "fee"),
         ("要什么手续", [], "materials"),
         ("找谁", [], "where"),
+        ("是真的吗", [], "how"),
     ],
 )
 def test_short_follow_ups(text: str, entities: list, cue: str) -> None:
@@ -210,6 +211,28 @@ def test_a_message_about_who_was_just_talked_about_may_be_that_topic_again() -> 
     assert read("他们来了我该怎么办", "ask_overdue_help", confidence=0.8).possible_follow_up == "same"
     assert read("这个月还不上怎么办", "ask_overdue_help", confidence=0.8).possible_follow_up is None, "this month"
     assert read("他们说我要坐牢怎么办", "faq", [], "faq/jail", 0.9).possible_follow_up is None, "a question of its own"
+
+
+@pytest.mark.parametrize(
+    "text, first",
+    [
+        ("催收发了个视频给我 拿刀的 说知道我家在哪", "safety_threat"),  # a threat received, not made
+        ("他们说知道你家住哪 小心点", "safety_threat"),
+        ("我已经点了 还填了身份证号", "faq/money_sent_scam"),  # details typed into a fraudster's page
+        ("他还说再转五千就能降额度解冻", "faq/fake_agent_transfer"),  # money asked to unlock something
+    ],
+)
+def test_danger_found_by_the_third_probe(text: str, first: str) -> None:
+    assert read(text, "faq", [], "faq/borrow_again", 0.9).urgent[:1] == [first]
+
+
+def test_asking_around_is_no_threat() -> None:
+    assert not read("催收在我们公司的工作群里找人打听我", "faq", [], "faq/employer_calls", 0.9).urgent
+
+
+def test_offering_an_id_number_is_answered_never_send_it() -> None:
+    reading = read("那我可以在这里把身份证发你帮我查下欠多少吗", "faq", [], "faq/public_shaming", 0.6)
+    assert reading.topic == "private_offer" and "faq/public_shaming" not in reading.concerns
 
 
 def test_several_concerns_most_urgent_first() -> None:
