@@ -226,6 +226,12 @@ def test_danger_found_by_the_third_probe(text: str, first: str) -> None:
     assert read(text, "faq", [], "faq/borrow_again", 0.9).urgent[:1] == [first]
 
 
+def test_whether_to_call_the_police_and_whether_family_is_told_are_answered_too() -> None:
+    police = read("要不要报警 我怕报了警他们更狠", "faq", [], "faq/fake_police", 0.7)
+    assert "after/police" in police.concerns and police.several
+    assert "faq/family_calls" in read("会不会通知我爸妈", "faq", [], "faq/guarantor", 0.7).concerns
+
+
 def test_asking_around_is_no_threat() -> None:
     assert not read("催收在我们公司的工作群里找人打听我", "faq", [], "faq/employer_calls", 0.9).urgent
 
