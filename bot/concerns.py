@@ -25,6 +25,7 @@ FOLLOW_UP_INTENT = "follow_up"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 FALLBACK_INTENT = "nlu_fallback"
 UNSURE_INTENTS = (FALLBACK_INTENT, "follow_up", "out_of_scope")
+OWN_FLOW = ("inform_situation", "start_rehearsal", "request_prep_pack", "ask_interest_calc")
 DOCUMENT_INTENT = "request_prep_pack"
 # Below this confidence a short message with a follow-up word ("要多久") is taken as a follow-up.
 FOLLOW_UP_CONFIDENCE = 0.5
@@ -214,6 +215,10 @@ def read(
     else:
         topic = (specific or concerns or [None])[0]
     off_topic_but_named = intent == OUT_OF_SCOPE_INTENT and topic and topic not in lexicon.vague  # 会被开除吗
+    # 你能帮我给微粒贷打电话谈吗 read as request_human: a topic only the lexicon knows is answered, unless the
+    # intent starts something of its own (a situation told, a rehearsal, a document, a calculation)
+    if topic in lexicon.acts_as and intent in lexicon.not_topics and intent not in OWN_FLOW and not urgent:
+        intent = lexicon.acts_as[topic]
     if (intent in (FALLBACK_INTENT, FOLLOW_UP_INTENT) and topic) or off_topic_but_named:  # the words say what
         intent = "faq" if topic.startswith("faq/") else lexicon.acts_as.get(topic, topic)
     states_facts = bool(set(entity_types) & (NUMBER_ENTITIES | {"hardship_reason"}))

@@ -10,7 +10,7 @@ topic. Pure (no Rasa): ``actions/answers.py`` sends the result.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Mapping, Sequence
 
 from bot import calc_text, concerns, hardship
@@ -157,6 +157,19 @@ def asides(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], sk
 
 
 def respond(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], last_topic: str | None) -> Reply:
+    """The reply to a message; the first question right after help in a crisis ("我该怎么跟老婆说") is
+    answered after asking how the person is, with the help line again.
+    """
+    result = _respond(kb, parse, slots, last_topic)
+    entry = kb.main_entry(result.topic) if result.topic else None
+    if last_topic in CARE_FIRST and result.topic not in CARE_FIRST and not (entry and entry.urgent):
+        answer = result.answer
+        text = f"{kb.replies['check_in_first']}\n\n{answer.text}"
+        return replace(result, answer=Answer(text, answer.buttons, answer.entry_ids))
+    return result
+
+
+def _respond(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], last_topic: str | None) -> Reply:
     intent = (parse.get("intent") or {}).get("name") or ""
     key = next((e.get("value") for e in entities_of(parse) if e.get("entity") == "faq_key"), None)
     if key:  # a quick reply

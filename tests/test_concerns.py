@@ -232,6 +232,20 @@ def test_whether_to_call_the_police_and_whether_family_is_told_are_answered_too(
     assert "faq/family_calls" in read("会不会通知我爸妈", "faq", [], "faq/guarantor", 0.7).concerns
 
 
+@pytest.mark.parametrize("text", ["你能帮我给微粒贷打电话谈吗", "你帮我跟银行说一下吧", "能不能替我去谈"])
+def test_asking_the_simulation_to_call_for_them_is_answered_whatever_the_intent(text: str) -> None:
+    reading = read(text, "request_human", confidence=0.8)
+    assert (reading.topic, reading.intent) == ("call_for_me", "ask_contact_channel"), reading
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["你们能不能别打电话了", "我想自己跟客服谈谈", "委托第三方帮我跟银行协商", "你帮我生成一份打电话用的方案单子"],
+)
+def test_pleas_and_paid_agents_are_not_asking_the_simulation_to_call(text: str) -> None:
+    assert "call_for_me" not in read(text, "faq", [], "faq/debt_agents", 0.8).concerns
+
+
 def test_asking_around_is_no_threat() -> None:
     assert not read("催收在我们公司的工作群里找人打听我", "faq", [], "faq/employer_calls", 0.9).urgent
 

@@ -69,6 +69,7 @@ def test_a_possible_follow_up_is_one_when_the_last_answer_answers_it(kb: Knowled
         ("spouse_debt", "这是要看具体情况的法律问题，这里没法替你判断"),
         ("enforcement", "不会因为逾期就直接被拍卖"),
         ("private_offer", "不要发：这里只是模拟助手，查不了你的欠款"),
+        ("call_for_me", "我不能替你打电话"),
     ],
 )
 def test_the_lexicon_only_topics_open_with_their_direct_answer(kb: Knowledge, topic: str, opening: str) -> None:
@@ -118,6 +119,17 @@ def test_danger_told_again_gets_the_help_again_in_other_words(kb: Knowledge, dan
     again = reply.respond(kb, told, {}, danger).answer.text
     assert again != first and first_line_has in again.splitlines()[0], again
     assert "？" in again, "it asks how they are, not only tells"
+
+
+def test_the_first_question_after_a_crisis_asks_how_they_are_first(kb: Knowledge) -> None:
+    tips = parse("ask_negotiation_tips", "ask_negotiation_tips", concerns=["ask_negotiation_tips"])
+    after = reply.respond(kb, tips, {}, "safety_crisis").answer.text
+    assert after.startswith(kb.replies["check_in_first"]) and "12356" in after.splitlines()[0]
+    assert kb.main_entry("ask_negotiation_tips").answer in after, "then the answer asked for"
+    assert not reply.respond(kb, tips, {}, "faq/jail").answer.text.startswith(kb.replies["check_in_first"])
+    threat = parse("safety_threat", "safety_threat", concerns=["safety_threat"])
+    danger_first = reply.respond(kb, threat, {}, "safety_crisis").answer.text
+    assert danger_first.startswith(kb.main_entry("safety_threat").answer), "new danger: its help, first"
 
 
 def test_a_follow_up_after_help_in_danger_gets_that_help_first(kb: Knowledge) -> None:
