@@ -24,9 +24,9 @@ POSSIBLE_FOLLOW_UP = "possible_follow_up"
 FOLLOW_UP_INTENT = "follow_up"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 FALLBACK_INTENT = "nlu_fallback"
-UNSURE_INTENTS = (FALLBACK_INTENT, "follow_up", "out_of_scope")
-OWN_FLOW = ("inform_situation", "start_rehearsal", "request_prep_pack", "ask_interest_calc")
+UNSURE_INTENTS = (FALLBACK_INTENT, FOLLOW_UP_INTENT, OUT_OF_SCOPE_INTENT)
 DOCUMENT_INTENT = "request_prep_pack"
+OWN_FLOW = ("inform_situation", "start_rehearsal", DOCUMENT_INTENT, "ask_interest_calc")
 # Below this confidence a short message with a follow-up word ("要多久") is taken as a follow-up.
 FOLLOW_UP_CONFIDENCE = 0.5
 SAFETY_PREFIX = "safety_"

@@ -136,22 +136,25 @@ class Knowledge:
         cites = self.citations(entries)
         if cites:
             text += "\n\n依据：" + "；".join(cites)
-        follow = [i for e in entries for i in e.follow_up]
-        return Answer(text, self.buttons(dict.fromkeys(follow)), [e.id for e in entries])
+        return Answer(text, self._offered(entries), [e.id for e in entries])
+
+    def _offered(self, entries: Sequence[Entry]) -> List[Dict[str, str]]:
+        """The quick replies an answer made of these entries offers."""
+        return self.buttons(dict.fromkeys(i for e in entries for i in e.follow_up))
 
     def with_numbers(self, topic: str, slots: Mapping[str, Any]) -> Answer | None:
         """Only the add-ons of a topic that use the user's numbers ("那半年呢": what half a year means,
         not the whole answer again), with the topic's quick replies; None when none applies.
         """
-        addons = [e for e in self.entries_for(topic, slots) if e.when]
+        entries = self.entries_for(topic, slots)
+        addons = [e for e in entries if e.when]
         if not addons:
             return None
-        whole = self.answer(topic, slots)
         text = "\n\n".join(render(e, slots, titled=False) for e in addons)
         cites = self.citations(addons)
         if cites:
             text += "\n\n依据：" + "；".join(cites)
-        return Answer(text, whole.buttons if whole else [], [e.id for e in addons])
+        return Answer(text, self._offered(entries), [e.id for e in addons])
 
     def brief(self, topic: str, slots: Mapping[str, Any]) -> str:
         """A topic's direct answer with the add-ons that use the user's numbers: one part of a reply
@@ -161,9 +164,11 @@ class Knowledge:
         return " ".join(fill(e.answer or e.summary, slots) for e in entries if e.answer or e.summary)
 
     def follows(self, topic: str, cue: str) -> bool:
-        """Whether the topic's answer has its own answer for a follow-up cue (not only the default)."""
+        """Whether the topic's answer has its own answer for a follow-up cue (not only the default);
+        "same" (the topic again) it always has.
+        """
         entry = self.main_entry(topic)
-        return bool(entry and cue in entry.follow)
+        return bool(entry and (cue == "same" or cue in entry.follow))
 
     def follow_target(self, topic: str | None, cue: str) -> str | None:
         """Which topic answers a short follow-up (cue: fee, duration, evidence…) after ``topic``."""

@@ -112,10 +112,9 @@ def follow_up(
             return Reply(Answer(plan, kb.buttons([REPAYMENT_TOPIC]), []), last_topic)
     if cue == "same" and last_topic and kb.main_entry(last_topic):
         changed = retimed(kb, last_topic, parse_entities)
+        now = {**slots, **changed}
         new_number = any(e.get("entity") in concerns.NUMBER_ENTITIES for e in parse_entities)
-        answer = (new_number and kb.with_numbers(last_topic, {**slots, **changed})) or kb.answer(
-            last_topic, {**slots, **changed}
-        )
+        answer = (new_number and kb.with_numbers(last_topic, now)) or kb.answer(last_topic, now)
         return Reply(answer, last_topic, changed) if answer else Reply(kb.reply("default"), None)
     target = kb.follow_target(last_topic, cue)
     if target and target != last_topic and kb.main_entry(target):
@@ -161,12 +160,14 @@ def respond(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], l
     answered after asking how the person is, with the help line again.
     """
     result = _respond(kb, parse, slots, last_topic)
+    if last_topic not in CARE_FIRST or result.topic in CARE_FIRST:
+        return result
     entry = kb.main_entry(result.topic) if result.topic else None
-    if last_topic in CARE_FIRST and result.topic not in CARE_FIRST and not (entry and entry.urgent):
-        answer = result.answer
-        text = f"{kb.replies['check_in_first']}\n\n{answer.text}"
-        return replace(result, answer=Answer(text, answer.buttons, answer.entry_ids))
-    return result
+    if entry and entry.urgent:  # new danger: its own help comes first
+        return result
+    answer = result.answer
+    text = f"{kb.replies['check_in_first']}\n\n{answer.text}"
+    return replace(result, answer=Answer(text, answer.buttons, answer.entry_ids))
 
 
 def _respond(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], last_topic: str | None) -> Reply:
@@ -181,8 +182,7 @@ def _respond(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], 
     if intent == concerns.FOLLOW_UP_INTENT:
         return follow_up(kb, cue or possible or "same", slots, last_topic, entities_of(parse))
     # "这个能告他吗" after public shaming; "他们来了我该怎么办" (possible "same") after the home-visit answer
-    answered = possible == "same" or (possible and last_topic and kb.follows(last_topic, possible))
-    if possible and last_topic and kb.main_entry(last_topic) and answered:
+    if possible and last_topic and kb.follows(last_topic, possible):
         return follow_up(kb, possible, slots, last_topic, entities_of(parse))
     if after_danger_what_now(kb, parse, last_topic):  # "那我现在要怎么做" after the fake-agent answer
         return follow_up(kb, "how", slots, last_topic)
