@@ -246,6 +246,11 @@ def test_pleas_and_paid_agents_are_not_asking_the_simulation_to_call(text: str) 
     assert "call_for_me" not in read(text, "faq", [], "faq/debt_agents", 0.8).concerns
 
 
+@pytest.mark.parametrize("text, crisis", [("没人能帮我", True), ("谁也帮不了我", True), ("有人能帮我算吗", False)])
+def test_hopelessness_gets_the_crisis_help(text: str, crisis: bool) -> None:
+    assert (read(text, "request_prep_pack", confidence=0.6).intent == "safety_crisis") == crisis
+
+
 def test_asking_around_is_no_threat() -> None:
     assert not read("催收在我们公司的工作群里找人打听我", "faq", [], "faq/employer_calls", 0.9).urgent
 

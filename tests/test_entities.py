@@ -139,6 +139,7 @@ RUN_ON = "借了微粒贷两万五分10期厂里停工三个月没工资已经�
         # a fee asked by an agent is no sum owed
         ("收我三千块服务费 靠谱吗", [("amount", 3000, "三千块", "interest")]),
         ("要还一千多利息", [("amount", 1000, "一千多", "interest")]),
+        ("借了3w 我算的每天要多出十五块", [("amount", 30000, "3w", None), ("amount", 15, "十五块", "interest")]),
         # …but a debt followed by a question about the penalty is the debt
         ("逾期两个月了 欠八千 罚息要多少", [("overdue_days", 60, "两个月", None), ("amount", 8000, "八千", None)]),
         # English words after a number are no money unit; a delay asked for is no time overdue
