@@ -1,26 +1,39 @@
 """Serves the chat page (``web/dist``, built by ``make web``) and tells it where the bot is.
 
-``GET /config.json`` gives the page the socketio address (the Rasa server on the same host as the page,
-port ``RASA_PORT``), the welcome card's words and common questions (from data/knowledge), and the
-masking rules of ``bot.privacy``, so that the page masks personal numbers by the server's own rules.
+``GET /config.json`` gives the page the socketio address (``Settings.rasa_url``: ``RASA_PUBLIC_URL``, or
+the Rasa server on localhost), the welcome card's words and common questions (from data/knowledge), and
+the masking rules of ``bot.privacy``, so that the page masks personal numbers by the server's own rules.
 Every response carries a Content-Security-Policy: scripts only from this server, connections only to it
-and the Rasa server, so nothing in a message can load or run code.
+and the Rasa server, so nothing in a message can load or run code. Both come from the settings, never
+from the request (a forged ``Host`` header must not point the page elsewhere).
+
+It serves files and nothing else: no directory listings, no redirects, a 400 for a path that is not
+clean UTF-8 or holds control characters, no Python version in ``Server``, and a client has
+``REQUEST_TIMEOUT`` seconds in all to send its request.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
+import socket
 import sys
+import time
+from dataclasses import replace
 from functools import partial
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, List
+from typing import Any, BinaryIO, List
+from urllib.parse import unquote
 
 from bot import knowledge, privacy
-from bot.config import ROOT, settings
+from bot.config import ROOT, Settings, settings
 
 DIST = ROOT / "web" / "dist"
+REQUEST_TIMEOUT = 10.0  # seconds a client has to send its request line and headers
 
 
 def page_config(kb: knowledge.Knowledge) -> dict:
@@ -37,49 +50,112 @@ def page_config(kb: knowledge.Knowledge) -> dict:
     }
 
 
-class PageHandler(SimpleHTTPRequestHandler):
-    rasa_port = 5005
-    config: dict = {}
+def csp(rasa_url: str) -> str:
+    """The Content-Security-Policy: connections only to this server and the Rasa server (http and ws)."""
+    socket_url = "ws" + rasa_url.removeprefix("http")  # http -> ws, https -> wss
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        f"connect-src 'self' {rasa_url} {socket_url}; "
+        "media-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    )
 
-    def _rasa_origin(self, scheme: str) -> str:
-        host = (self.headers.get("Host") or "localhost").rsplit(":", 1)[0]
-        return f"{scheme}://{host}:{self.rasa_port}"
+
+class _DeadlineReader(io.RawIOBase):
+    """Socket reads under one deadline for the whole request: a timeout per read alone lets a client that
+    sends a byte every few seconds hold its thread for ever.
+    """
+
+    def __init__(self, sock: socket.socket, timeout: float) -> None:
+        self.sock, self.timeout = sock, timeout
+        self.deadline = time.monotonic() + timeout
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("request not received in time")
+        self.sock.settimeout(left)
+        try:
+            return self.sock.recv_into(buffer)
+        finally:
+            self.sock.settimeout(self.timeout)  # writes keep the plain per-operation timeout
+
+
+class PageHandler(SimpleHTTPRequestHandler):
+    server_version = "weilidai-sim"
+    timeout = REQUEST_TIMEOUT  # also the socket timeout for writes (StreamRequestHandler.setup sets it)
+    config_body = b"{}"
+    policy = csp("http://localhost:5005")
+
+    def version_string(self) -> str:
+        return self.server_version  # never the Python version (the base class appends it)
+
+    def setup(self) -> None:
+        super().setup()
+        self._reader = _DeadlineReader(self.connection, self.timeout)
+        self.rfile = io.BufferedReader(self._reader)
+
+    def handle_one_request(self) -> None:
+        self._reader.deadline = time.monotonic() + self.timeout  # each request on a kept-alive connection
+        super().handle_one_request()
 
     def end_headers(self) -> None:
-        policy = (
-            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-            f"connect-src 'self' {self._rasa_origin('http')} {self._rasa_origin('ws')}; "
-            "media-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
-        )
-        self.send_header("Content-Security-Policy", policy)
+        self.send_header("Content-Security-Policy", self.policy)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
-        if self.path.endswith(".html") or self.path in ("/", "/config.json"):
+        path = getattr(self, "path", "")  # unset when the request line itself was refused
+        if path.endswith(".html") or path.split("?")[0] in ("/", "/config.json"):
             self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        if self.path.split("?")[0] == "/config.json":
-            body = json.dumps({"socketUrl": self._rasa_origin("http"), **self.config}, ensure_ascii=False).encode()
-            self.send_response(200)
+    def send_head(self) -> BinaryIO | None:
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        try:
+            name = unquote(path, errors="strict")
+        except UnicodeDecodeError:
+            name = ""
+        # A NUL reaches open() as a ValueError that http.server does not catch, and drops the connection.
+        if not name.startswith("/") or any(ord(c) < 32 or ord(c) == 127 for c in name):
+            self.send_error(HTTPStatus.BAD_REQUEST, "Bad path")
+            return None
+        if name == "/config.json":
+            self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Content-Length", str(len(self.config_body)))
             self.end_headers()
-            self.wfile.write(body)
-            return
-        super().do_GET()
+            return io.BytesIO(self.config_body)
+        # No directory but the root: http.server would list it, or redirect to "dir/" echoing the request path.
+        if name != "/" and os.path.isdir(self.translate_path(path)):
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return None
+        return super().send_head()
+
+    def list_directory(self, path: str | os.PathLike[str]) -> None:
+        self.send_error(HTTPStatus.NOT_FOUND)  # the root without index.html, too
+        return None
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (http.server's signature)
-        sys.stderr.write(f"web {self.address_string()} {format % args}\n")
+        # The request line is the client's text: escape control characters before they reach a terminal.
+        message = "".join(c if c.isprintable() else repr(c)[1:-1] for c in format % args)
+        sys.stderr.write(f"web {self.address_string()} {message}\n")
 
 
-def serve(port: int, rasa_port: int, directory: Path = DIST) -> ThreadingHTTPServer:
-    """A server for the built page (not started: call ``serve_forever``)."""
+def serve(config: Settings, directory: Path = DIST, request_timeout: float = REQUEST_TIMEOUT) -> ThreadingHTTPServer:
+    """A server for the built page on ``config.bind_host``:``config.web_port`` (not started: call
+    ``serve_forever``).
+    """
     if not (directory / "index.html").is_file():
         raise FileNotFoundError(f"no built page in {directory}: run `make web`")
-    config = page_config(knowledge.load(settings().knowledge_dir))
-    handler = type("Handler", (PageHandler,), {"rasa_port": rasa_port, "config": config})
-    return ThreadingHTTPServer(("0.0.0.0", port), partial(handler, directory=str(directory)))
+    page = {"socketUrl": config.rasa_url, **page_config(knowledge.load(config.knowledge_dir))}
+    attributes = {
+        "config_body": json.dumps(page, ensure_ascii=False).encode(),
+        "policy": csp(config.rasa_url),
+        "timeout": request_timeout,
+    }
+    handler = type("Handler", (PageHandler,), attributes)
+    return ThreadingHTTPServer((config.bind_host, config.web_port), partial(handler, directory=str(directory)))
 
 
 def main(argv: List[str] | None = None) -> int:
@@ -87,7 +163,7 @@ def main(argv: List[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=config.web_port)
     args = parser.parse_args(argv)
-    with serve(args.port, config.rasa_port) as server:
+    with serve(replace(config, web_port=args.port)) as server:
         try:
             server.serve_forever()
         except KeyboardInterrupt:
