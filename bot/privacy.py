@@ -1,24 +1,32 @@
 """Masks personal numbers in what users type, before anything stores or logs it: mainland mobile
-numbers, resident ID numbers and bank card numbers (digits may be grouped with spaces or dashes,
-and typed full-width). Pure: no Rasa.
+numbers, resident ID numbers and bank card numbers (digits may be grouped with spaces, dashes or dots,
+and typed full-width); and sums up errors for logs without what was typed. Pure: no Rasa.
 """
 
 from __future__ import annotations
 
 import re
+import traceback
 from typing import List, Tuple
 
-_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９ｘＸ－", "0123456789xX-")
-_SEP = r"[ \-]?"
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９ｘＸ－．　", "0123456789xX-. ")
+# People group numbers with spaces, dashes or dots (138.0013.8000, 110101 19900307 1234): one optional
+# separator may stand between any two digits.
+_SEP = r"[ \-.]?"
+_DATE = rf"(?:0[1-9]|1[0-2]){_SEP}(?:0[1-9]|[12]\d|3[01])"
 
-# 18-digit resident ID: region, birth date (18xx–20xx, month, day), sequence, check digit or X.
+# Resident IDs: 18 digits (region, birth date 18xx–20xx, sequence, check digit or X) or the old 15
+# (region, two-digit year, month, day, sequence).
 ID_CARD = re.compile(
-    r"(?<![\dA-Za-z])\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![\dA-Za-z])"
+    rf"(?<![\dA-Za-z])\d{{6}}{_SEP}(?:"
+    rf"(?:18|19|20)\d{{2}}{_SEP}{_DATE}{_SEP}\d{{3}}{_SEP}[\dXx]"
+    rf"|\d{{2}}{_SEP}{_DATE}{_SEP}\d{{3}}"
+    rf")(?![\dA-Za-z])(?![ \-.]\d)"
 )
-# Bank cards: 16 to 19 digits, often in groups of four.
-BANK_CARD = re.compile(rf"(?<!\d)\d{{4}}(?:{_SEP}\d{{4}}){{2}}{_SEP}\d{{4}}(?:{_SEP}?\d{{1,3}})?(?!\d)")
-# Mainland mobile numbers, with or without +86, grouped 3-4-4 or not.
-MOBILE = re.compile(rf"(?<!\d)(?:\+?86{_SEP})?1[3-9]\d{_SEP}\d{{4}}{_SEP}\d{{4}}(?!\d)")
+# Bank cards: 16 to 19 digits, however grouped (4-4-4-4, 6-13…).
+BANK_CARD = re.compile(rf"(?<!\d)\d(?:{_SEP}\d){{15,18}}(?!\d)")
+# Mainland mobile numbers, with or without +86, however grouped (3-4-4, 3-3-5…).
+MOBILE = re.compile(rf"(?<!\d)(?:\+?86{_SEP})?1[3-9](?:{_SEP}\d){{9}}(?!\d)")
 
 # Most specific first, so an ID number is not taken for a card number.
 KINDS: Tuple[Tuple[str, re.Pattern], ...] = (("id_card", ID_CARD), ("bank_card", BANK_CARD), ("mobile", MOBILE))
@@ -35,3 +43,12 @@ def mask(text: str) -> Tuple[str, List[str]]:
         masked, count = pattern.subn(PLACEHOLDER[kind], masked)
         found += [kind] * count
     return (masked, found) if found else (text, [])
+
+
+def error_summary(error: BaseException) -> str:
+    """An error for a log line: its type and the frames it passed through, never its message, which may
+    quote what a user typed or the whole conversation.
+    """
+    frames = traceback.extract_tb(error.__traceback__)
+    where = " <- ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}" for f in reversed(frames[-4:]))
+    return f"{type(error).__name__} at {where or '?'}"

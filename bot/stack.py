@@ -17,7 +17,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO, Dict, List
+from typing import IO, Callable, Dict, List, Sequence
 
 from bot.config import ROOT, Settings, settings
 
@@ -48,42 +48,43 @@ def on_free_ports(config: Settings, tracker_db: Path, auth_token: str | None = N
 
 
 def server_env(config: Settings) -> dict:
-    """The environment the servers run with: endpoints.yml reads ACTION_PORT and TRACKER_DB, the page
-    server RASA_PORT.
+    """The environment the servers run with: every setting goes by environment, none on a command line
+    (``ps`` shows command lines to every user, and the auth token must not be there). endpoints.yml reads
+    ACTION_PORT and TRACKER_DB.
     """
     env = dict(os.environ)
     env.update(
         ACTION_PORT=str(config.action_port),
         RASA_PORT=str(config.rasa_port),
+        WEB_PORT=str(config.web_port),
         TRACKER_DB=str(config.tracker_db),
         KNOWLEDGE_DIR=str(config.knowledge_dir),
+        RASA_MODEL=str(config.model),
+        ENDPOINTS=str(config.endpoints),
+        CORS_ORIGINS=",".join(config.cors_origins),
+        BIND_HOST=config.bind_host,
         RASA_TELEMETRY_ENABLED="false",
         TF_CPP_MIN_LOG_LEVEL="2",
         PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
     )
+    for name, value in (("RASA_AUTH_TOKEN", config.auth_token), ("RASA_PUBLIC_URL", config.rasa_public_url)):
+        if value:
+            env[name] = value
+        else:
+            env.pop(name, None)
     return env
 
 
 def action_server_command(config: Settings) -> List[str]:
-    return [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(config.action_port)]
+    return [str(BIN / "python"), "-m", "bot.action_server"]
 
 
 def rasa_server_command(config: Settings) -> List[str]:
-    command = [
-        str(BIN / "rasa"), "run",
-        "--model", str(config.model),
-        "--port", str(config.rasa_port),
-        "--endpoints", str(config.endpoints),
-        "--credentials", "credentials.yml",
-        "--cors", *config.cors_origins,
-    ]  # fmt: skip
-    if config.auth_token:
-        command += ["--enable-api", "--auth-token", config.auth_token]
-    return command
+    return [str(BIN / "python"), "-m", "bot.rasa_server"]
 
 
 def web_server_command(config: Settings) -> List[str]:
-    return [str(BIN / "python"), "-m", "bot.web", "--port", str(config.web_port)]
+    return [str(BIN / "python"), "-m", "bot.web"]
 
 
 def wait_for(url: str, process: subprocess.Popen, timeout: float) -> None:
@@ -169,6 +170,51 @@ class Stack:
                 process.wait()
 
 
+ROLES = ("actions", "rasa", "web")
+MAX_BACKOFF = 30.0  # seconds between tries for a server that keeps failing to start
+STABLE_AFTER = 60.0  # a server up this long is well again: its next failure starts the backoff afresh
+
+
+def supervise(
+    stack: Stack,
+    roles: Sequence[str] = ROLES,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+    rounds: int | None = None,
+) -> None:
+    """Restarts every server that is down, again and again, waiting longer (1, 2, 4 … 30 s) after each
+    failed try; whatever happens during a restart is logged and tried again later. Returns only after
+    ``rounds`` checks (tests); ``make run`` stops it with Ctrl-C.
+    """
+    failures: Dict[str, int] = {}
+    next_try: Dict[str, float] = {}
+    started: Dict[str, float] = {role: clock() for role in roles}
+    while rounds is None or rounds > 0:
+        rounds = None if rounds is None else rounds - 1
+        sleep(1)
+        for role in roles:
+            process = stack.processes.get(role)
+            now = clock()
+            if process is not None and process.poll() is None:
+                if now - started[role] >= STABLE_AFTER:
+                    failures[role] = 0
+                continue
+            if now < next_try.get(role, 0.0):
+                continue
+            failures[role] = failures.get(role, 0) + 1
+            code = "none" if process is None else process.returncode
+            print(f"the {role} server is down (exit {code}); restart {failures[role]}", file=sys.stderr, flush=True)
+            try:
+                stack.stop(role)
+                stack.start_role(role)
+                started[role] = clock()
+                print(f"the {role} server is up again", file=sys.stderr, flush=True)
+            except Exception as error:  # noqa: BLE001 (anything: try again later)
+                delay = min(MAX_BACKOFF, 2.0 ** (failures[role] - 1))
+                next_try[role] = clock() + delay
+                print(f"restarting the {role} server failed ({error}); next try in {delay:.0f} s", file=sys.stderr)
+
+
 def main(argv: List[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shell", action="store_true", help="chat in the terminal instead of serving")
@@ -194,22 +240,18 @@ def main(argv: List[str] | None = None) -> int:
             f"  socketio {stack.rasa_url}/socket.io\n"
             f"  actions  {stack.action_url}/health\n"
             f"  HTTP API {'on (token required)' if config.auth_token else 'off (set RASA_AUTH_TOKEN to enable)'}\n"
+            f"  listening on {config.bind_host} (BIND_HOST)\n"
             f"Ctrl-C stops all.",
             flush=True,
         )
         # A server that dies is started again; the others keep serving meanwhile (the channels answer
         # "busy" while the action server is away).
-        while True:
-            time.sleep(1)
-            for role, process in list(stack.processes.items()):
-                if process.poll() is not None:
-                    print(f"the {role} server stopped (exit {process.returncode}); starting it again", file=sys.stderr)
-                    stack.stop(role)
-                    stack.start_role(role)
+        supervise(stack)
     except KeyboardInterrupt:
         return 0
     finally:
         stack.stop()
+    return 0
 
 
 if __name__ == "__main__":

@@ -17,6 +17,15 @@ from bot.privacy import mask
         ("卡号6222021234567890", "卡号[卡号已隐藏]", ["bank_card"]),
         ("１３８１２３４５６７８", "[手机号已隐藏]", ["mobile"]),  # full-width digits
         ("号码13812345678，卡6222021234567890", "号码[手机号已隐藏]，卡[卡号已隐藏]", ["bank_card", "mobile"]),
+        # Groupings found in the audit: ID 6-8-4 and the old 15 digits, dotted and 3-3-5 mobiles, cards 6-13.
+        ("身份证 110101 19900307 1234 谢谢", "身份证 [身份证号已隐藏] 谢谢", ["id_card"]),
+        ("110101-1990-0307-451x", "[身份证号已隐藏]", ["id_card"]),
+        ("老身份证110101900307451", "老身份证[身份证号已隐藏]", ["id_card"]),
+        ("打138.0013.8000", "打[手机号已隐藏]", ["mobile"]),
+        ("138 001 38000", "[手机号已隐藏]", ["mobile"]),
+        ("+8613800138000", "[手机号已隐藏]", ["mobile"]),
+        ("卡622202 1234567890123", "卡[卡号已隐藏]", ["bank_card"]),
+        ("卡 6222-0212-3456-7890-123 还款", "卡 [卡号已隐藏] 还款", ["bank_card"]),
     ],
 )
 def test_personal_numbers_are_masked(text: str, expected: str, kinds: list) -> None:
@@ -35,6 +44,10 @@ def test_personal_numbers_are_masked(text: str, expected: str, kinds: list) -> N
         "2026年11月23日",
         "借了1500000",
         "订单号1234567",
+        "到手5000 房租1500 吃饭1000",
+        "1500 3000 2000",
+        "借了13.5万 年化24%",
+        "20241205",
     ],  # fmt: skip
 )
 def test_other_numbers_are_left_alone(text: str) -> None:
