@@ -45,9 +45,9 @@ logger = logging.getLogger(__name__)
 Handler = Callable[[UserMessage], Awaitable[Any]]
 
 MAX_SENDER_CHARS = 128
-# The bot asks for a shorter message past 500 characters (bot/components.py); nothing longer than this
-# is ever stored.
-MAX_MESSAGE_CHARS = 1000
+# Nothing longer is ever stored. Above the NLU's own limit (config.yml, ChineseNormalizer max_chars), so
+# that a message cut here is still known to be too long and the user is asked to shorten it.
+MAX_MESSAGE_CHARS = 2000
 MAX_METADATA_CHARS = 1000  # as JSON
 MAX_SOCKET_PACKET_BYTES = 64 * 1024
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -90,9 +90,20 @@ def test_a_megabyte_sender_id_is_refused_and_not_stored(stack: Stack) -> None:
     assert marker not in stored(stack)
 
 
+def test_the_cut_is_above_the_length_the_bot_asks_to_shorten() -> None:
+    """A message cut to the limit must still be seen as too long (else it would be answered as if whole)."""
+    import yaml
+
+    from bot.config import ROOT
+
+    pipeline = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
+    max_chars = next(step["max_chars"] for step in pipeline if step.get("max_chars"))
+    assert channels.MAX_MESSAGE_CHARS > max_chars
+
+
 def test_a_long_message_is_cut_before_it_is_stored(stack: Stack, chat: Chat) -> None:
-    reply = chat.say("逾期" * 1_000_000)  # 2 million characters
-    assert BUSY not in reply
+    reply = chat.say("我逾期了" * 500_000)  # 2 million characters
+    assert "有点长" in reply, "the bot asks for a shorter message"
     with sqlite3.connect(stack.config.tracker_db) as db:
         rows = db.execute("SELECT data FROM events WHERE sender_id = ?", (chat.sender,)).fetchall()
     texts = [json.loads(data).get("text") or "" for (data,) in rows if json.loads(data).get("event") == "user"]
