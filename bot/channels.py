@@ -253,11 +253,11 @@ class GuardedSocketIOInput(InputChannel):
         return SocketIOOutput(self.sio, self.bot_message_evt) if self.sio else None
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
-        sio = AsyncServer(
-            async_mode="sanic",
-            cors_allowed_origins=list(settings().cors_origins),
-            max_http_buffer_size=MAX_SOCKET_PACKET_BYTES,
-        )
+        allowed = set(settings().cors_origins)
+        # The CORS headers come from the Rasa server's own CORS (the same list); engine.io adding them too
+        # would send the header twice, which browsers refuse. The origin is checked on connect instead,
+        # which covers the WebSocket transport too (CORS does not apply to it).
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=MAX_SOCKET_PACKET_BYTES)
         self.sio = sio
         webhook = SocketBlueprint(sio, "/socket.io", "guarded_socketio_webhook", __name__)
         sessions: Dict[str, str] = {}  # socket id → the session id it asked for
@@ -265,6 +265,11 @@ class GuardedSocketIOInput(InputChannel):
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
+
+        @sio.on("connect")
+        async def connect(sid: str, environ: Dict[str, Any], auth: Any = None) -> bool:
+            origin = environ.get("HTTP_ORIGIN")
+            return not origin or origin in allowed
 
         @sio.on("disconnect")
         async def disconnect(sid: str) -> None:
