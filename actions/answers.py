@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import LAST_TOPIC, get_knowledge, known_slots, send
+from actions.common import LAST_TOPIC, calc_failed, get_knowledge, known_slots, off_loop, send
 from bot import reply
 
 
@@ -33,7 +33,15 @@ class ActionAnswer(Action):
     ) -> List[Dict[str, Any]]:
         events = expenses_said(tracker)
         slots = {**known_slots(tracker), **{e["name"]: e["value"] for e in events}}
-        result = reply.respond(get_knowledge(), tracker.latest_message, slots, tracker.get_slot(LAST_TOPIC))
+        # Off the event loop: a follow-up or a plan may work out a long schedule (bot.calc_text, bot.hardship).
+        result = await off_loop(respond, tracker.latest_message, slots, tracker.get_slot(LAST_TOPIC))
+        if result is None:
+            return calc_failed(dispatcher)
         send(dispatcher, result.answer, tracker)
         changed = [SlotSet(name, value) for name, value in result.slots.items()]
         return [*events, *changed, SlotSet(LAST_TOPIC, result.topic)]
+
+
+def respond(message: Dict[str, Any], slots: Dict[str, Any], last_topic: str | None) -> reply.Reply:
+    """``bot.reply.respond`` with the knowledge data, for a worker process (``off_loop``)."""
+    return reply.respond(get_knowledge(), message, slots, last_topic)

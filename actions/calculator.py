@@ -14,9 +14,18 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import events_since_form_started, get_knowledge, known_slots, send, send_to_page, to_page
+from actions.common import (
+    calc_failed,
+    events_since_form_started,
+    get_knowledge,
+    known_slots,
+    off_loop,
+    send,
+    send_to_page,
+    to_page,
+)
 from bot import calc_text, calculator, entities
-from bot.knowledge import fill
+from bot.knowledge import Answer
 
 FORM = "interest_calc_form"
 CALC_TOPIC = "ask_interest_calc"
@@ -81,7 +90,7 @@ def form_updates(
     doubtful = [
         (name, value, reason)
         for name, value in found.items()
-        if name in FORM_SLOTS and (reason := entities.implausible({"entity": name, "value": value}))
+        if name in calc_text.CALC_SLOTS and (reason := entities.implausible({"entity": name, "value": value}))
     ]
     for name, _, _ in doubtful:
         updates[name] = None
@@ -123,9 +132,8 @@ class ValidateInterestCalcForm(Action):
             tracker.latest_message.get("text") or "",
             tracker.get_slot("requested_slot"),
         )
-        for name, value, reason in doubtful:
-            shown = calc_text.pct(value) if name in RATE_ENTITIES else value
-            dispatcher.utter_message(text=fill(get_knowledge().calculator["implausible"][reason], {"value": shown}))
+        for reason in dict.fromkeys(reason for _, _, reason in doubtful):
+            dispatcher.utter_message(text=calc_text.refusal(get_knowledge(), reason))
         return [SlotSet(name, value) for name, value in updates.items()]
 
 
@@ -173,13 +181,26 @@ class ActionInterestCalc(Action):
         table = found.get("calc_request") == "table"
         slots = known_slots(tracker)
         request = calc_text.CalcRequest.from_slots(slots, show_table=table)
-        answer = calc_text.answer(kb, request) if wants_figures else None
+        worked = await off_loop(work_out, request, wants_figures, to_page(tracker))
+        if worked is None:
+            return calc_failed(dispatcher)
+        answer, figures = worked
         if answer is None:  # no numbers: how interest works, and an offer to work out theirs
             answer = kb.answer("ask_interest_calc", slots)
             answer.buttons.insert(0, calc_text.start_button(kb))
-        figures = calc_text.figures(kb, request) if wants_figures else None
-        if figures and to_page(tracker):  # the page shows the key figure, the table and a chart
+        if figures:  # the page shows the key figure, the table and a chart
             send_to_page(dispatcher, answer.text, answer.buttons, calc=figures)
         else:
             send(dispatcher, answer, tracker)
-        return [SlotSet("last_topic", CALC_TOPIC)]  # "那分20期呢" is then a follow-up of this
+        cleared = [SlotSet(name, None) for name, _ in request.refused]  # said out of range: asked again
+        return [*cleared, SlotSet("last_topic", CALC_TOPIC)]  # "那分20期呢" is then a follow-up of this
+
+
+def work_out(
+    request: calc_text.CalcRequest, wants_figures: bool, for_page: bool
+) -> Tuple[Answer | None, Dict[str, Any] | None]:
+    """The calculator's answer and, for the page, its figures (in a worker process: ``off_loop``)."""
+    if not wants_figures:
+        return None, None
+    kb = get_knowledge()
+    return calc_text.answer(kb, request), calc_text.figures(kb, request) if for_page else None

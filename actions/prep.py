@@ -26,7 +26,7 @@ from actions.common import (
     to_page,
 )
 from bot import concerns, prep
-from bot.entities import bare_number
+from bot.entities import bare_number, finite
 from bot.knowledge import Answer
 from bot.text import normalise
 
@@ -126,6 +126,11 @@ class ValidatePrepForm(Action):
             state["reason_text"] = updates.pop("reason_text")
         if state.get("amount") is not None and "amount" not in updates:
             updates["amount"] = state["amount"]  # Rasa took a bare "三千" for the debt: the debt stays
+        # inf or nan (400 digits) is no answer: cleared, so the question is asked again and no sum fails on it
+        unusable = [name for name, value in {**facts, **updates}.items() if not finite(value)]
+        if unusable:
+            updates.update(dict.fromkeys(unusable))
+            dispatcher.utter_message(text=words["not_understood"])
         facts = {**facts, **updates}
         state["amount"] = facts.get("amount")
         asked = prep.next_question(words, state["kind"], facts)

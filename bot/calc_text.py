@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Dict, List, Mapping
+from typing import Any, Dict, List, Mapping, Sequence, Tuple
 
 from bot import calculator as calc
+from bot import entities
 from bot.knowledge import Answer, Knowledge, fill
 
 # Schedules with more periods than this are summarised (first two and last period) unless the user
@@ -29,30 +30,77 @@ class CalcRequest:
     paid_periods: int | None = None
     affordable_payment: float | None = None
     show_table: bool = False
+    # Slot values out of range (slot, reason of ``entities.implausible``), left out: said, never computed with.
+    refused: Tuple[Tuple[str, str], ...] = ()
 
     @classmethod
     def from_slots(cls, slots: Mapping[str, Any], show_table: bool = False) -> CalcRequest:
-        """From slot values; an annual rate stands in for a missing daily one (÷365)."""
-        daily = slots.get("daily_rate")
-        if daily is None and slots.get("annual_rate") is not None:
+        """From slot values; an annual rate stands in for a missing daily one (÷365). A value out of range
+        (分480期, inf, nan, 10**20), however it got into its slot, is left out and named in ``refused``.
+        """
+        refused_here = refused({name: slots.get(name) for name in CALC_SLOTS})
+        slots = {name: value for name, value in slots.items() if name not in dict(refused_here)}
+        daily = _rate(slots.get("daily_rate"))
+        if daily is None and _rate(slots.get("annual_rate")) is not None:
             daily = calc.daily_from_annual(slots["annual_rate"])
         return cls(
             amount=_positive(slots.get("amount")),
-            daily_rate=None if daily is None or daily < 0 else daily,
+            daily_rate=daily,
             term_months=_count(slots.get("term_months")),
             days=_count(slots.get("days")),
             paid_periods=_count(slots.get("paid_periods")),
             affordable_payment=_positive(slots.get("affordable_payment")),
             show_table=show_table,
+            refused=refused_here,
         )
 
 
+# The slots the calculator computes with.
+CALC_SLOTS = ("amount", "daily_rate", "annual_rate", "term_months", "days", "paid_periods")
+
+
+def refused(slots: Mapping[str, Any]) -> Tuple[Tuple[str, str], ...]:
+    """The slot values out of range, as (slot, reason of ``entities.implausible``): 分480期, inf, nan, 10**20."""
+    found = ((name, entities.implausible({"entity": name, "value": value})) for name, value in slots.items())
+    return tuple((name, reason) for name, reason in found if reason)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float, Fraction)) and not isinstance(value, bool) and entities.finite(value)
+
+
 def _positive(value: Any) -> float | None:
-    return value if isinstance(value, (int, float, Fraction)) and value > 0 else None
+    return value if _number(value) and value > 0 else None
+
+
+def _rate(value: Any) -> float | None:
+    return value if _number(value) and value >= 0 else None
 
 
 def _count(value: Any) -> int | None:
-    return int(value) if isinstance(value, (int, float)) and value >= 1 else None
+    return int(value) if _number(value) and value >= 1 else None
+
+
+def limits() -> Dict[str, Any]:
+    """The limits of ``entities.implausible`` as the refusals say them."""
+    return {
+        "max_days": entities.MAX_DAYS,
+        "max_daily": pct(entities.MAX_DAILY_RATE),
+        "max_annual": pct(entities.MAX_ANNUAL_RATE, 2),
+        "max_amount": f"{entities.MAX_AMOUNT:,}",
+        "min_periods": entities.MIN_PERIODS,
+        "max_periods": entities.MAX_PERIODS,
+    }
+
+
+def refusal(kb: Knowledge, reason: str) -> str:
+    """Why a number cannot be computed with, with the limits, and what to say instead."""
+    return fill(kb.calculator["implausible"][reason], limits())
+
+
+def refusals(kb: Knowledge, found: Sequence[Tuple[str, str]]) -> str:
+    """The refusal of each reason in ``found`` (see ``refused``), each once."""
+    return "\n\n".join(dict.fromkeys(refusal(kb, reason) for _, reason in found))
 
 
 def money(x: Any) -> str:
@@ -67,7 +115,11 @@ def pct(rate: Any, places: int = 4) -> str:
 
 
 def answer(kb: Knowledge, req: CalcRequest) -> Answer | None:
-    """The calculator's answer, or None when there is no rate to compute with."""
+    """The calculator's answer, or None when there is no rate to compute with. A value out of range is
+    refused, not computed around: the caller clears its slot (``req.refused``) and the user says it again.
+    """
+    if req.refused:
+        return Answer(refusals(kb, req.refused), [start_button(kb)], ["calculator"])
     if req.daily_rate is None:
         return None
     t = kb.calculator
@@ -216,9 +268,9 @@ def figures(kb: Knowledge, req: CalcRequest) -> Dict[str, Any] | None:
     """The calculator's figures for the page's result card (the same as the text's): the key figure,
     the whole schedule, and the monthly amount and total interest of other plans for the chart (5, 10
     and 20 installments, the user's, and the number their affordable amount would take). None when
-    there is nothing to lay out (no amount, rate or term).
+    there is nothing to lay out (no amount, rate or term, or a value refused).
     """
-    if req.daily_rate is None or req.amount is None or not (req.term_months or req.days):
+    if req.refused or req.daily_rate is None or req.amount is None or not (req.term_months or req.days):
         return None
     words = kb.calculator["card"]
     daily = calc.to_fraction(req.daily_rate)

@@ -5,8 +5,9 @@ Conventions, the same as the lender's published examples:
 - interest accrues daily and simply (it is never compounded) on the principal still owed;
 - one repayment period (a "month") counts as ``DAYS_IN_MONTH`` = 30 days, unless the actual period
   lengths in days are given (see ``period_days_from_dates``); a year is ``DAYS_IN_YEAR`` = 365 days;
-- all arithmetic is exact with ``fractions.Fraction``; amounts are rounded to 0.01 元 (ROUND_HALF_UP)
-  only when presented, by ``yuan``, so rounding never accumulates over a schedule.
+- all arithmetic is with ``fractions.Fraction``, exact until a number needs a denominator beyond
+  ``FINEST`` (a long schedule, a rate read from a float), then rounded to 1/FINEST 元; amounts are rounded
+  to 0.01 元 (ROUND_HALF_UP) only when presented, by ``yuan``, so rounding never shows in a figure.
 
 Rates and amounts are accepted as int, str, Decimal, Fraction or float (a float is read by its repr, so
 0.0005 means exactly 1/2000). Pure: standard library only, nothing happens on import.
@@ -26,6 +27,12 @@ DAYS_IN_MONTH = 30
 DAYS_IN_YEAR = 365
 # The annual rate the source articles name as the regulatory reference line.
 RATE_CAP = Fraction(24, 100)
+
+# Exact fractions gain the rate's denominator every period: 25000 at 0.24/365 a day read from a float
+# (0.0006575342465753425) over 360 periods needs numbers of thousands of digits, seconds of work. Past this
+# denominator a value is rounded to it: 1e-200 元 is far below the fen shown, and short schedules at the
+# usual rates (the tests' closed forms and day-by-day simulations) never reach it, so they stay exact.
+FINEST = 10**200
 
 EQUAL_INSTALLMENT = "equal_installment"  # 等额本息: the same payment every period
 EQUAL_PRINCIPAL = "equal_principal"  # 等额本金: the same principal part every period
@@ -97,16 +104,37 @@ def extension_cost(remaining: Number, daily: Number, extra_days: int) -> Fractio
     return holding_interest(remaining, daily, extra_days)
 
 
+def _bounded(x: Fraction) -> Fraction:
+    """``x``, or ``x`` to the nearest 1/FINEST when its denominator is larger (see ``FINEST``)."""
+    if x.denominator <= FINEST:
+        return x
+    return Fraction(round(x * FINEST), FINEST)
+
+
 def _growth(rate: Fraction | float, days: Iterable[int]) -> Iterator[Fraction | float]:
     """Running products C_k = (1 + rate*t_1)...(1 + rate*t_k) of the periods' growth factors.
 
     C_k is what 1 元 owed becomes by the k-th due date when each period's interest is settled at its end.
-    Exact for a Fraction rate, a float for a float rate.
+    A Fraction (bounded, see ``FINEST``) for a Fraction rate, a float for a float rate.
     """
-    product: Fraction | float = Fraction(1)
+    if isinstance(rate, float):
+        growth = 1.0
+        for t in days:
+            growth *= 1 + rate * t
+            yield growth
+        return
+    product = Fraction(1)
     for t in days:
-        product *= 1 + rate * t
+        product = _bounded(product * (1 + rate * t))
         yield product
+
+
+def _discounts(rate: Fraction, days: Iterable[int]) -> Iterator[Fraction]:
+    """Running sums D_k = 1/C_1 + ... + 1/C_k: the loan k equal installments of 1 元 repay (bounded)."""
+    total = Fraction(0)
+    for c in _growth(rate, days):
+        total = _bounded(total + 1 / c)
+        yield total
 
 
 @dataclass(frozen=True)
@@ -185,17 +213,20 @@ def schedule(
     if any(t < 1 for t in days):
         raise ValueError(f"every period must last at least one day, got {days}")
 
-    installment = loan / sum(1 / c for c in _growth(daily, days))
+    *_, discount = _discounts(daily, days)
+    installment = loan / discount
     remaining = loan
     rows = []
     for number, t in enumerate(days, start=1):
-        interest = remaining * daily * t
-        if number == periods:  # the last payment clears exactly what is left
+        interest = _bounded(remaining * daily * t)
+        if number < periods:
+            part = installment - interest if method == EQUAL_INSTALLMENT else loan / periods
+        else:  # the last payment clears exactly what is left
             part = remaining
-        elif method == EQUAL_INSTALLMENT:
-            part = installment - interest
-        else:
-            part = loan / periods
+            if method == EQUAL_INSTALLMENT:
+                # The same payment as every other: exactly the period's interest when nothing was rounded,
+                # within the rounding (far below the fen) when something was.
+                interest = installment - part
         remaining -= part
         rows.append(Period(number, t, part + interest, part, interest, remaining))
     return Schedule(method, loan, daily, tuple(rows))
@@ -293,10 +324,8 @@ def periods_for_payment(
     payment = to_fraction(payment)
     if payment <= loan * rate * period_days:
         return None
-    # The installment for n periods is loan / sum_{k<=n} 1/C_k (see ``schedule``), which falls as n grows.
-    discount = Fraction(0)
-    for n, c in enumerate(_growth(rate, [period_days] * max_periods), start=1):
-        discount += 1 / c
+    # The installment for n periods is loan / D_n (see ``schedule``), which falls as n grows.
+    for n, discount in enumerate(_discounts(rate, [period_days] * max_periods), start=1):
         if loan <= payment * discount:
             return n
     return None

@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from functools import lru_cache
 from typing import Any, Iterable, List, Mapping, Sequence, Tuple, Union
 
@@ -422,7 +423,9 @@ def find_rates(text: str) -> list[Entity]:
     return found
 
 
-def _duration_days(n: float, raw: str, unit: str, half: bool) -> int:
+def _duration_days(n: float, raw: str, unit: str, half: bool) -> int | float:
+    if not math.isfinite(n):  # 400 digits: kept as inf for ``implausible`` to question (round would raise)
+        return n
     if unit == "年":
         # a year is 365 days but half a year is six months of 30 days: 一年半 = 545
         whole_years = math.floor(n)
@@ -521,7 +524,7 @@ def _all_durations(text: str, numbers: Sequence[Tuple[int, int]]) -> List[Entity
             if kind == "paid":
                 found.append(Entity("paid_periods", _whole(n), start, end))
             elif kind == "overdue" or overdue_after:  # 逾期两期: two months behind
-                found.append(Entity("overdue_days", round(n * 30), start, end))
+                found.append(Entity("overdue_days", _duration_days(n, raw, "个月", False), start, end))
             elif kind != "term" and _PAID_AFTER.match(text, end):  # 3期后, 第5期的时候
                 found.append(Entity("paid_periods", _whole(n), start, end))
             else:
@@ -750,23 +753,37 @@ def _principal_apart(text: str, amounts: List[Entity]) -> List[Entity]:
 
 # --- plausibility --------------------------------------------------------------------------------
 
-# Limits beyond which a value is likely a typo or a misreading: still extracted, but worth a question.
+# Limits beyond which a value is likely a typo or a misreading: still extracted, but worth a question. They
+# also bound the calculator's work (a schedule of 10**20 periods never ends).
 MAX_DAYS = 3650
 MAX_DAILY_RATE = 0.01  # 1% a day
 MAX_ANNUAL_RATE = 1
 MAX_AMOUNT = 10_000_000
+MIN_PERIODS, MAX_PERIODS = 1, 360  # installments: thirty years of months
+
+
+def finite(value: Any) -> bool:
+    """False for inf and nan (400 digits read as a float are inf), which no sum can use."""
+    return not (isinstance(value, float) and not math.isfinite(value))
 
 
 def implausible(entity: Union[Entity, Mapping[str, Any]]) -> str | None:
     """Why a found value is hard to believe, as a reason key (``days_too_long``, ``daily_rate_too_high``,
-    ``annual_rate_too_high``, ``amount_too_large``), or None. Takes an ``Entity`` or a Rasa entity dict.
+    ``annual_rate_too_high``, ``amount_too_large``, ``periods_out_of_range``, ``number_too_large``), or None.
+    Takes an ``Entity`` or a Rasa entity dict. inf and nan are beyond every limit.
     """
     if isinstance(entity, Mapping):
         name, value = entity.get("entity"), entity.get("value")
     else:
         name, value = entity.entity, entity.value
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float, Fraction)):
         return None
+    if not finite(value):
+        value = math.inf
+    if name == "term_months" and not MIN_PERIODS <= value <= MAX_PERIODS:
+        return "periods_out_of_range"
+    if name == "paid_periods" and value > MAX_PERIODS:
+        return "periods_out_of_range"
     if name in ("days", "overdue_days") and value > MAX_DAYS:
         return "days_too_long"
     if name == "daily_rate" and value >= MAX_DAILY_RATE:
@@ -775,4 +792,6 @@ def implausible(entity: Union[Entity, Mapping[str, Any]]) -> str | None:
         return "annual_rate_too_high"
     if name == "amount" and value > MAX_AMOUNT:
         return "amount_too_large"
+    if value == math.inf:  # an income, a monthly amount: no limit of their own, but inf is no number to use
+        return "number_too_large"
     return None

@@ -19,7 +19,7 @@ from typing import Any, Dict, List, Mapping, Sequence, Tuple
 
 from bot import calculator as calc
 from bot import plans, scoring
-from bot.entities import parse_number
+from bot.entities import finite, parse_number
 from bot.hardship import money
 from bot.knowledge import fill
 from bot.plans import Case, Plan
@@ -66,7 +66,8 @@ class Turn:
             text=text or "",
             intent=intent.get("name") or "",
             confidence=float(intent.get("confidence") or 0.0),
-            entities=tuple(parse.get("entities") or ()),
+            # inf or nan (400 digits) is no number the agent can hear: no plan or debt is built on it
+            entities=tuple(e for e in parse.get("entities") or () if finite(e.get("value"))),
             topic=parse.get("topic") or intent.get("name") or "",
         )
 
@@ -384,6 +385,7 @@ def _facts_given(state: AgentState, turn: Turn) -> Dict[str, float]:
     if not unroled:  # "1500", or "1500吧 能不能先还半年利息": a number opening the message answers the question
         head = _LEADING_NUMBER.match(turn.plain)
         bare = parse_number(turn.plain.strip(" 元块左右大概吧啊嗯差不多")) or (head and parse_number(head.group(1)))
+        bare = bare if finite(bare) else None
     if state.asked == "income" and not income and (owed or bare):
         income = [owed[0]["value"] if owed else bare]
         owed = []

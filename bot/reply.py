@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Mapping, Sequence
 
-from bot import calc_text, concerns, hardship
+from bot import calc_text, concerns, entities, hardship
 from bot.knowledge import FAQ_PREFIX, Answer, Knowledge, fill
 
 # Roles of amounts that say the user is describing their budget.
@@ -62,7 +62,8 @@ def worked_numbers(kb: Knowledge, parse: Mapping[str, Any]) -> List[str]:
     the interest for the days used (借了1.2w 日息万五 用了一个半月 现在还清要多少钱), a day's interest
     (两万五 日息万五 一天要多少钱); else nothing.
     """
-    found = entities_of(parse)
+    # A value out of range (400 digits read as inf, 分480期) is the calculator's to refuse, not to work with.
+    found = [e for e in entities_of(parse) if entities.finite(e.get("value")) and not entities.implausible(e)]
 
     def first(entity: str, role: str | None = None) -> Any:
         return next((e["value"] for e in found if e.get("entity") == entity and e.get("role") == role), None)
@@ -157,8 +158,17 @@ def asides(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], sk
 
 def respond(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], last_topic: str | None) -> Reply:
     """The reply to a message; the first question right after help in a crisis ("我该怎么跟老婆说") is
-    answered after asking how the person is, with the help line again.
+    answered after asking how the person is, with the help line again. A number out of range (400 digits,
+    分480期) is never echoed or computed with: its slot is cleared and, unless in danger, the reply asks again.
     """
+    refused = calc_text.refused(slots)
+    if refused:
+        cleared = {name: None for name, _ in refused}
+        slots = {**slots, **cleared}
+        if not (parse.get(concerns.URGENT) or intent_of(parse).startswith(concerns.SAFETY_PREFIX)):
+            return Reply(Answer(calc_text.refusals(kb, refused), [], ["calculator"]), last_topic, cleared)
+        result = respond(kb, parse, slots, last_topic)
+        return replace(result, slots={**result.slots, **cleared})
     result = _respond(kb, parse, slots, last_topic)
     if last_topic not in CARE_FIRST or result.topic in CARE_FIRST:
         return result
@@ -170,8 +180,12 @@ def respond(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], l
     return replace(result, answer=Answer(text, answer.buttons, answer.entry_ids))
 
 
+def intent_of(parse: Mapping[str, Any]) -> str:
+    return (parse.get("intent") or {}).get("name") or ""
+
+
 def _respond(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], last_topic: str | None) -> Reply:
-    intent = (parse.get("intent") or {}).get("name") or ""
+    intent = intent_of(parse)
     key = next((e.get("value") for e in entities_of(parse) if e.get("entity") == "faq_key"), None)
     if key:  # a quick reply
         topic = f"{FAQ_PREFIX}{key}"

@@ -1,11 +1,16 @@
 """Every custom action, run with a real Tracker and CollectingDispatcher, checked for what it says."""
 
+import asyncio
+import signal
+import time
 from typing import Any, Dict, List
 
 import pytest
 import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import calculator as calculator_actions
+from actions import common
 from actions.answers import ActionAnswer
 from actions.calculator import (
     ActionInterestCalc,
@@ -16,8 +21,9 @@ from actions.calculator import (
     form_updates,
     user_answered_form,
 )
-from actions.common import get_knowledge
+from actions.common import get_knowledge, off_loop
 from actions.menu import ActionFallback, ActionShowMenu
+from actions.prep import ValidatePrepForm
 from actions.rehearsal import ActionRehearsalDebrief, ValidateRehearsalForm
 from bot.config import ROOT
 from tests.conftest import make_tracker
@@ -158,6 +164,13 @@ def entities(**values: Any) -> List[Dict[str, Any]]:
          {"daily_rate": None, "requested_slot": "daily_rate"}),
         ({"amount": 8000.0, "daily_rate": 0.0005, "days": 8000.0}, {"days": 8000}, "8000天", "days",
          {"days": None, "requested_slot": "days"}),
+        ({"amount": 25000.0, "annual_rate": 0.24, "term_months": 480.0},
+         {"amount": 25000, "annual_rate": 0.24, "term_months": 480}, "借了25000 年化24% 分480期", None,
+         {"term_months": None, "daily_rate": 0.24 / 365, "requested_slot": "days"}),
+        ({"amount": 25000.0, "daily_rate": 0.0005, "term_months": 1e20}, {"term_months": 10**20},
+         "分99999999999999999999期", "days", {"term_months": None, "requested_slot": "days"}),
+        ({"amount": float("inf")}, {"amount": float("inf")}, "借了" + "1" * 400, None,
+         {"amount": None, "requested_slot": "amount"}),
     ],
 )  # fmt: skip
 def test_form_asks_for_what_is_missing(slots, found, message, requested, expected) -> None:
@@ -273,3 +286,125 @@ async def test_a_lower_monthly_amount_after_a_calculation_is_costed() -> None:
     assert "如果每月最多只能还 1,000.00 元：需要分 24 期" in message["text"]
     [plain] = await run(ActionAnswer(), make_tracker("inform_situation", slots))
     assert "需要分" not in plain["text"], "only when the user just said what they can afford"
+
+
+def slot_values(events: List[Dict[str, Any]]) -> Dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+async def test_installments_out_of_range_are_refused_with_the_limits_and_asked_again() -> None:
+    slots = {"amount": 25000.0, "annual_rate": 0.24, "term_months": 480.0}
+    found = entities(amount=25000, annual_rate=0.24, term_months=480)
+    tracker = make_tracker("ask_interest_calc", slots, text="借了25000 年化24% 分480期", entities=found)
+    dispatcher = CollectingDispatcher()
+    events = await ValidateInterestCalcForm().run(dispatcher, tracker, DOMAIN)
+    [message] = dispatcher.messages
+    assert "1 到 360 期" in message["text"] and "确认" in message["text"]
+    assert slot_values(events)["term_months"] is None and slot_values(events)["requested_slot"] == "days"
+
+
+@pytest.mark.parametrize(
+    "bad, says",
+    [
+        ({"term_months": 1e20}, "1 到 360 期"),
+        ({"amount": float("inf")}, "10,000,000 元"),
+        ({"daily_rate": float("nan")}, "低于 1%"),
+        ({"paid_periods": 480.0}, "1 到 360 期"),
+    ],
+)
+async def test_a_value_out_of_range_in_a_slot_is_refused_and_cleared(bad: Dict[str, Any], says: str) -> None:
+    """However it got there: the calculator says so, never computes with it, and clears the slot."""
+    slots = {"amount": 25000.0, "daily_rate": 0.0005, "term_months": 12.0, **bad}
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("ask_interest_calc", slots, entities=entities(term_months=12))
+    events = await ActionInterestCalc().run(dispatcher, tracker, DOMAIN)
+    [message] = dispatcher.messages
+    assert says in message["text"] and "每期还" not in message["text"]
+    assert {name: slot_values(events)[name] for name in bad} == dict.fromkeys(bad)
+
+
+@pytest.mark.parametrize(
+    "intent, slots, text, cleared",
+    [
+        ("inform_situation", {"amount": float("1" * 400), "overdue_days": 90.0}, "我欠了" + "1" * 400 + "元",
+         "amount"),
+        ("follow_up", {"amount": 25000.0, "daily_rate": 0.0005, "term_months": 480.0,
+                       "last_topic": "ask_interest_calc"}, "那分480期呢", "term_months"),
+    ],
+)  # fmt: skip
+async def test_answers_never_echo_or_compute_with_a_value_out_of_range(intent, slots, text, cleared) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswer().run(dispatcher, make_tracker(intent, slots, text=text), DOMAIN)
+    [message] = dispatcher.messages
+    assert "确认" in message["text"] and "inf" not in message["text"] and "每期还" not in message["text"]
+    assert slot_values(events)[cleared] is None
+
+
+def slow_work(*args: Any) -> None:
+    time.sleep(30)
+
+
+async def test_off_loop_gives_up_at_its_limit_then_works_again() -> None:
+    start = time.perf_counter()
+    assert await off_loop(time.sleep, 30, limit=0.5) is None
+    assert time.perf_counter() - start < 3, "the limit holds"
+    assert await off_loop(int, "not a number") is None, "an error is an answer too"
+    assert await off_loop(pow, 2, 10) == 1024, "the workers were restarted"
+
+
+async def test_a_calculation_past_its_limit_gets_a_polite_answer_and_clears_the_numbers(monkeypatch) -> None:
+    monkeypatch.setattr(calculator_actions, "work_out", slow_work)
+    monkeypatch.setattr(common, "CALC_SECONDS", 0.5)
+    slots = {"amount": 25000.0, "daily_rate": 0.0005, "term_months": 12.0}
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("ask_interest_calc", slots, entities=entities(term_months=12))
+    events = await ActionInterestCalc().run(dispatcher, tracker, DOMAIN)
+    assert [m["text"] for m in dispatcher.messages] == [get_knowledge().calculator["failed"]]
+    assert slot_values(events) == dict.fromkeys(["amount", "daily_rate", "annual_rate", "term_months", "days",
+                                                 "paid_periods"])  # fmt: skip
+
+
+async def test_the_largest_calculation_does_not_hold_up_another_conversation() -> None:
+    await asyncio.gather(off_loop(abs, -1), off_loop(abs, -1))  # the workers are up, as on a running server
+    slots = {"amount": 10_000_000.0, "annual_rate": 1.0, "daily_rate": 1 / 365, "term_months": 360.0}
+    found = entities(amount=10_000_000, annual_rate=1.0, term_months=360, calc_request="table")
+    largest = make_tracker("ask_interest_calc", slots, entities=found)
+    largest.events[0]["input_channel"] = "socketio"  # the page: the chart's figures as well as the table
+    start = time.perf_counter()
+    calculation = asyncio.create_task(run(ActionInterestCalc(), largest))
+    await asyncio.sleep(0)  # the calculation has started when another user's question comes in
+    [other] = await run(ActionAnswer(), make_tracker("ask_contact_channel"))
+    assert "95384" in other["text"] and time.perf_counter() - start < 1
+    assert not calculation.done(), "answered while the calculation was still running"
+    [figures] = await calculation
+    assert figures["custom"]["data"]["calc"]["schedule"][-1][0] == 360
+
+
+async def test_stopping_a_worker_never_signals_the_server() -> None:
+    """A forked worker inherits the server's signal handling: unless it sets its own, a SIGTERM sent to the
+    worker reaches the server's event loop (sanic stops on it) and the worker goes on.
+    """
+    common._stop_calc_pool(common._calc_pool())
+    loop, received = asyncio.get_running_loop(), []
+    loop.add_signal_handler(signal.SIGTERM, received.append, "SIGTERM")
+    try:
+        assert await off_loop(abs, -1) == 1  # workers forked while the server handles SIGTERM
+        workers = list(common._calc_pool()._processes.values())
+        for worker in workers:
+            worker.terminate()
+            worker.join(5)
+        await asyncio.sleep(0.2)
+        assert not received and not any(w.is_alive() for w in workers)
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
+        common._stop_calc_pool(common._calc_pool())
+
+
+async def test_the_preparation_form_asks_again_for_a_number_too_long_to_be_one() -> None:
+    state = {"kind": "sheet", "asked": "amount"}
+    tracker = make_tracker("inform_situation", {"prep": state, "requested_slot": "prep_turn"}, text="1" * 400)
+    dispatcher = CollectingDispatcher()
+    events = await ValidatePrepForm().run(dispatcher, tracker, DOMAIN)
+    assert slot_values(events)["amount"] is None
+    words = get_knowledge().prep
+    assert [m["text"] for m in dispatcher.messages] == [words["not_understood"], words["questions"]["amount"]]

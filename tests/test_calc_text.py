@@ -4,6 +4,8 @@ here independently (closed forms in floats, loops over the periods), rounded to 
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from bot import calculator as calc
@@ -129,3 +131,52 @@ def test_no_figures_without_the_numbers(kb: knowledge.Knowledge) -> None:
     assert figures(kb, CalcRequest(daily_rate=0.0005)) is None
     held = figures(kb, CalcRequest(amount=10000, daily_rate=0.0005, days=365))
     assert held["key"]["value"] == "1,825.00" and held["schedule"] == []
+
+
+# A loan the calculator can work out, to which one value out of range is added.
+LOAN = {"amount": 25000.0, "annual_rate": 0.24, "daily_rate": 0.24 / 365, "term_months": 12.0}
+
+
+@pytest.mark.parametrize(
+    "bad, says",
+    [
+        ({"term_months": 480.0}, "1 到 360 期"),
+        ({"term_months": 99999999999999999999.0}, "1 到 360 期"),  # a float slot, as Rasa keeps it
+        ({"term_months": 10**400}, "1 到 360 期"),  # too big for a float
+        ({"term_months": 0.5}, "1 到 360 期"),
+        ({"paid_periods": 500.0}, "1 到 360 期"),
+        ({"amount": float("1" * 400)}, "10,000,000 元"),  # 400 digits read as a float: inf
+        ({"amount": float("nan")}, "10,000,000 元"),
+        ({"daily_rate": float("inf")}, "低于 1%"),
+        ({"annual_rate": float("nan"), "daily_rate": None}, "100%"),
+        ({"days": float("inf"), "term_months": None}, "3650 天"),
+    ],
+)  # fmt: skip
+def test_values_out_of_range_are_refused_with_the_limits(kb: knowledge.Knowledge, bad: dict, says: str) -> None:
+    request = CalcRequest.from_slots({**LOAN, **bad})
+    assert [name for name, _ in request.refused] == [name for name, value in bad.items() if value is not None]
+    result = answer(kb, request)
+    assert says in result.text and "确认" in result.text
+    assert "每期还" not in result.text and "inf" not in result.text and "nan" not in result.text
+    assert figures(kb, request) is None
+
+
+def test_a_monthly_amount_that_is_no_number_is_left_out(kb: knowledge.Knowledge) -> None:
+    for value in (float("inf"), float("nan")):
+        request = CalcRequest.from_slots({**LOAN, "affordable_payment": value})
+        assert request.affordable_payment is None and not request.refused
+        assert "每期还" in answer(kb, request).text
+
+
+def test_the_largest_calculation_allowed_is_quick(kb: knowledge.Knowledge) -> None:
+    """360 periods of the most money at the highest annual rate, the whole table and the chart's plans: 4 s
+    with exact fractions of the float rate (1/365 has 19 digits), about 0.15 s bounded.
+    """
+    slots = {"amount": 10_000_000.0, "annual_rate": 1.0, "daily_rate": 1 / 365, "term_months": 360.0}
+    request = CalcRequest.from_slots(slots, show_table=True)
+    assert not request.refused
+    start = time.perf_counter()
+    text, card = answer(kb, request).text, figures(kb, request)
+    assert time.perf_counter() - start < 1.5
+    assert f"每期还 {cents(equal_payment(10_000_000, 1 / 365, 360))} 元" in text and "第 360 期：" in text
+    assert len(card["schedule"]) == 360 and card["schedule"][-1][-1] == "0.00"

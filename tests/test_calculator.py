@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.calculator import (
+    FINEST,
     RATE_CAP,
     Schedule,
     above_cap,
@@ -410,3 +411,26 @@ def test_schedule_matches_day_by_day_simulation(
     simulated = simulate(principal, daily, days[:n], s.first.payment if method == "equal_installment" else None)
     assert simulated[-1][3] == 0
     assert rows_of(s) == simulated
+
+
+# --- long schedules -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("principal, daily", [(25_000, 0.24 / 365), (10_000_000, 1 / 365), (10_000_000, 0.0099)])
+def test_long_schedules_are_bounded_and_the_same_to_the_fen(principal: int, daily: float) -> None:
+    """360 periods at a rate read from a float (0.24/365 = 0.0006575342465753425): exact fractions would grow
+    to thousands of digits, so ``schedule`` rounds them far below the fen; what is shown stays the textbook's.
+    """
+    n, r = 360, 30 * to_fraction(daily)
+    payment, remaining, expected = annuity(Fraction(principal), r, n), Fraction(principal), []
+    for _ in range(n):  # the textbook schedule, exact
+        interest = remaining * r
+        remaining -= payment - interest
+        expected.append((payment, payment - interest, interest, remaining))
+    s = schedule(principal, daily, n)
+    assert in_yuan(rows_of(s)) == in_yuan(expected)
+    assert s.last.remaining == 0 and sum(p.principal for p in s.periods) == principal
+    assert len({p.payment for p in s.periods}) == 1
+    assert all(p.payment == p.principal + p.interest for p in s.periods)
+    # the installment's denominator times FINEST's: about 400 digits however long, not thousands
+    assert max(p.remaining.denominator for p in s.periods) < FINEST**2 * 10**50

@@ -1,5 +1,6 @@
 """End to end: the calculator over REST, with the numbers in free text, against the real servers."""
 
+from bot.stack import Stack
 from tests.conftest import Chat
 
 
@@ -61,3 +62,18 @@ def test_a_debt_then_a_penalty_question_uses_the_debt(chat: Chat) -> None:
     text = chat.say("逾期两个月了 欠八千 罚息要多少")
     assert "8000 × 合同罚息日利率 × 60" in text.replace(",", ""), text
     assert "× 180" in chat.say("那半年呢"), "the follow-up keeps the debt and takes the new span"
+
+
+def test_installments_out_of_range_are_refused_and_the_next_calculation_works(stack: Stack) -> None:
+    """分480期 once took 13 s on the action server's event loop, and the number stayed in its slot."""
+    # Read as the question about the 24% line (without 每期还多少, so is 分12期): refused by the answer
+    chat = Chat(stack)
+    refused = chat.say("借了25000 年化24% 分480期")
+    assert "1 到 360 期" in refused and "每期还" not in refused, refused
+    text = chat.say("借了25000 年化24% 分12期 每期还多少")
+    assert "借 25,000.00 元，分 12 期" in text and "每期还" in text, "the bad number did not stay behind"
+    # Read as a calculation: refused by the form, which asks for the period again
+    chat = Chat(stack)
+    refused = chat.say("借了25000 年化18% 分480期")
+    assert "1 到 360 期" in refused and "分几期" in refused and "每期还" not in refused, refused
+    assert "借 25,000.00 元，分 12 期" in chat.say("分12期")

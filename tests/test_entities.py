@@ -235,7 +235,12 @@ def test_bare_number(text: str, expected: float | None) -> None:
         ("daily_rate", 0.01, "daily_rate_too_high"), ("daily_rate", 0.0098, None),
         ("annual_rate", 1.2, "annual_rate_too_high"), ("annual_rate", 1, None), ("annual_rate", 0.36, None),
         ("amount", 10_000_001, "amount_too_large"), ("amount", 10_000_000, None), ("amount", 8000, None),
-        ("term_months", 999, None), ("hardship_reason", "失业", None),
+        ("term_months", 360, None), ("term_months", 1, None), ("term_months", 361, "periods_out_of_range"),
+        ("term_months", 480, "periods_out_of_range"), ("term_months", 0.5, "periods_out_of_range"),
+        ("term_months", 10**20, "periods_out_of_range"), ("paid_periods", 500, "periods_out_of_range"),
+        ("paid_periods", 3, None), ("amount", float("inf"), "amount_too_large"),
+        ("amount", float("nan"), "amount_too_large"), ("daily_rate", float("nan"), "daily_rate_too_high"),
+        ("days", float("inf"), "days_too_long"), ("hardship_reason", "失业", None),
     ],
 )  # fmt: skip
 def test_implausible(entity: str, value: object, reason: str | None) -> None:
@@ -246,6 +251,16 @@ def test_implausible(entity: str, value: object, reason: str | None) -> None:
 def test_implausible_values_are_still_extracted() -> None:
     assert found("借8000天") == [("days", 8000, "8000天", None)]
     assert [implausible(e) for e in extract(normalise("日息2%"))] == ["daily_rate_too_high"]
+    assert [implausible(e) for e in extract(normalise("分99999999999999999999期"))] == ["periods_out_of_range"]
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [("借了" + "1" * 400 + "元", "amount_too_large"), ("借" + "9" * 400 + "天", "days_too_long"),
+     ("逾期" + "9" * 400 + "期", "days_too_long")],
+)  # fmt: skip
+def test_four_hundred_digits_are_questioned_not_a_crash(text: str, reason: str) -> None:
+    assert [implausible(e) for e in extract(normalise(text))] == [reason]
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ here or in tests/test_e2e_rehearsal.py (over the real stack).
 
 from __future__ import annotations
 
+import math
 import random
 import re
 from typing import Any, Dict, List, Tuple
@@ -510,3 +511,13 @@ def test_model_lines_speak_as_the_borrower(rp) -> None:
 def test_after_a_rude_call_politeness_is_what_to_work_on(rp) -> None:
     state, _ = play(rp, ["我失业了", "他妈的 你们烦不烦", "结束练习"])
     assert rehearsal.result(rp, state).weakest.id == "calm"
+
+
+def test_a_number_too_long_to_be_one_is_not_heard(rp) -> None:
+    """400 digits read as a float are inf: no debt, income or plan is built on it."""
+    text = "我欠了" + "1" * 400 + "元 失业了"
+    state, _ = play(rp, [])
+    parse = {"intent": {"name": "inform_situation", "confidence": 0.5}, "entities": list(turn(text).entities)}
+    state, move = rehearsal.step(rp, state, rehearsal.Turn.from_parse(text, parse))
+    assert move.lines and math.isfinite(state.the_case.owed)
+    assert all(math.isfinite(v) for v in (state.income, state.affordable) if v is not None)
