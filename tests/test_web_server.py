@@ -24,7 +24,7 @@ from bot.web import serve
 
 PUBLIC = "https://chat.example.org:5005"
 TIMEOUT = 2.0  # the server's request timeout here; the real one is longer
-SECRET = "TOPSECRET-outside-dist"
+OUTSIDE = "not-served: outside dist"
 
 
 class Page:
@@ -60,7 +60,7 @@ def parse(response: bytes) -> Tuple[int, Dict[str, str], bytes]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("site")
-    (root / "secret.txt").write_text(SECRET)  # beside the served folder: must never be reachable
+    (root / "secret.txt").write_text(OUTSIDE)  # beside the served folder: must never be reachable
     dist = root / "dist"
     (dist / "assets").mkdir(parents=True)
     (dist / "index.html").write_text("<!doctype html><title>page</title>")
@@ -138,7 +138,7 @@ ODD_PATHS = [
 def test_odd_paths_get_a_clean_4xx(page: Page, path: str) -> None:
     status, headers, body = page.get(path)
     assert 400 <= status < 500, status
-    assert SECRET.encode() not in body and b"root:" not in body and "set-cookie" not in headers
+    assert OUTSIDE.encode() not in body and b"root:" not in body and "set-cookie" not in headers
     assert page.get("/")[0] == 200
 
 
