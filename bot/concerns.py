@@ -29,6 +29,9 @@ DOCUMENT_INTENT = "request_prep_pack"
 OWN_FLOW = ("inform_situation", "start_rehearsal", DOCUMENT_INTENT, "ask_interest_calc")
 # Below this confidence a short message with a follow-up word ("要多久") is taken as a follow-up.
 FOLLOW_UP_CONFIDENCE = 0.5
+# At or above this confidence the classifier's own danger reading (faq/money_sent_scam learned from
+# paraphrase families) pre-empts like the words do: danger is learned, the lexicon is only its floor.
+LEARNED_DANGER_CONFIDENCE = 0.5
 SAFETY_PREFIX = "safety_"
 NUMBER_ENTITIES = {"amount", "overdue_days", "days", "term_months", "daily_rate", "annual_rate", "paid_periods"}
 
@@ -177,6 +180,10 @@ def read(
         cue = possible = None  # "五一去哪玩人少": a cue word in a question about something else
     if cue == "same" and found:  # "那我该怎么办呢" asks something of its own
         cue = None
+    learned = faq_key if intent == "faq" else intent
+    # A strong follow-up cue ("钱还能追回来吗" after the scam answer) stays about that answer.
+    if not cue and learned in lexicon.preempt and confidence >= LEARNED_DANGER_CONFIDENCE and learned not in urgent:
+        urgent = sorted([*urgent, learned], key=lexicon.preempt.index)  # most urgent first, as listed
     if urgent and urgent[0].startswith(SAFETY_PREFIX):
         intent = lexicon.acts_as.get(urgent[0], urgent[0])
     elif urgent:  # a specific question that must come first (money sent to a fraudster)

@@ -1,0 +1,122 @@
+"""Paraphrase families: how many messages of each family the trained model reads as it must.
+
+A family (``tests/families/<family>/<writer>.yml``) is many messages of one need, written by helpers who
+never saw the code or the tests. Writer ``a`` is the training half, writer ``b`` the held-out half: it is
+never read while fixing and never used to choose settings. ``tests/families/expected.yml`` says what a
+family's messages must be read as.
+
+``make families`` prints the held-out pass rate of each family and overall (``--split train`` for the
+other half, ``--show`` to list the misread messages of the training half only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Mapping, Sequence
+
+import yaml
+
+from bot.concerns import SAFETY_PREFIX, URGENT, label_of
+from bot.config import ROOT, settings
+
+FAMILIES = ROOT / "tests" / "families"
+SPLITS = {"train": "a", "held_out": "b"}
+
+
+@dataclass(frozen=True)
+class Case:
+    family: str
+    writer: str
+    text: str
+    before: tuple = ()
+
+
+def load(split: str, root: Path = FAMILIES) -> List[Case]:
+    """Every message of one half of every family."""
+    writer = SPLITS[split]
+    cases = []
+    for path in sorted(root.glob(f"*/{writer}.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for item in data["messages"]:
+            cases.append(Case(path.parent.name, writer, item["text"], tuple(item.get("before") or ())))
+    return cases
+
+
+def expectations(root: Path = FAMILIES) -> Dict[str, Dict[str, Any]]:
+    return yaml.safe_load((root / "expected.yml").read_text(encoding="utf-8"))
+
+
+def danger_kinds(parse: Mapping[str, Any]) -> List[str]:
+    """The danger kinds in a reading: a safety intent, and the concerns whose help comes first."""
+    intent = (parse.get("intent") or {}).get("name") or ""
+    kinds = list(parse.get(URGENT) or [])
+    return kinds + [intent] if intent.startswith(SAFETY_PREFIX) and intent not in kinds else kinds
+
+
+def passes(expected: Mapping[str, Any], parse: Mapping[str, Any]) -> bool:
+    """``danger``: the reading holds one of these danger kinds (``none``: no danger kind at all);
+    ``intent``: the reading's intent (or ``faq/<key>``) is this one or one of ``also``, and it holds no
+    danger kind.
+    """
+    found = danger_kinds(parse)
+    if "danger" in expected:
+        wanted = expected["danger"]
+        return not found if wanted == "none" else any(kind in wanted for kind in found)
+    if "intent" in expected:
+        return label_of(parse) in (expected["intent"], *expected.get("also", ())) and not found
+    raise ValueError(f"no check for {expected}")
+
+
+def score(cases: Sequence[Case], parses: Sequence[Mapping[str, Any]], expected: Mapping[str, Mapping]) -> Dict:
+    """Per family: (passed, total, misread cases with what they were read as)."""
+    result: Dict[str, Dict[str, Any]] = {}
+    for case, parse in zip(cases, parses, strict=True):
+        row = result.setdefault(case.family, {"passed": 0, "total": 0, "misread": []})
+        row["total"] += 1
+        if passes(expected[case.family], parse):
+            row["passed"] += 1
+        else:
+            row["misread"].append((case.text, danger_kinds(parse), label_of(parse)))
+    return result
+
+
+def parser(model: Path) -> Callable[[List[str]], List[Dict[str, Any]]]:
+    """Parses texts with the trained model, in this process (no servers needed)."""
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.INFO)  # Rasa logs every parse at debug, message text included
+    agent = Agent.load(str(model))
+
+    async def parse_all(texts: List[str]) -> List[Dict[str, Any]]:
+        return [await agent.parse_message(text) for text in texts]
+
+    return lambda texts: asyncio.run(parse_all(texts))
+
+
+def main(argv: List[str] | None = None) -> int:
+    parser_ = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser_.add_argument("--split", choices=sorted(SPLITS), default="held_out")
+    parser_.add_argument("--show", action="store_true", help="list misread messages (training half only)")
+    args = parser_.parse_args(argv)
+    if args.show and args.split != "train":
+        parser_.error("--show lists the training half only: the held-out half is never read while fixing")
+    cases = load(args.split)
+    result = score(cases, parser(settings().model)([c.text for c in cases]), expectations())
+    print(f"paraphrase families, {args.split} half (writer {SPLITS[args.split]}):")
+    for family, row in sorted(result.items()):
+        print(f"  {family:22s} {row['passed']:3d}/{row['total']:3d}  {row['passed'] / row['total']:.0%}")
+        if args.show:
+            for text, found, intent in row["misread"]:
+                print(f"      read as {found or 'no danger'} ({intent}): {text}")
+    passed, total = sum(r["passed"] for r in result.values()), sum(r["total"] for r in result.values())
+    print(f"  {'overall':22s} {passed:3d}/{total:3d}  {passed / total:.1%}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
