@@ -29,8 +29,8 @@ DOCUMENT_INTENT = "request_prep_pack"
 OWN_FLOW = ("inform_situation", "start_rehearsal", DOCUMENT_INTENT, "ask_interest_calc")
 # Below this confidence a short message with a follow-up word ("要多久") is taken as a follow-up.
 FOLLOW_UP_CONFIDENCE = 0.5
-# At or above this confidence the classifier's own danger reading (faq/money_sent_scam learned from
-# paraphrase families) pre-empts like the words do: danger is learned, the lexicon is only its floor.
+# At or above this confidence the classifier's own reading of a danger question (faq/money_sent_scam,
+# learned from paraphrase families) pre-empts like the words do: the lexicon is only its floor.
 LEARNED_DANGER_CONFIDENCE = 0.5
 SAFETY_PREFIX = "safety_"
 NUMBER_ENTITIES = {"amount", "overdue_days", "days", "term_months", "daily_rate", "annual_rate", "paid_periods"}
@@ -182,7 +182,9 @@ def read(
         cue = None
     learned = faq_key if intent == "faq" else intent
     # A strong follow-up cue ("钱还能追回来吗" after the scam answer) stays about that answer.
-    if not cue and learned in lexicon.preempt and confidence >= LEARNED_DANGER_CONFIDENCE and learned not in urgent:
+    # Safety intents already act as such; a specific danger question (money sent) must also pre-empt a form.
+    learned_danger = learned in lexicon.preempt and not learned.startswith(SAFETY_PREFIX)
+    if not cue and learned_danger and confidence >= LEARNED_DANGER_CONFIDENCE and learned not in urgent:
         urgent = sorted([*urgent, learned], key=lexicon.preempt.index)  # most urgent first, as listed
     if urgent and urgent[0].startswith(SAFETY_PREFIX):
         intent = lexicon.acts_as.get(urgent[0], urgent[0])

@@ -389,3 +389,20 @@ def test_a_document_asked_for_is_the_request_however_much_else_is_said(text: str
 )
 def test_questions_about_documents_and_danger_are_not_the_request(text: str) -> None:
     assert read(text, "faq", key="faq/complaint_bank", confidence=0.9).intent != "request_prep_pack"
+
+
+def test_the_classifiers_own_danger_question_pre_empts_like_the_words() -> None:
+    """Danger is learned: money already sent, read by the classifier in words no pattern knows, pre-empts a
+    form or a call (urgent), as the patterns' words do; an unsure reading does not.
+    """
+    told = "他让我弄的那些我全照做了 现在人联系不上了"  # no word of the lexicon's
+    sure = read(told, "faq", key="faq/money_sent_scam", confidence=0.9)
+    assert sure.urgent == ["faq/money_sent_scam"] and sure.topic == "faq/money_sent_scam"
+    assert read(told, "faq", key="faq/money_sent_scam", confidence=0.3).urgent == []
+
+
+def test_a_safety_intent_alone_does_not_pre_empt_a_call() -> None:
+    """A crisis reading by the classifier alone acts as crisis in the chat (its intent), but only the words
+    pre-empt a running call: the classifier's crisis false alarms ("书面确认就不用了") must not stop it.
+    """
+    assert read("书面确认就不用了 我相信你们", "safety_crisis", confidence=0.8).urgent == []

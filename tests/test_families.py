@@ -42,6 +42,8 @@ def test_the_held_out_half_is_not_trained_on() -> None:
         ({"intent": "negotiate_rate"}, {"intent": {"name": "negotiate_rate"}, "urgent": []}, True),
         ({"intent": "negotiate_rate"}, {"intent": {"name": "negotiate_rate"}, "urgent": ["safety_threat"]}, False),
         ({"intent": "faq/fake_app"}, {"intent": {"name": "faq"}, "topic": "faq/fake_app", "urgent": []}, True),
+        ({"danger": "none", "not": ["deny"]}, {"intent": {"name": "deny"}, "urgent": []}, False),
+        ({"danger": "none", "not": ["deny"]}, {"intent": {"name": "faq"}, "topic": "faq/extension"}, True),
     ],
 )
 def test_what_passes(expected: Dict[str, Any], parse_data: Dict[str, Any], ok: bool) -> None:

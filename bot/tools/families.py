@@ -1,9 +1,9 @@
 """Paraphrase families: how many messages of each family the trained model reads as it must.
 
 A family (``tests/families/<family>/<writer>.yml``) is many messages of one need, written by helpers who
-never saw the code or the tests. Writer ``a`` is the training half, writer ``b`` the held-out half: it is
-never read while fixing and never used to choose settings. ``tests/families/expected.yml`` says what a
-family's messages must be read as.
+never saw the code or the tests. Writer ``b`` is the held-out half: it is never read while fixing and never
+used to choose settings. Every other writer (``a``, ``c``, ``d``…) is the training half.
+``tests/families/expected.yml`` says what a family's messages must be read as.
 
 ``make families`` prints the held-out pass rate of each family and overall (``--split train`` for the
 other half, ``--show`` to list the misread messages of the training half only).
@@ -24,7 +24,8 @@ from bot.concerns import SAFETY_PREFIX, URGENT, label_of
 from bot.config import ROOT, settings
 
 FAMILIES = ROOT / "tests" / "families"
-SPLITS = {"train": "a", "held_out": "b"}
+HELD_OUT = "b"
+SPLITS = {"train": "every writer but b", "held_out": "writer b"}
 
 
 @dataclass(frozen=True)
@@ -37,12 +38,13 @@ class Case:
 
 def load(split: str, root: Path = FAMILIES) -> List[Case]:
     """Every message of one half of every family."""
-    writer = SPLITS[split]
     cases = []
-    for path in sorted(root.glob(f"*/{writer}.yml")):
+    for path in sorted(root.glob("*/*.yml")):
+        if path.stem == "expected" or (path.stem == HELD_OUT) != (split == "held_out"):
+            continue
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for item in data["messages"]:
-            cases.append(Case(path.parent.name, writer, item["text"], tuple(item.get("before") or ())))
+            cases.append(Case(path.parent.name, path.stem, item["text"], tuple(item.get("before") or ())))
     return cases
 
 
@@ -60,9 +62,11 @@ def danger_kinds(parse: Mapping[str, Any]) -> List[str]:
 def passes(expected: Mapping[str, Any], parse: Mapping[str, Any]) -> bool:
     """``danger``: the reading holds one of these danger kinds (``none``: no danger kind at all);
     ``intent``: the reading's intent (or ``faq/<key>``) is this one or one of ``also``, and it holds no
-    danger kind.
+    danger kind; ``not``: intents it must never be (a question is no ``deny``).
     """
     found = danger_kinds(parse)
+    if label_of(parse) in expected.get("not", ()):
+        return False
     if "danger" in expected:
         wanted = expected["danger"]
         return not found if wanted == "none" else any(kind in wanted for kind in found)
@@ -107,7 +111,7 @@ def main(argv: List[str] | None = None) -> int:
         parser_.error("--show lists the training half only: the held-out half is never read while fixing")
     cases = load(args.split)
     result = score(cases, parser(settings().model)([c.text for c in cases]), expectations())
-    print(f"paraphrase families, {args.split} half (writer {SPLITS[args.split]}):")
+    print(f"paraphrase families, {args.split} half ({SPLITS[args.split]}):")
     for family, row in sorted(result.items()):
         print(f"  {family:22s} {row['passed']:3d}/{row['total']:3d}  {row['passed'] / row['total']:.0%}")
         if args.show:
