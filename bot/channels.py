@@ -87,7 +87,9 @@ def sender_id(raw: Any) -> str:
 
 
 def message_text(raw: Any) -> str:
-    """The message as text, well-formed and cut to ``MAX_MESSAGE_CHARS`` (not yet masked)."""
+    """The message as text, well-formed, cut a little past ``MAX_MESSAGE_CHARS`` (``inbound`` masks, then
+    cuts to the limit).
+    """
     if raw is None:
         return ""
     if isinstance(raw, (dict, list)):
@@ -96,15 +98,14 @@ def message_text(raw: Any) -> str:
     return well_formed(str(raw)[: MAX_MESSAGE_CHARS + 40])
 
 
-def _masked_values(value: Any, found: List[str]) -> Any:
+def _masked_values(value: Any) -> Any:
+    """Every string in a JSON value well-formed and masked."""
     if isinstance(value, str):
-        text, kinds = privacy.mask(well_formed(value))
-        found += kinds
-        return text
+        return privacy.mask(well_formed(value))[0]
     if isinstance(value, dict):
-        return {_masked_values(str(k), found): _masked_values(v, found) for k, v in value.items()}
+        return {_masked_values(str(k)): _masked_values(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_masked_values(v, found) for v in value]
+        return [_masked_values(v) for v in value]
     return value
 
 
@@ -120,7 +121,7 @@ def metadata(raw: Any) -> Dict[str, Any] | None:
         raise BadInput("metadata must be plain JSON") from error
     if size > MAX_METADATA_CHARS:
         raise BadInput(f"metadata must be at most {MAX_METADATA_CHARS} characters of JSON")
-    return _masked_values(raw, [])
+    return _masked_values(raw)
 
 
 @dataclass
