@@ -32,7 +32,6 @@ CALC_TOPIC = "ask_interest_calc"
 # Numbers that mean "work out my figures" (a rate alone only asks for a conversion).
 FIGURE_ENTITIES = ("amount", "term_months", "days", "paid_periods", "calc_request")
 RATE_ENTITIES = ("daily_rate", "annual_rate")
-FORM_SLOTS = ("amount", "daily_rate", "annual_rate", "days", "term_months")
 # The entities that already answer each of the form's questions.
 ANSWER_ENTITIES = {"amount": {"amount"}, "daily_rate": set(RATE_ENTITIES), "days": {"days", "term_months"}}
 
