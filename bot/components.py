@@ -414,6 +414,7 @@ class ConcernDetector(LexiconComponent):
             message.set(concerns.TOPIC, reading.topic, add_to_output=True)
             message.set(concerns.URGENT, reading.urgent, add_to_output=True)
             message.set(concerns.POSSIBLE_FOLLOW_UP, reading.possible_follow_up, add_to_output=True)
+            message.set(concerns.FEELING, reading.feeling, add_to_output=True)
             if reading.intent != intent:
                 new = {INTENT_NAME_KEY: reading.intent, PREDICTED_CONFIDENCE_KEY: 1.0}
                 ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get(INTENT_NAME_KEY) != reading.intent]

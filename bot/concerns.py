@@ -21,6 +21,7 @@ SEVERAL = "several_concerns"
 TOPIC = "topic"
 URGENT = "urgent"
 POSSIBLE_FOLLOW_UP = "possible_follow_up"
+FEELING = "feeling"
 FOLLOW_UP_INTENT = "follow_up"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 FALLBACK_INTENT = "nlu_fallback"
@@ -62,6 +63,7 @@ class Lexicon:
     drops: Mapping[str, frozenset] = field(default_factory=dict)  # concern → topics it makes beside the point
     acts_as: Mapping[str, str] = field(default_factory=dict)  # a concern with no intent → the intent it takes
     care_only: frozenset = frozenset()  # concerns that leave no room for others in the same reply
+    feelings: Tuple[Tuple[str, Pattern[str]], ...] = ()  # a feeling the message states → its words
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> Lexicon:
@@ -88,6 +90,7 @@ class Lexicon:
             drops={topic: frozenset(others) for topic, others in (raw.get("drops") or {}).items()},
             acts_as=dict(raw.get("acts_as") or {}),
             care_only=frozenset(raw.get("care_only", [])),
+            feelings=tuple((name, _compile(words)) for name, words in (raw.get("feelings") or {}).items()),
         )
 
 
@@ -100,6 +103,7 @@ class Reading:
     several: bool  # answer the concerns together (bot.knowledge.Knowledge.combined_answer)
     urgent: List[str] = field(default_factory=list)  # concerns that pre-empt whatever is running
     possible_follow_up: str | None = None  # a cue the classifier overruled: a follow-up if the last answer has it
+    feeling: str | None = None  # shame, fear, hopeless, anger: acknowledged before the facts (bot.reply)
 
 
 def label_of(parse: Mapping[str, Any]) -> str:
@@ -209,8 +213,9 @@ def read(
         classified = None
     if classified in lexicon.not_topics or classified == FOLLOW_UP_INTENT:
         classified = None
+    feeling = next((name for name, pattern in lexicon.feelings if pattern.search(text)), None)
     if cue:
-        return Reading(intent, None, [], cue, False)
+        return Reading(intent, None, [], cue, False, feeling=feeling)
     if urgent:
         classified = urgent[0]
     if classified in beside_the_point:  # 没借过却被催收: no overdue advice, whatever the classifier says
@@ -239,7 +244,7 @@ def read(
         (len(concerns) >= 2 and (len(asked) >= 2 or states_facts))
         or (states_facts and bool(concerns) and classified is None)
     )
-    return Reading(intent, topic, concerns, cue, several, urgent, possible)
+    return Reading(intent, topic, concerns, cue, several, urgent, possible, feeling)
 
 
 def ordered_topics(lexicon_order: Sequence[str], classified: str | None, found: Sequence[str]) -> List[str]:

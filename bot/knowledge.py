@@ -24,7 +24,8 @@ class Source:
     kind: str  # article | public
     file: str
     title: str = ""  # articles: what the article covers (for reviewers)
-    cite: str = ""  # public sources: what the user is shown after 依据：
+    cite: str = ""  # public sources: the full citation, shown when the user asks for the whole answer
+    short: str = ""  # public sources: the brief name an answer shows after 依据：
     strength: str = "firm"
     numbers: Tuple[str, ...] = ()  # the numbers of three or more digits this source vouches for
 
@@ -128,15 +129,60 @@ class Knowledge:
         return entry.title if entry else payload(topic)
 
     def answer(self, topic: str, slots: Mapping[str, Any]) -> Answer | None:
-        """The rendered answer for a topic given what is known, or None if no entry covers it."""
+        """The rendered answer for a topic given what is known, or None if no entry covers it: the direct
+        answer and at most SHOWN_POINTS points of each entry, the sources by their brief names; when
+        points are left out, a quick reply shows them (``rest``).
+        """
         entries = self.entries_for(topic, slots)
         if not entries:
             return None
-        text = "\n\n".join(render(e, slots) for e in entries)
+        parts = [render(e, slots, shown=slice(SHOWN_POINTS)) for e in entries]
+        left = sum(len(e.items[SHOWN_POINTS:]) for e in entries)
+        if left:
+            parts.append(fill(self.replies["more_points"], {"n": left}))
+        parts += self.sources_line(entries)
+        more = [self.more_button()] if left or self._cut_sources(entries) else []
+        return Answer("\n\n".join(parts), more + self._offered(entries), [e.id for e in entries])
+
+    def rest(self, topic: str, slots: Mapping[str, Any], restate: bool = False) -> Answer | None:
+        """What ``answer`` left out ("更多要点", "还有呢"): the points after the first SHOWN_POINTS and
+        every source in full; None when no entry covers the topic. ``restate``: the same question asked
+        again ("他们来了我该怎么办"): the direct answer in short before what is new, not the card again.
+        """
+        entries = self.entries_for(topic, slots)
+        if not entries:
+            return None
+        opening = self.brief(topic, slots) if restate else ""
+        parts = [opening or fill(self.replies["rest_of"], {"topic": self.label(topic)})]
+        parts += [render(e, slots, titled=False, shown=slice(SHOWN_POINTS, None), bare=True)
+                  for e in entries if e.items[SHOWN_POINTS:]]  # fmt: skip
+        if len(parts) == 1 and not opening:
+            parts = [fill(self.replies["nothing_left"], {"topic": self.label(topic)})]
         cites = self.citations(entries)
         if cites:
-            text += "\n\n依据：" + "；".join(cites)
-        return Answer(text, self._offered(entries), [e.id for e in entries])
+            parts.append("依据：" + "；".join(cites))
+        return Answer("\n\n".join(parts), self._offered(entries), [e.id for e in entries])
+
+    def more_button(self) -> Dict[str, str]:
+        """The quick reply that asks for the rest of the last answer."""
+        return {"title": self.replies["more_button"], "payload": MORE_PAYLOAD}
+
+    def sources_line(self, entries: Sequence[Entry]) -> List[str]:
+        """``依据：`` and at most SHOWN_SOURCES brief names (and how many more), or nothing."""
+        names = [self.sources[s].short for s in self._public_sources(entries)]
+        if not names:
+            return []
+        line = "依据：" + "；".join(names[:SHOWN_SOURCES])
+        if len(names) > SHOWN_SOURCES:
+            line += fill(self.replies["more_sources"], {"n": len(names) - SHOWN_SOURCES})
+        return [line]
+
+    def _cut_sources(self, entries: Sequence[Entry]) -> bool:
+        return len(self._public_sources(entries)) > SHOWN_SOURCES
+
+    def _public_sources(self, entries: Sequence[Entry]) -> List[str]:
+        ids = dict.fromkeys(s for e in entries for s in e.all_sources())
+        return [s for s in ids if self.sources[s].kind == "public"]
 
     def _offered(self, entries: Sequence[Entry]) -> List[Dict[str, str]]:
         """The quick replies an answer made of these entries offers."""
@@ -150,10 +196,7 @@ class Knowledge:
         addons = [e for e in entries if e.when]
         if not addons:
             return None
-        text = "\n\n".join(render(e, slots, titled=False) for e in addons)
-        cites = self.citations(addons)
-        if cites:
-            text += "\n\n依据：" + "；".join(cites)
+        text = "\n\n".join([*(render(e, slots, titled=False) for e in addons), *self.sources_line(addons)])
         return Answer(text, self._offered(entries), [e.id for e in addons])
 
     def brief(self, topic: str, slots: Mapping[str, Any]) -> str:
@@ -226,20 +269,22 @@ class Knowledge:
             parts.append(fill(words["materials"], {"items": items}))
             used += tailored
         parts += list(extra)
-        cites = self.citations(used)
-        if cites:
-            parts.append("依据：" + "；".join(cites))
+        parts += self.sources_line(used)
         offered = [t for t in rest if self.main_entry(t)][:4] or list(self.menu[:3])
         return Answer("\n\n".join(parts), self.buttons(offered), [e.id for e in used])
 
-    def citations(self, entries: List[Entry]) -> List[str]:
-        """What the user is shown as sources: public sources only, each once."""
-        ids = dict.fromkeys(s for e in entries for s in e.all_sources())
-        return [self.sources[s].cite for s in ids if self.sources[s].kind == "public"]
+    def citations(self, entries: Sequence[Entry]) -> List[str]:
+        """The full citations of the entries' public sources, each once."""
+        return [self.sources[s].cite for s in self._public_sources(entries)]
 
 
 SAFETY_PREFIX = "safety_"
 FAQ_PREFIX = "faq/"
+# A worried reader gets the direct answer and a few points; the rest is one tap away (Knowledge.rest).
+SHOWN_POINTS = 3
+SHOWN_SOURCES = 3
+MORE_CUE = "more"  # the follow-up cue (and quick reply) that asks for the rest of the last answer
+MORE_PAYLOAD = f'/follow_up{{"follow_cue":"{MORE_CUE}"}}'
 
 
 def payload(topic: str) -> str:
@@ -267,14 +312,18 @@ def _display(value: Any) -> Any:
     return value
 
 
-def render(entry: Entry, slots: Mapping[str, Any], titled: bool = True) -> str:
+def render(entry: Entry, slots: Mapping[str, Any], titled: bool = True, shown: slice = slice(None), bare: bool = False) -> str:
     """One entry as chat text. A main entry opens with its direct answer; an add-on with its title
-    (below an answer) or without it (as the answer itself).
+    (below an answer) or without it (as the answer itself). ``shown``: which of its points (numbered
+    as in the whole list); ``bare``: the points alone (the rest of an answer already given).
     """
+    numbered = list(enumerate(entry.items, 1))[shown]
+    if bare:
+        return "\n".join(f"{n}. {item.text}" for n, item in numbered)
     parts = [fill(entry.answer, slots)] if entry.answer else ([f"【{entry.title}】"] if titled else [])
     if entry.summary:
         parts.append(fill(entry.summary, slots))
-    parts.extend(f"{n}. {item.text}" for n, item in enumerate(entry.items, 1))
+    parts.extend(f"{n}. {item.text}" for n, item in numbered)
     if entry.note:
         parts.append(fill(entry.note, slots))
     return "\n".join(parts)
@@ -356,8 +405,8 @@ def check(knowledge: Knowledge) -> List[str]:
             if sid not in knowledge.sources:
                 problems.append(f"{part}: unknown source {sid}")
     for source in knowledge.sources.values():
-        if source.kind == "public" and not source.cite:
-            problems.append(f"source {source.id}: a public source needs a cite")
+        if source.kind == "public" and not (source.cite and source.short):
+            problems.append(f"source {source.id}: a public source needs a cite and a short name")
     problems += [f"menu names unknown topic {t}" for t in knowledge.menu if t not in knowledge.topics]
     for name, part in knowledge.prep.items():  # the preparation pack's documents cite sources too
         if isinstance(part, Mapping):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Mapping, Sequence
 
 from bot import calc_text, concerns, entities, hardship
-from bot.knowledge import FAQ_PREFIX, Answer, Knowledge, fill
+from bot.knowledge import FAQ_PREFIX, MORE_CUE, Answer, Knowledge, fill
 
 # Roles of amounts that say the user is describing their budget.
 BUDGET_ROLES = {"income", "expense", "installment", "affordable"}
@@ -103,6 +103,9 @@ def follow_up(
     number, or what to check where.
     """
     words = kb.situation
+    rest = kb.rest(last_topic, slots) if cue == MORE_CUE and last_topic else None
+    if rest:  # "还有呢", or the quick reply 更多要点: what the last answer left out
+        return Reply(rest, last_topic)
     if last_topic == CALC_TOPIC:  # "那分20期呢" after a calculation: the figures again, with the new number
         worked = calc_text.answer(kb, calc_text.CalcRequest.from_slots(slots))
         if worked:
@@ -115,7 +118,10 @@ def follow_up(
         changed = retimed(kb, last_topic, parse_entities)
         now = {**slots, **changed}
         new_number = any(e.get("entity") in concerns.NUMBER_ENTITIES for e in parse_entities)
-        answer = (new_number and kb.with_numbers(last_topic, now)) or kb.answer(last_topic, now)
+        # No new number ("他们来了我该怎么办"): the answer in short and what it left out, never the same card.
+        answer = (new_number and kb.with_numbers(last_topic, now)) or (
+            not new_number and kb.rest(last_topic, now, restate=True))
+        answer = answer or kb.answer(last_topic, now)
         return Reply(answer, last_topic, changed) if answer else Reply(kb.reply("default"), None)
     target = kb.follow_target(last_topic, cue)
     if target and target != last_topic and kb.main_entry(target):
@@ -157,6 +163,24 @@ def asides(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], sk
 
 
 def respond(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], last_topic: str | None) -> Reply:
+    """The reply to a message, with the feeling it states acknowledged in one short clause first."""
+    return acknowledged(kb, parse, _checked(kb, parse, slots, last_topic))
+
+
+def acknowledged(kb: Knowledge, parse: Mapping[str, Any], result: Reply) -> Reply:
+    """"说出来都丢人…": one short clause for the feeling before the facts. Help in danger has its own
+    care in its first line, so it is left as it is.
+    """
+    clause = kb.replies["feelings"].get(parse.get(concerns.FEELING) or "")
+    entry = kb.main_entry(result.topic) if result.topic else None
+    in_danger = parse.get(concerns.URGENT) or intent_of(parse).startswith(concerns.SAFETY_PREFIX)
+    if not clause or in_danger or (entry and entry.urgent) or result.topic in CARE_FIRST:
+        return result
+    answer = result.answer
+    return replace(result, answer=Answer(f"{clause}{answer.text}", answer.buttons, answer.entry_ids))
+
+
+def _checked(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], last_topic: str | None) -> Reply:
     """The reply to a message; the first question right after help in a crisis ("我该怎么跟老婆说") is
     answered after asking how the person is, with the help line again. A number out of range (400 digits,
     分480期) is never echoed or computed with: its slot is cleared and, unless in danger, the reply asks again.
@@ -167,7 +191,7 @@ def respond(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], l
         slots = {**slots, **cleared}
         if not (parse.get(concerns.URGENT) or intent_of(parse).startswith(concerns.SAFETY_PREFIX)):
             return Reply(Answer(calc_text.refusals(kb, refused), [], ["calculator"]), last_topic, cleared)
-        result = respond(kb, parse, slots, last_topic)
+        result = _checked(kb, parse, slots, last_topic)
         return replace(result, slots={**result.slots, **cleared})
     result = _respond(kb, parse, slots, last_topic)
     if last_topic not in CARE_FIRST or result.topic in CARE_FIRST:
@@ -191,7 +215,9 @@ def _respond(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], 
         topic = f"{FAQ_PREFIX}{key}"
         answer = kb.answer(topic, slots)
         return Reply(answer, topic) if answer else Reply(kb.reply("default"), last_topic)
-    cue = parse.get(concerns.FOLLOW_UP)
+    # The quick reply 更多要点 names its cue (payloads skip the NLU components); typed words get theirs there.
+    cue = next((e.get("value") for e in entities_of(parse) if e.get("entity") == "follow_cue"), None)
+    cue = cue or parse.get(concerns.FOLLOW_UP)
     possible = parse.get(concerns.POSSIBLE_FOLLOW_UP)
     if intent == concerns.FOLLOW_UP_INTENT:
         return follow_up(kb, cue or possible or "same", slots, last_topic, entities_of(parse))

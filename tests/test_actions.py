@@ -46,7 +46,7 @@ async def run(action: Any, tracker: Any) -> List[Dict[str, Any]]:
         ("ask_contact_channel", "95384"),
         ("request_human", "95384"),
         ("ask_credit_repair", "5 年"),
-        ("start_rehearsal", "书面"),
+        ("start_rehearsal", "方案"),
     ],
 )
 async def test_answer_renders_the_entry_for_the_intent(intent: str, must_say: str) -> None:

@@ -12,8 +12,9 @@ def test_a_knowledge_answer_becomes_title_answer_list_and_sources() -> None:
     card = cards.card(answer.text, entry.title, answer.buttons)
     assert card["title"] == entry.title and card["answer"] == entry.answer
     [items] = [b["items"] for b in card["blocks"] if "items" in b]
-    assert items == [i.text for i in entry.items]
-    assert card["sources"] == KB.citations([entry]) and card["buttons"] == answer.buttons
+    assert items == [i.text for i in entry.items[: knowledge.SHOWN_POINTS]]
+    [line] = KB.sources_line([entry])
+    assert card["sources"] == line[len("依据：") :].split("；") and card["buttons"] == answer.buttons
 
 
 def test_nothing_of_the_text_is_lost_and_the_order_is_kept() -> None:

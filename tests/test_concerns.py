@@ -406,3 +406,19 @@ def test_a_safety_intent_alone_does_not_pre_empt_a_call() -> None:
     pre-empt a running call: the classifier's crisis false alarms ("书面确认就不用了") must not stop it.
     """
     assert read("书面确认就不用了 我相信你们", "safety_crisis", confidence=0.8).urgent == []
+
+
+@pytest.mark.parametrize(
+    "text, feeling",
+    [
+        ("说出来都丢人 逾期两个月了 还能分期吗", "shame"),
+        ("好慌啊 明天就还款日了 钱不够", "fear"),
+        ("看不到头了 每个月工资全还了还不够", "hopeless"),
+        ("凭什么罚息这么高 气死了", "anger"),
+        ("逾期会影响征信吗", None),  # a question, no feeling told
+        ("提前还款要手续费吗", None),
+    ],
+)
+def test_a_stated_feeling_is_read(text: str, feeling: str | None) -> None:
+    """The words that say a feeling outright (the family emotion_stated shows how far they reach)."""
+    assert read(text, "negotiate_repayment", confidence=0.9).feeling == feeling

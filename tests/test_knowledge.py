@@ -2,6 +2,7 @@
 
 import re
 from pathlib import Path
+from typing import List
 
 import pytest
 import yaml
@@ -10,6 +11,8 @@ from bot import knowledge
 from bot.config import ROOT
 from bot.tools.nlu_bench import load_examples, training_files
 from tests.conftest import SEEDS
+
+KNOWLEDGE = ROOT / "data" / "knowledge"
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 GENERIC = {"inform_situation", "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "out_of_scope"}
@@ -44,8 +47,8 @@ def all_user_facing_text(kb: knowledge.Knowledge) -> list:
     texts = []
     for e in kb.entries:
         texts += [e.title, e.answer, e.summary, e.note, *[i.text for i in e.items]]
-    texts += [s.cite for s in kb.sources.values()]
-    texts += list(kb.topics.values()) + list(kb.replies.values())
+    texts += [s.cite for s in kb.sources.values()] + [s.short for s in kb.sources.values()]
+    texts += list(kb.topics.values()) + [t for v in kb.replies.values() for t in _variants(v)]
     texts += [v for v in kb.situation.values() if isinstance(v, str)] + list(kb.situation["facts"].values())
     texts += [v for v in kb.calculator.values() if isinstance(v, str)]
     texts += list(kb.calculator["buttons"].values()) + list(kb.calculator["ask"].values())
@@ -169,18 +172,55 @@ REQUIRED = {
 }
 
 
+def whole(kb: knowledge.Knowledge, topic: str, slots: dict | None = None) -> str:
+    """An answer and its rest (the points and sources one tap away)."""
+    return kb.answer(topic, slots or {}).text + "\n" + kb.rest(topic, slots or {}).text
+
+
 @pytest.mark.parametrize("intent, words", sorted(REQUIRED.items()))
 def test_answer_content(kb: knowledge.Knowledge, intent: str, words: list) -> None:
-    answer = kb.answer(intent, {})
-    assert answer is not None
-    missing = [w for w in words if w not in answer.text]
-    assert not missing, f"{intent} answer lacks {missing}:\n{answer.text}"
+    assert kb.answer(intent, {}) is not None
+    text = whole(kb, intent)
+    missing = [w for w in words if w not in text]
+    assert not missing, f"{intent} answer lacks {missing}:\n{text}"
 
 
-def test_answers_cite_public_sources(kb: knowledge.Knowledge) -> None:
-    text = kb.answer("report_harassment", {}).text
-    assert "依据：" in text and "12378 银行保险消费者投诉维权热线" in text
-    assert "seed" not in text  # article files are not shown to the user
+def test_answers_cite_public_sources_briefly_and_in_full_one_tap_away(kb: knowledge.Knowledge) -> None:
+    answer = kb.answer("report_harassment", {})
+    line = next(line for line in answer.text.split("\n") if line.startswith("依据："))
+    assert "金融监管总局 12378" in line and "12378 银行保险消费者投诉维权热线" not in line
+    assert line.count("；") == knowledge.SHOWN_SOURCES - 1 and "等" in line, "three brief names, then how many more"
+    assert "seed" not in answer.text  # article files are not shown to the user
+    rest = kb.rest("report_harassment", {}).text
+    assert "12378 银行保险消费者投诉维权热线" in rest and "《个人信息保护法》第十条" in rest
+
+
+def points(text: str) -> List[int]:
+    return [int(m) for m in re.findall(r"^(\d+)\. ", text, flags=re.M)]
+
+
+@pytest.mark.parametrize("topic", sorted({t for e in knowledge.load(KNOWLEDGE).entries for t in e.intents}))
+def test_every_answer_shows_a_few_points_and_the_rest_is_one_tap_away(kb: knowledge.Knowledge, topic: str) -> None:
+    """The direct answer first, at most three points of each entry, at most three sources; the points left
+    out come, numbered on, from the 更多要点 quick reply, and nothing is lost or shown twice.
+    """
+    entries = kb.entries_for(topic, {})
+    answer, rest = kb.answer(topic, {}), kb.rest(topic, {})
+    if not answer:
+        return
+    first = entries[0]
+    assert answer.text.startswith((first.answer or f"【{first.title}】")[:10])
+    shown = points(answer.text)
+    assert all(n <= knowledge.SHOWN_POINTS for n in shown)
+    assert len(next((l for l in answer.text.split("\n") if l.startswith("依据：")), "").split("；")) <= 3
+    for entry in entries:
+        for item in entry.items[knowledge.SHOWN_POINTS :]:
+            assert item.text in rest.text and item.text not in answer.text
+        for item in entry.items[: knowledge.SHOWN_POINTS]:
+            assert item.text in answer.text and item.text not in rest.text
+    cut = any(e.items[knowledge.SHOWN_POINTS :] for e in entries)
+    more = {"title": "更多要点", "payload": knowledge.MORE_PAYLOAD}
+    assert (more in answer.buttons) == (cut or kb._cut_sources(entries))
 
 
 def test_materials_are_tailored_to_the_reason(kb: knowledge.Knowledge) -> None:
@@ -263,7 +303,7 @@ def test_every_specific_question_has_a_direct_answer(kb: knowledge.Knowledge, ke
 
 @pytest.mark.parametrize("key, words", sorted(FAQ_REQUIRED.items()))
 def test_specific_answer_content(kb: knowledge.Knowledge, key: str, words: list) -> None:
-    text = kb.answer(key, {}).text
+    text = whole(kb, key)
     assert not [w for w in words if w not in text], f"{key} lacks {[w for w in words if w not in text]}:\n{text}"
 
 

@@ -34,8 +34,11 @@ def test_a_quick_reply_names_its_key(kb: Knowledge) -> None:
 
 
 def test_a_new_number_asks_the_same_question_again(kb: Knowledge) -> None:
-    week = reply.respond(kb, parse("follow_up", follow_up="same"), {"overdue_days": 7.0}, "faq/overdue_few_days")
-    half_year = reply.respond(kb, parse("follow_up", follow_up="same"), {"overdue_days": 180.0}, "faq/overdue_few_days")
+    def days(n: float) -> dict:
+        return parse("follow_up", follow_up="same", entities=[{"entity": "overdue_days", "value": n}])
+
+    week = reply.respond(kb, days(7), {"overdue_days": 7.0}, "faq/overdue_few_days")
+    half_year = reply.respond(kb, days(180), {"overdue_days": 180.0}, "faq/overdue_few_days")
     assert week.topic == half_year.topic == "faq/overdue_few_days"
     assert "180" in half_year.answer.text and week.answer.text != half_year.answer.text
 
@@ -93,7 +96,10 @@ def test_a_days_interest_at_the_rate_told(kb: Knowledge) -> None:
 def test_a_vague_question_about_them_after_an_answer_is_that_answer_again(kb: Knowledge) -> None:
     vague = parse("ask_overdue_help", "ask_overdue_help", possible_follow_up="same", concerns=["ask_overdue_help"])
     result = reply.respond(kb, vague, {}, "faq/home_visit")
-    assert result.topic == "faq/home_visit" and result.answer.text.startswith(kb.main_entry("faq/home_visit").answer)
+    entry = kb.main_entry("faq/home_visit")
+    assert result.topic == "faq/home_visit" and result.answer.text.startswith(entry.answer)
+    assert entry.items[0].text not in result.answer.text, "the answer in short and what is new, not the card again"
+    assert entry.items[-1].text in result.answer.text
     assert reply.respond(kb, vague, {}, None).topic == "ask_overdue_help", "nothing before: the question as read"
 
 
@@ -310,3 +316,32 @@ def test_a_rehearsal_request_with_another_question_answers_it_first(kb: Knowledg
     parse = {"concerns": ["ask_materials", "negotiate_repayment", "safety_crisis"]}
     said = reply.asides(kb, parse, {}, ["negotiate_repayment"])
     assert len(said) == 1 and "材料" in said[0] and "借款合同" in said[0]
+
+
+def test_more_gives_what_the_answer_left_out_typed_or_tapped(kb: Knowledge) -> None:
+    first = reply.respond(kb, parse("report_harassment", "report_harassment"), {}, None)
+    assert first.answer.buttons[0] == kb.more_button(), "the rest is one tap away"
+    entry = kb.main_entry("report_harassment")
+    tapped = {"intent": {"name": "follow_up"}, "entities": [{"entity": "follow_cue", "value": "more"}]}
+    typed = parse("follow_up", follow_up="more")
+    for message in (tapped, typed):
+        more = reply.respond(kb, message, {}, first.topic)
+        assert more.topic == "report_harassment"
+        assert entry.items[3].text in more.answer.text and entry.items[0].text not in more.answer.text
+        assert "12378 银行保险消费者投诉维权热线" in more.answer.text, "every source in full"
+
+
+def test_a_stated_feeling_is_acknowledged_before_the_facts(kb: Knowledge) -> None:
+    for feeling, clause in kb.replies["feelings"].items():
+        result = reply.respond(kb, parse("negotiate_rate", "negotiate_rate", feeling=feeling), {}, None)
+        assert result.answer.text.startswith(clause + kb.main_entry("negotiate_rate").answer)
+    plain = reply.respond(kb, parse("negotiate_rate", "negotiate_rate"), {}, None)
+    assert plain.answer.text.startswith(kb.main_entry("negotiate_rate").answer)
+
+
+def test_help_in_danger_keeps_its_first_line_whatever_the_feeling(kb: Knowledge) -> None:
+    scam = parse("faq", "faq/money_sent_scam", feeling="fear", urgent=["faq/money_sent_scam"])
+    result = reply.respond(kb, scam, {}, None)
+    assert result.answer.text.startswith(kb.main_entry("faq/money_sent_scam").answer)
+    crisis = reply.respond(kb, parse("safety_crisis", "safety_crisis", feeling="hopeless"), {}, None)
+    assert not crisis.answer.text.startswith(kb.replies["feelings"]["hopeless"])

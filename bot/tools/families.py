@@ -20,7 +20,7 @@ from typing import Any, Callable, Dict, List, Mapping, Sequence
 
 import yaml
 
-from bot.concerns import SAFETY_PREFIX, URGENT, label_of
+from bot.concerns import FEELING, FOLLOW_UP, FOLLOW_UP_INTENT, POSSIBLE_FOLLOW_UP, SAFETY_PREFIX, URGENT, label_of
 from bot.config import ROOT, settings
 
 FAMILIES = ROOT / "tests" / "families"
@@ -34,6 +34,7 @@ class Case:
     writer: str
     text: str
     before: tuple = ()
+    feeling: str | None = None  # the feeling the writer says the message states (family emotion_stated)
 
 
 def load(split: str, root: Path = FAMILIES) -> List[Case]:
@@ -44,7 +45,8 @@ def load(split: str, root: Path = FAMILIES) -> List[Case]:
             continue
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for item in data["messages"]:
-            cases.append(Case(path.parent.name, path.stem, item["text"], tuple(item.get("before") or ())))
+            before = tuple(item.get("before") or ())
+            cases.append(Case(path.parent.name, path.stem, item["text"], before, item.get("emotion")))
     return cases
 
 
@@ -59,19 +61,36 @@ def danger_kinds(parse: Mapping[str, Any]) -> List[str]:
     return kinds + [intent] if intent.startswith(SAFETY_PREFIX) and intent not in kinds else kinds
 
 
-def passes(expected: Mapping[str, Any], parse: Mapping[str, Any]) -> bool:
-    """``danger``: the reading holds one of these danger kinds (``none``: no danger kind at all);
+def follow_up_of(parse: Mapping[str, Any]) -> str | None:
+    """The follow-up a message makes on its own: its cue, or "same" when it is one with no cue."""
+    cue = parse.get(FOLLOW_UP) or parse.get(POSSIBLE_FOLLOW_UP)
+    if cue or (parse.get("intent") or {}).get("name") == FOLLOW_UP_INTENT:
+        return cue or "same"
+    return None
+
+
+def passes(expected: Mapping[str, Any], parse: Mapping[str, Any], feeling: str | None = None) -> bool:
+    """``danger``: the reading holds one of these danger kinds (``none``: no danger kind at all), or is
+    one of ``also`` (a scam offer answered by its own warning, "交八百包删征信" by the credit-repair one);
     ``intent``: the reading's intent (or ``faq/<key>``) is this one or one of ``also``, and it holds no
-    danger kind; ``not``: intents it must never be (a question is no ``deny``).
+    danger kind; ``not``: intents it must never be (a question is no ``deny``); ``follow_up``: the
+    follow-ups it may make (bot.reply answers "more" and "same" with the rest of the last answer);
+    ``feeling: stated``: the reading holds the feeling the writer gave the message.
     """
     found = danger_kinds(parse)
     if label_of(parse) in expected.get("not", ()):
         return False
     if "danger" in expected:
         wanted = expected["danger"]
-        return not found if wanted == "none" else any(kind in wanted for kind in found)
+        if wanted == "none":
+            return not found
+        return any(kind in wanted for kind in found) or label_of(parse) in expected.get("also", ())
     if "intent" in expected:
         return label_of(parse) in (expected["intent"], *expected.get("also", ())) and not found
+    if expected.get("feeling") == "stated":
+        return parse.get(FEELING) == feeling
+    if "follow_up" in expected:
+        return follow_up_of(parse) in expected["follow_up"] and not found
     raise ValueError(f"no check for {expected}")
 
 
@@ -81,7 +100,7 @@ def score(cases: Sequence[Case], parses: Sequence[Mapping[str, Any]], expected: 
     for case, parse in zip(cases, parses, strict=True):
         row = result.setdefault(case.family, {"passed": 0, "total": 0, "misread": []})
         row["total"] += 1
-        if passes(expected[case.family], parse):
+        if passes(expected[case.family], parse, case.feeling):
             row["passed"] += 1
         else:
             row["misread"].append((case.text, danger_kinds(parse), label_of(parse)))
