@@ -11,6 +11,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import LAST_TOPIC, calc_failed, get_knowledge, known_slots, off_loop, send
 from bot import reply
 
+SHOWN = "shown_answers"  # digests of the answers given (bot.reply.digest): none is given twice word for word
+SHOWN_KEPT = 30
+
 
 def expenses_said(tracker: Tracker) -> List[SlotSet]:
     """The essential costs named in the latest message, added up (房贷 2800 + 房租 1000)."""
@@ -34,14 +37,18 @@ class ActionAnswer(Action):
         events = expenses_said(tracker)
         slots = {**known_slots(tracker), **{e["name"]: e["value"] for e in events}}
         # Off the event loop: a follow-up or a plan may work out a long schedule (bot.calc_text, bot.hardship).
-        result = await off_loop(respond, tracker.latest_message, slots, tracker.get_slot(LAST_TOPIC))
+        shown = list(tracker.get_slot(SHOWN) or [])
+        result = await off_loop(respond, tracker.latest_message, slots, tracker.get_slot(LAST_TOPIC), shown)
         if result is None:
             return calc_failed(dispatcher)
         send(dispatcher, result.answer, tracker)
         changed = [SlotSet(name, value) for name, value in result.slots.items()]
-        return [*events, *changed, SlotSet(LAST_TOPIC, result.topic)]
+        remembered = [*shown, result.digest][-SHOWN_KEPT:]
+        return [*events, *changed, SlotSet(LAST_TOPIC, result.topic), SlotSet(SHOWN, remembered)]
 
 
-def respond(message: Dict[str, Any], slots: Dict[str, Any], last_topic: str | None) -> reply.Reply:
+def respond(
+    message: Dict[str, Any], slots: Dict[str, Any], last_topic: str | None, shown: List[str]
+) -> reply.Reply:
     """``bot.reply.respond`` with the knowledge data, for a worker process (``off_loop``)."""
-    return reply.respond(get_knowledge(), message, slots, last_topic)
+    return reply.respond(get_knowledge(), message, slots, last_topic, shown)

@@ -199,12 +199,15 @@ class Knowledge:
         text = "\n\n".join([*(render(e, slots, titled=False) for e in addons), *self.sources_line(addons)])
         return Answer(text, self._offered(entries), [e.id for e in addons])
 
-    def brief(self, topic: str, slots: Mapping[str, Any]) -> str:
+    def brief(self, topic: str, slots: Mapping[str, Any], said: set | None = None) -> str:
         """A topic's direct answer with the add-ons that use the user's numbers: one part of a reply
-        to several concerns.
+        to several concerns. ``said``: ids of entries another part already gave (an add-on about 60 days
+        overdue belongs to two topics), left out here and added to.
         """
-        entries = self.entries_for(topic, slots)
-        return " ".join(fill(e.answer or e.summary, slots) for e in entries if e.answer or e.summary)
+        said = set() if said is None else said
+        entries = [e for e in self.entries_for(topic, slots) if e.id not in said and (e.answer or e.summary)]
+        said.update(e.id for e in entries)
+        return " ".join(fill(e.answer or e.summary, slots) for e in entries)
 
     def follows(self, topic: str, cue: str) -> bool:
         """Whether the topic's answer has its own answer for a follow-up cue (not only the default);
@@ -261,8 +264,9 @@ class Knowledge:
         echoed = self.echo(words["echo"], slots) if echo else None
         if echoed:
             parts.append(echoed)
+        said: set = set()
         for n, topic in enumerate(rest, 1):
-            parts.append(f"{n}. {self.label(topic)}：{self.brief(topic, slots)}")
+            parts.append(f"{n}. {self.label(topic)}：{self.brief(topic, slots, said)}")
         tailored = [e for e in self.entries_for("ask_materials", slots) if e.when]
         if tailored and rest:
             items = "；".join(i.text for e in tailored for i in e.items)

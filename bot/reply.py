@@ -10,6 +10,7 @@ topic. Pure (no Rasa): ``actions/answers.py`` sends the result.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Mapping, Sequence
 
@@ -30,6 +31,7 @@ class Reply:
     answer: Answer
     topic: str | None  # what the conversation is now about, for the next follow-up
     slots: Dict[str, Any] = field(default_factory=dict)  # facts the follow-up changed
+    digest: str = ""  # the answer's fingerprint before any feeling is acknowledged: for ``shown``
 
 
 def entities_of(parse: Mapping[str, Any]) -> List[Dict[str, Any]]:
@@ -97,7 +99,12 @@ def retimed(kb: Knowledge, topic: str, found: List[Dict[str, Any]]) -> Dict[str,
 
 
 def follow_up(
-    kb: Knowledge, cue: str, slots: Mapping[str, Any], last_topic: str | None, parse_entities: List[Dict[str, Any]] = ()
+    kb: Knowledge,
+    cue: str,
+    slots: Mapping[str, Any],
+    last_topic: str | None,
+    parse_entities: List[Dict[str, Any]] = (),
+    shown: Sequence[str] = (),
 ) -> Reply:
     """A short follow-up: the previous topic's answer for the cue, the same topic again for a new
     number, or what to check where.
@@ -124,11 +131,11 @@ def follow_up(
         answer = answer or kb.answer(last_topic, now)
         return Reply(answer, last_topic, changed) if answer else Reply(kb.reply("default"), None)
     target = kb.follow_target(last_topic, cue)
-    if target and target != last_topic and kb.main_entry(target):
-        answer = kb.answer(target, slots)
-        if last_topic and kb.main_entry(last_topic):  # a general answer: say what it is about
-            answer = Answer(fill(words["follow_context"], {"topic": kb.label(last_topic)}) + answer.text,
-                            answer.buttons, answer.entry_ids)  # fmt: skip
+    answer = kb.answer(target, slots) if target and target != last_topic and kb.main_entry(target) else None
+    if answer and last_topic and kb.main_entry(last_topic):  # a general answer: say what it is about
+        answer = Answer(fill(words["follow_context"], {"topic": kb.label(last_topic)}) + answer.text,
+                        answer.buttons, answer.entry_ids)  # fmt: skip
+    if answer and digest(answer) not in shown:  # given already ("那客服电话多少" after it): what to check where
         return Reply(answer, last_topic or target)  # a follow-up does not change what we talk about
     previous = kb.main_entry(last_topic) if last_topic else None
     if previous:
@@ -162,9 +169,29 @@ def asides(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], sk
     return [fill(label, {"topic": kb.label(t)}) + kb.brief(t, slots) for t in topics]
 
 
-def respond(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], last_topic: str | None) -> Reply:
-    """The reply to a message, with the feeling it states acknowledged in one short clause first."""
-    return acknowledged(kb, parse, _checked(kb, parse, slots, last_topic))
+def respond(
+    kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], last_topic: str | None, shown: Sequence[str] = ()
+) -> Reply:
+    """The reply to a message, with the feeling it states acknowledged in one short clause first.
+    ``shown``: the digests of the answers this conversation has had (``digest``): none is sent twice.
+    """
+    result = not_again(kb, _checked(kb, parse, slots, last_topic, shown), slots, shown)
+    return acknowledged(kb, parse, replace(result, digest=digest(result.answer)))
+
+
+def digest(answer: Answer) -> str:
+    """A short fingerprint of an answer's text: what ``shown`` remembers of it."""
+    return hashlib.sha1(answer.text.encode("utf-8")).hexdigest()[:12]
+
+
+def not_again(kb: Knowledge, result: Reply, slots: Mapping[str, Any], shown: Sequence[str]) -> Reply:
+    """An answer already given word for word: said so, with the answer in short and what it left out."""
+    entry = next((e for e in kb.entries if result.answer.entry_ids and e.id == result.answer.entry_ids[0]), None)
+    if digest(result.answer) not in shown or not entry:
+        return result
+    restated = kb.rest(entry.intents[0], slots, restate=True)
+    text = kb.replies["said_before"] + (restated.text if restated else kb.brief(entry.intents[0], slots))
+    return replace(result, answer=Answer(text, result.answer.buttons, result.answer.entry_ids))
 
 
 def acknowledged(kb: Knowledge, parse: Mapping[str, Any], result: Reply) -> Reply:
@@ -180,7 +207,9 @@ def acknowledged(kb: Knowledge, parse: Mapping[str, Any], result: Reply) -> Repl
     return replace(result, answer=Answer(f"{clause}{answer.text}", answer.buttons, answer.entry_ids))
 
 
-def _checked(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], last_topic: str | None) -> Reply:
+def _checked(
+    kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], last_topic: str | None, shown: Sequence[str] = ()
+) -> Reply:
     """The reply to a message; the first question right after help in a crisis ("我该怎么跟老婆说") is
     answered after asking how the person is, with the help line again. A number out of range (400 digits,
     分480期) is never echoed or computed with: its slot is cleared and, unless in danger, the reply asks again.
@@ -191,9 +220,9 @@ def _checked(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], 
         slots = {**slots, **cleared}
         if not (parse.get(concerns.URGENT) or intent_of(parse).startswith(concerns.SAFETY_PREFIX)):
             return Reply(Answer(calc_text.refusals(kb, refused), [], ["calculator"]), last_topic, cleared)
-        result = _checked(kb, parse, slots, last_topic)
+        result = _checked(kb, parse, slots, last_topic, shown)
         return replace(result, slots={**result.slots, **cleared})
-    result = _respond(kb, parse, slots, last_topic)
+    result = _respond(kb, parse, slots, last_topic, shown)
     if last_topic not in CARE_FIRST or result.topic in CARE_FIRST:
         return result
     entry = kb.main_entry(result.topic) if result.topic else None
@@ -208,7 +237,9 @@ def intent_of(parse: Mapping[str, Any]) -> str:
     return (parse.get("intent") or {}).get("name") or ""
 
 
-def _respond(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], last_topic: str | None) -> Reply:
+def _respond(
+    kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], last_topic: str | None, shown: Sequence[str] = ()
+) -> Reply:
     intent = intent_of(parse)
     key = next((e.get("value") for e in entities_of(parse) if e.get("entity") == "faq_key"), None)
     if key:  # a quick reply
@@ -220,12 +251,12 @@ def _respond(kb: Knowledge, parse: Mapping[str, Any], slots: Mapping[str, Any], 
     cue = cue or parse.get(concerns.FOLLOW_UP)
     possible = parse.get(concerns.POSSIBLE_FOLLOW_UP)
     if intent == concerns.FOLLOW_UP_INTENT:
-        return follow_up(kb, cue or possible or "same", slots, last_topic, entities_of(parse))
+        return follow_up(kb, cue or possible or "same", slots, last_topic, entities_of(parse), shown)
     # "这个能告他吗" after public shaming; "他们来了我该怎么办" (possible "same") after the home-visit answer
     if possible and last_topic and kb.follows(last_topic, possible):
-        return follow_up(kb, possible, slots, last_topic, entities_of(parse))
+        return follow_up(kb, possible, slots, last_topic, entities_of(parse), shown)
     if after_danger_what_now(kb, parse, last_topic):  # "那我现在要怎么做" after the fake-agent answer
-        return follow_up(kb, "how", slots, last_topic)
+        return follow_up(kb, "how", slots, last_topic, shown=shown)
     found = [t for t in parse.get(concerns.CONCERNS) or [] if kb.main_entry(t)]
     # The topic of a single answer: set by the concern detector, else the intent (quick-reply payloads
     # like /ask_materials skip NLU components).

@@ -352,3 +352,13 @@ def test_a_topic_with_no_intent_is_asked_in_words_the_lexicon_finds_again(kb: kn
     assert topic in concerns.find_concerns(concerns.Lexicon.from_dict(raw), normalise(button["payload"]))
     assert kb.buttons(["faq/jail"])[0]["payload"].startswith("/faq")
     assert kb.buttons(["negotiate_rate"])[0]["payload"] == "/negotiate_rate"
+
+
+def test_several_concerns_say_a_shared_add_on_once(kb: knowledge.Knowledge) -> None:
+    """60 days overdue concerns both the few-days and the consequences question: said once, not twice."""
+    slots = {"overdue_days": 60.0}
+    shared = [e for e in kb.entries_for("faq/overdue_few_days", slots) if e.when]
+    assert shared and shared[0] in kb.entries_for("ask_overdue_consequence", slots)
+    text = kb.combined_answer(["faq/overdue_few_days", "ask_overdue_consequence"], slots).text
+    once = knowledge.fill(shared[0].summary or shared[0].answer, slots)
+    assert text.count(once) == 1, text

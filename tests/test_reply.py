@@ -345,3 +345,22 @@ def test_help_in_danger_keeps_its_first_line_whatever_the_feeling(kb: Knowledge)
     assert result.answer.text.startswith(kb.main_entry("faq/money_sent_scam").answer)
     crisis = reply.respond(kb, parse("safety_crisis", "safety_crisis", feeling="hopeless"), {}, None)
     assert not crisis.answer.text.startswith(kb.replies["feelings"]["hopeless"])
+
+
+def test_no_answer_is_given_twice_word_for_word(kb: Knowledge) -> None:
+    asked = parse("report_harassment", "report_harassment")
+    first = reply.respond(kb, asked, {}, None)
+    again = reply.respond(kb, asked, {}, first.topic, [first.digest])
+    assert again.answer.entry_ids == first.answer.entry_ids and again.answer.text != first.answer.text
+    assert again.answer.text.startswith(kb.replies["said_before"] + kb.main_entry("report_harassment").answer)
+    assert kb.main_entry("report_harassment").items[0].text not in again.answer.text, "in short, and what is new"
+    angry = reply.respond(kb, {**asked, "feeling": "anger"}, {}, first.topic, [first.digest])
+    assert angry.digest == again.digest, "a feeling acknowledged does not make the same answer new"
+
+
+def test_a_follow_up_whose_answer_was_given_gets_what_to_check_where(kb: Knowledge) -> None:
+    """"他们不听呢" then "那客服电话多少" after the collection answer: not the complaint card twice."""
+    refused = reply.respond(kb, parse("follow_up", follow_up="refused"), {}, "report_harassment")
+    where = reply.respond(kb, parse("follow_up", follow_up="where"), {}, "report_harassment", [refused.digest])
+    assert where.answer.text != refused.answer.text
+    assert where.answer.text.startswith(kb.situation["follow_unknown"]["where"]) and "95384" in where.answer.text
