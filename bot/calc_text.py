@@ -198,6 +198,7 @@ def _installments(
                 "saving": money(equal.total_interest - by_principal.total_interest),
             },
         ),
+        _whole_term(t, req, daily, equal),
         _table(t, equal, whole=req.show_table),
     ]
     if req.paid_periods:  # "已还5期 能省多少利息": what paying off now saves is the answer asked for
@@ -207,6 +208,17 @@ def _installments(
     table = {"title": t["buttons"]["table"], "payload": TABLE_PAYLOAD}
     buttons = [] if req.show_table or n <= SUMMARY_PERIODS else [table]
     return parts, buttons
+
+
+def _whole_term(t: Mapping[str, Any], req: CalcRequest, daily: Fraction, equal: calc.Schedule) -> str:
+    """The whole sum held to the end and paid at once, beside the installments: the source article's
+    own example (1万, 日息0.05%, a year: 1,825 元). Whole years count 365 days, months 30.
+    """
+    n = req.term_months
+    days = 365 * n // 12 if n % 12 == 0 else 30 * n
+    held = calc.holding_interest(req.amount, daily, days)
+    values = {"amount": money(req.amount), "daily": pct(daily), "days": days, "interest": money(held)}
+    return fill(t["whole_term"], {**values, "more": money(held - equal.total_interest)})
 
 
 def _table(t: Mapping[str, Any], s: calc.Schedule, whole: bool) -> str:

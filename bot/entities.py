@@ -90,7 +90,7 @@ _MONEY_UNIT = (
 # What follows a number that is no amount: a count of days, months, people, times, a percentage…
 _NOT_MONEY_AFTER = (
     r"(?!\s*(?:多\s*)?(?:天(?!天)|日(?!息|利)|周|星期|个(?!人)|月(?!息|利|供|薪|收入|底|初)|年(?!化|息|利率)"
-    r"|期|%|厘|分之|号|岁|次|点|倍|成|折|笔|张|家(?!里|人|庭|中)|位|部分|礼拜|w|k))"
+    r"|期|%|厘|分之|号|岁|次|遍|回|趟|通(?!知)|声|条|点|倍|成|折|笔|张|家(?!里|人|庭|中)|位|部分|礼拜|w|k))"
 )
 _AMOUNT = re.compile(rf"(?P<num>{NUMBER}){_NOT_CONTINUED}{_MONEY_UNIT}{_NOT_MONEY_AFTER}")
 
@@ -115,6 +115,19 @@ _RATE_LI = re.compile(rf"(?P<num>{_SMALL_NUMBER}){_NOT_CONTINUED}\s*厘(?!米)")
 _RATE_WAN = re.compile(
     rf"(?<![\d{_D[1:-1]}十百千万零点])万(?P<num>[二两三四五六七八九](?:{_CN_DECIMAL})?){_NOT_CONTINUED}"
 )
+
+
+# A date names a time, not a span: 2023年, 2024年3月, 去年3月份, 5月12号 / 5月12日.
+_DATE = re.compile(
+    r"(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?"
+    r"|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{1,2}\s*月份|(?<![\d个])\d{1,2}\s*号(?!码)"
+)
+# After a listed number, a unit makes it a quantity after all: 逾期110天, 借了120块.
+_UNIT_AFTER = re.compile(r"\s*(?:多|来|余)?\s*(?:元|块|万|w|千|k|rmb|人民币|天|日|周|个|月|年|期|次|岁|%|笔|张)")
+
+
+def _clear_of(start: int, end: int, spans: Sequence[Tuple[int, int]]) -> bool:
+    return all(end <= s or start >= e for s, e in spans)
 
 
 def parse_number(text: str) -> float | None:
@@ -280,7 +293,11 @@ _ADVANCE_FEE_AFTER = re.compile(
     r"\s*(?:元|块)?的?(?:手续费|服务费|保证金|解冻费|验证金|押金|会员费|工本费|刷流水|包装费|中介费)"
 )
 # Words between a cue and its number (工资大概3500, 每个月最多也就能还个一千).
-_FILLER = r"(?:了|是|有|要|就|才|只|只有|也就|都|约|大约|大概|差不多|将近|快|共|一共|总共|能|个|得|的|左右|\s)*"
+# 欠你们19800, 借款金额3500: whom it is owed to, or 金额, between the cue and the number.
+_FILLER = (
+    r"(?:了|是|有|要|就|才|只|只有|也就|都|约|大约|大概|差不多|将近|快|共|一共|总共|能|个|得|的|左右|"
+    r"你们|他们|微粒贷|金额|\s)*"
+)
 _FILLER_ONLY = re.compile(rf"{_FILLER}")
 _QUANTITY_BEFORE = re.compile(r"(?:大概|大约|差不多|一共|总共|共|将近)\s*$")
 
@@ -495,6 +512,9 @@ def _all_durations(text: str, numbers: Sequence[Tuple[int, int]]) -> List[Entity
             cue = _nearest(_window_before(text, start), _DURATION_CUES)
             cue = cue if cue and cue[0] == "term" else None
         kind = cue[0] if cue else None
+        if kind == "paid" and unit != "期" and before.rstrip().endswith("第"):
+            cue = _nearest(before.rstrip()[:-1], _DURATION_CUES)  # 逾期第8天: the eighth day overdue
+            kind = cue[0] if cue else None
         if kind is None and unit in _MONTH_UNITS and _TERM_AFTER.match(text, end):
             kind = "term"
         if kind == "other" and _FOLLOW_UP_OPENING.fullmatch(text[:start]):
@@ -659,23 +679,31 @@ def resolve_overlaps(candidates: Iterable[Entity]) -> list[Entity]:
     return sorted(kept, key=lambda e: e.start)
 
 
+def not_quantities(text: str, lexicon: Lexicon | None = None) -> List[Tuple[int, int]]:
+    """Spans of numbers that count nothing: dates (2023年, 2024年3月, 5月12号, 3月份) and the numbers of
+    hotlines and service lines (打95384没人接, 400-…), listed in keywords.yml (``service_numbers``).
+    """
+    spans = [m.span() for m in _DATE.finditer(text)]
+    listed = "|".join(re.escape(str(n)) for n in (lexicon or {}).get(SERVICE_NUMBERS) or [])
+    dialled = re.compile(rf"(?<![\d.])(?:{listed}|[48]00\d{{7}})(?![\d.])" if listed else r"(?<![\d.])[48]00\d{7}(?![\d.])")
+    return spans + [m.span() for m in dialled.finditer(text) if not _UNIT_AFTER.match(text, m.end())]
+
+
 def extract(text: str, lexicon: Lexicon | None = None) -> list[Entity]:
-    """All entities in a normalised text. Rates are found first, then durations, then amounts, each
-    skipping what an earlier one took, so 万分之五 is a rate and 三个月 a duration, never an amount.
+    """All entities in a normalised text. Dates and hotline numbers are set aside first (no quantity);
+    then rates, durations, amounts, each skipping what an earlier one took, so 万分之五 is a rate and 三个月
+    a duration, never an amount.
     """
     text = _UNIT_TAIL.sub(lambda m: "千" if m.group() == "k" else "万", text)  # 2k8, 1w5: same length
     text = text.replace("俩", "两")  # 快俩月了: spoken 两
-    rates = resolve_overlaps(find_rates(text))
-    rate_spans = [(r.start, r.end) for r in rates]
+    aside = not_quantities(text, lexicon)
+    rates = [r for r in resolve_overlaps(find_rates(text)) if _clear_of(r.start, r.end, aside)]
+    taken = [(r.start, r.end) for r in rates] + aside
     # Other numbers (两万, 100) cut the cue search of durations after them: 欠了100，一期还要… is no overdue.
     money_spans = [(m.start(), m.end()) for m in _AMOUNT.finditer(text)]
-    durations = [
-        d
-        for d in _all_durations(text, rate_spans + money_spans)
-        if all(d.end <= s or d.start >= e for s, e in rate_spans)
-    ]
+    durations = [d for d in _all_durations(text, taken + money_spans) if _clear_of(d.start, d.end, taken)]
     # A span dropped as hard times (没工资十一天) still is no amount (十).
-    amounts = find_amounts(text, rate_spans + [(d.start, d.end) for d in durations])
+    amounts = find_amounts(text, taken + [(d.start, d.end) for d in durations])
     specific = rates + _settle(durations)
     keywords = find_keywords(text, lexicon) if lexicon else []
     family = (lexicon or {}).get(FAMILY_MEMBERS)
@@ -687,6 +715,7 @@ def extract(text: str, lexicon: Lexicon | None = None) -> list[Entity]:
 
 
 FAMILY_MEMBERS = "family_members"  # keywords.yml: who, before a hardship, makes it the family's
+SERVICE_NUMBERS = "service_numbers"  # keywords.yml: hotlines, never an amount or a count
 FAMILY_CRISIS = "家庭变故"
 
 

@@ -180,3 +180,11 @@ def test_the_largest_calculation_allowed_is_quick(kb: knowledge.Knowledge) -> No
     assert time.perf_counter() - start < 1.5
     assert f"每期还 {cents(equal_payment(10_000_000, 1 / 365, 360))} 元" in text and "第 360 期：" in text
     assert len(card["schedule"]) == 360 and card["schedule"][-1][-1] == "0.00"
+
+
+def test_the_source_articles_example_is_worked_beside_the_installments(kb: knowledge.Knowledge) -> None:
+    """1万 at 日息0.05% held a year is 1,825 元 (seed 000); the 12 installments beside it cost less."""
+    text = answer(kb, CalcRequest(amount=10000, daily_rate=0.0005, term_months=12)).text
+    assert "1,825.00" in text and "1,001.60" in text and "823.40" in text
+    six = answer(kb, CalcRequest(amount=10000, daily_rate=0.0005, term_months=6)).text
+    assert "180 天" in six, "months count 30 days"

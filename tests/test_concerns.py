@@ -422,3 +422,18 @@ def test_a_safety_intent_alone_does_not_pre_empt_a_call() -> None:
 def test_a_stated_feeling_is_read(text: str, feeling: str | None) -> None:
     """The words that say a feeling outright (the family emotion_stated shows how far they reach)."""
     assert read(text, "negotiate_repayment", confidence=0.9).feeling == feeling
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "客服电话永远打不通 等了四十分钟 我要炸了",  # at the end of one's patience, no one to hurt
+        "哭了一晚上 不是想不开啊 就是觉得自己好没用 还完额度还能恢复吗",  # says outright it is not that
+    ],
+)
+def test_venting_words_that_look_like_danger_are_not_danger(text: str) -> None:
+    assert not read(text, "ask_contact_channel", confidence=0.9).urgent
+
+
+def test_the_same_words_with_someone_to_hurt_still_are() -> None:
+    assert read("我要去炸了他们公司", "report_harassment", confidence=0.9).urgent == ["safety_anger"]

@@ -297,3 +297,28 @@ def test_a_hardship_feared_or_supposed_is_not_the_users(text: str, reasons: list
     lexicon = yaml.safe_load((ROOT / "data" / "lexicon" / "keywords.yml").read_text(encoding="utf-8"))
     found = [e.value for e in extract(normalise(text), lexicon) if e.entity == "hardship_reason"]
     assert sorted(set(found)) == reasons
+
+
+KEYWORDS = {**LEXICON, "service_numbers": [95384, 12378, 110, 120]}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a hotline dialled, a date, a count of calls: none of them is money or a span (family number_roles)
+        ("欠了两万五 逾期40天了 打95384没人接", [("amount", 25000), ("overdue_days", 40)]),
+        ("欠了3w 我打了110", [("amount", 30000)]),
+        ("这个4009998888是你们的号码吗 我欠3000", [("amount", 3000)]),
+        ("我2023年借的两万 现在还不上", [("amount", 20000)]),
+        ("2024年3月借了8000 逾期了", [("amount", 8000)]),
+        ("每月15号还款 欠了8000 逾期3个月", [("amount", 8000), ("overdue_days", 90)]),
+        ("借款金额3500 今天是逾期第8天 我打了3遍客服", [("amount", 3500), ("overdue_days", 8)]),
+        ("我欠他们9600 逾期二十天了", [("amount", 9600), ("overdue_days", 20)]),
+        # the same numbers with a unit are quantities after all
+        ("逾期110天了 欠5000", [("overdue_days", 110), ("amount", 5000)]),
+        ("借了120块", [("amount", 120)]),
+    ],
+)
+def test_hotlines_dates_and_counts_are_no_quantities(text: str, expected: list) -> None:
+    t = normalise(text)
+    assert [(e.entity, e.value) for e in extract(t, KEYWORDS)] == expected

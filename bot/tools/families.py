@@ -35,6 +35,7 @@ class Case:
     text: str
     before: tuple = ()
     feeling: str | None = None  # the feeling the writer says the message states (family emotion_stated)
+    numbers: tuple = ()  # (debt, overdue_days) the writer says it states, "none" for neither (number_roles)
 
 
 def load(split: str, root: Path = FAMILIES) -> List[Case]:
@@ -46,7 +47,8 @@ def load(split: str, root: Path = FAMILIES) -> List[Case]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for item in data["messages"]:
             before = tuple(item.get("before") or ())
-            cases.append(Case(path.parent.name, path.stem, item["text"], before, item.get("emotion")))
+            numbers = (item["debt"], item["overdue_days"]) if "debt" in item else ()
+            cases.append(Case(path.parent.name, path.stem, item["text"], before, item.get("emotion"), numbers))
     return cases
 
 
@@ -69,13 +71,24 @@ def follow_up_of(parse: Mapping[str, Any]) -> str | None:
     return None
 
 
-def passes(expected: Mapping[str, Any], parse: Mapping[str, Any], feeling: str | None = None) -> bool:
+def stated_numbers(parse: Mapping[str, Any]) -> tuple:
+    """(the debt, the days overdue) a reading holds, "none" for either it lacks: the debt is the first
+    amount with no other role (owed or borrowed), as the slot takes it.
+    """
+    found = parse.get("entities") or []
+    debt = next((e["value"] for e in found if e.get("entity") == "amount" and not e.get("role")), "none")
+    days = next((e["value"] for e in found if e.get("entity") == "overdue_days"), "none")
+    return debt, days
+
+
+def passes(expected: Mapping[str, Any], parse: Mapping[str, Any], case: Case | None = None) -> bool:
     """``danger``: the reading holds one of these danger kinds (``none``: no danger kind at all), or is
     one of ``also`` (a scam offer answered by its own warning, "交八百包删征信" by the credit-repair one);
     ``intent``: the reading's intent (or ``faq/<key>``) is this one or one of ``also``, and it holds no
     danger kind; ``not``: intents it must never be (a question is no ``deny``); ``follow_up``: the
     follow-ups it may make (bot.reply answers "more" and "same" with the rest of the last answer);
-    ``feeling: stated``: the reading holds the feeling the writer gave the message.
+    ``feeling: stated``: the reading holds the feeling the writer gave the message; ``numbers: stated``:
+    the debt and days overdue the writer gave it, and no hotline, date or count in their place.
     """
     found = danger_kinds(parse)
     if label_of(parse) in expected.get("not", ()):
@@ -88,7 +101,9 @@ def passes(expected: Mapping[str, Any], parse: Mapping[str, Any], feeling: str |
     if "intent" in expected:
         return label_of(parse) in (expected["intent"], *expected.get("also", ())) and not found
     if expected.get("feeling") == "stated":
-        return parse.get(FEELING) == feeling
+        return parse.get(FEELING) == (case and case.feeling)
+    if expected.get("numbers") == "stated":
+        return bool(case) and stated_numbers(parse) == case.numbers
     if "follow_up" in expected:
         return follow_up_of(parse) in expected["follow_up"] and not found
     raise ValueError(f"no check for {expected}")
@@ -100,10 +115,11 @@ def score(cases: Sequence[Case], parses: Sequence[Mapping[str, Any]], expected: 
     for case, parse in zip(cases, parses, strict=True):
         row = result.setdefault(case.family, {"passed": 0, "total": 0, "misread": []})
         row["total"] += 1
-        if passes(expected[case.family], parse, case.feeling):
+        if passes(expected[case.family], parse, case):
             row["passed"] += 1
         else:
-            row["misread"].append((case.text, danger_kinds(parse), label_of(parse)))
+            read = f"numbers {stated_numbers(parse)}, written {case.numbers}" if case.numbers else label_of(parse)
+            row["misread"].append((case.text, danger_kinds(parse), read))
     return result
 
 
