@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import LAST_TOPIC, get_knowledge, latest_intent, send
+from bot import concerns
 from bot.reply import CARE_FIRST
 
 # Which reply (data/knowledge/replies.yml) a greeting, a yes or a no gets; the menu follows, except
@@ -36,6 +37,10 @@ class ActionShowMenu(Action):
         if tracker.get_slot(LAST_TOPIC) in CARE_FIRST:
             send(dispatcher, get_knowledge().reply("after_crisis", menu=False))
             return [SlotSet(LAST_TOPIC, CHECKED_IN)]
+        feeling = tracker.latest_message.get(concerns.FEELING)
+        if feeling:  # "好吧 我好累 每天都睡不着": heard, not a plain yes
+            send(dispatcher, get_knowledge().reply(f"heard_{feeling}"))
+            return []
         name = MENU_REPLIES.get(latest_intent(tracker), "anything_else")
         send(dispatcher, get_knowledge().reply(name, menu=name not in WITHOUT_MENU))
         return []
@@ -58,5 +63,8 @@ class ActionFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
         reply = fallback_reply(latest_intent(tracker), tracker.latest_message.get("input_issue"))
+        feeling = tracker.latest_message.get(concerns.FEELING)
+        if feeling and reply in ("default", "out_of_scope"):  # a feeling told, nothing else understood: heard
+            reply = f"heard_{feeling}"
         send(dispatcher, get_knowledge().reply(reply))
         return []

@@ -257,7 +257,8 @@ class LinearIntentClassifier(GraphComponent):
         """Three views of the text, settings chosen by ``make cv``: character n-grams (``char_wb``:
         within whitespace-separated chunks), pinyin syllable n-grams (``bot.text.pinyin_tokens``: the
         sound, for homophone typos and pinyin alone; ``pinyin_ngrams: null`` drops it) and character
-        n-grams of the Latin words (English; ``latin_ngrams: null`` drops it); ``C`` is the inverse
+        n-grams of the Latin words (English; ``latin_ngrams: null`` drops it); jieba word n-grams
+        (``word_ngrams``, off unless set); ``C`` is the inverse
         regularisation of the logistic regression.
         """
         return {
@@ -266,6 +267,7 @@ class LinearIntentClassifier(GraphComponent):
             "max_ngram": 2,
             "pinyin_ngrams": [1, 2],
             "latin_ngrams": [3, 4],
+            "word_ngrams": None,
             "C": 100.0,
             "random_seed": 42,
         }
@@ -317,6 +319,13 @@ class LinearIntentClassifier(GraphComponent):
                 TfidfVectorizer(
                     tokenizer=text.pinyin_tokens, token_pattern=None, lowercase=False,
                     ngram_range=tuple(c["pinyin_ngrams"]), sublinear_tf=True,
+                )
+            )  # fmt: skip
+        if c.get("word_ngrams"):
+            views.append(
+                TfidfVectorizer(
+                    tokenizer=text.words, token_pattern=None, lowercase=False,
+                    ngram_range=tuple(c["word_ngrams"]), sublinear_tf=True,
                 )
             )  # fmt: skip
         if c["latin_ngrams"]:

@@ -33,6 +33,9 @@ FOLLOW_UP_CONFIDENCE = 0.5
 # At or above this confidence the classifier's own reading of a danger question (faq/money_sent_scam,
 # learned from paraphrase families) pre-empts like the words do: the lexicon is only its floor.
 LEARNED_DANGER_CONFIDENCE = 0.5
+# At or above this confidence a specific question (faq/<key>) is asked on its own, not as a follow-up to
+# the last answer, even with a follow-up word in it (要多久会上征信 after the lawsuit answer).
+SPECIFIC_QUESTION_CONFIDENCE = 0.8
 SAFETY_PREFIX = "safety_"
 NUMBER_ENTITIES = {"amount", "overdue_days", "days", "term_months", "daily_rate", "annual_rate", "paid_periods"}
 
@@ -174,6 +177,8 @@ def read(
     # A cue word the classifier overruled ("这个能告他吗", sure it is a question about rights): a follow-up
     # after all when the previous answer has an answer for that cue (bot.reply decides, knowing it).
     possible = cue if cue != "same" and not urgent else None
+    if intent == "faq" and confidence >= SPECIFIC_QUESTION_CONFIDENCE:
+        possible = None  # "要多久会上征信": a specific question of its own, whatever the last answer was
     if (not unsure and cue not in lexicon.strong_cues) or cue in lexicon.context_cues:
         cue = None
     refers_back = bool(lexicon.refers_back and lexicon.refers_back.search(words))  # 他们不听怎么办

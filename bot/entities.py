@@ -89,7 +89,7 @@ _MONEY_UNIT = (
 )
 # What follows a number that is no amount: a count of days, months, people, times, a percentage…
 _NOT_MONEY_AFTER = (
-    r"(?!\s*(?:多\s*)?(?:天(?!天)|日(?!息|利)|周|星期|个(?!人)|月(?!息|利|供|薪|收入|底|初)|年(?!化|息|利率)"
+    r"(?!\s*(?:多\s*)?(?:天(?!天)|日(?!息|利)|周|星期|个(?!人)|月(?!息|利|供|薪|收入|入|底|初)|年(?!化|息|利率)"
     r"|期|%|厘|分之|号|岁|次|遍|回|趟|通(?!知)|声|条|点|倍|成|折|笔|张|家(?!里|人|庭|中)|位|部分|礼拜|w|k))"
 )
 _AMOUNT = re.compile(rf"(?P<num>{NUMBER}){_NOT_CONTINUED}{_MONEY_UNIT}{_NOT_MONEY_AFTER}")
@@ -99,7 +99,7 @@ _DURATION = re.compile(
     # 三四天 / 两三个月: a range, read as its lower bound
     rf"(?:(?P<range>一二|[两二]三|三四|四五|五六|六七|七八|八九)|(?P<num>{_SMALL_NUMBER}|半){_NOT_CONTINUED})"
     r"\s*(?P<more>多|几|来)?\s*"
-    r"(?P<unit>天|日(?!息|利)|周|个?星期|个?礼拜|个半月|个多月|个月|月(?!息|利|供|薪|收入|底|初|份|号)"
+    r"(?P<unit>天|日(?!息|利)|周|个?星期|个?礼拜|个半月|个多月|个月|月(?!息|利|供|薪|收入|入|底|初|份|号)"
     r"|年(?!化|息|利率|底|初)|期(?!限|间))"
     r"(?P<half>半)?"
 )
@@ -283,7 +283,9 @@ _AMOUNT_AFTER = _cues(
         "income": rf"^\s*(?:元|块)?的?(?:工资|收入|月薪){_NO_NUMBER_NEXT}",
         "expense": rf"^\s*(?:元|块)?的?(?:房租|房贷|车贷|生活费|学费|开销){_NO_NUMBER_NEXT}",
         "paid": rf"^\s*(?:元|块)?(?:已经)?还(?:了|掉了|上了|清了){_NO_NUMBER_NEXT}",
-        "affordable": rf"^\s*(?:元|块)?(?:左右)?(?:能还|还得起|可以还|能拿出|能承受){_NO_NUMBER_NEXT}",
+        # 每个月800行不行: a payment offered, asking whether it is accepted
+        "affordable": rf"^\s*(?:元|块)?(?:左右)?(?:能还|还得起|可以还|能拿出|能承受|行不行|行吗|可以吗|可不可以|成不成)"
+        rf"{_NO_NUMBER_NEXT}",
     }
 )
 _FEE_AFTER = re.compile(rf"\s*(?:元|块)?的?(?:服务费|中介费|代办费|定金|好处费|咨询费|押金|保证金){_NO_NUMBER_NEXT}")
@@ -293,10 +295,11 @@ _ADVANCE_FEE_AFTER = re.compile(
     r"\s*(?:元|块)?的?(?:手续费|服务费|保证金|解冻费|验证金|押金|会员费|工本费|刷流水|包装费|中介费)"
 )
 # Words between a cue and its number (工资大概3500, 每个月最多也就能还个一千).
-# 欠你们19800, 借款金额3500: whom it is owed to, or 金额, between the cue and the number.
+# 欠你们19800, 借款金额3500, 吃饭啥的1500: whom it is owed to, 金额, or "and such", between the cue and
+# the number.
 _FILLER = (
     r"(?:了|是|有|要|就|才|只|只有|也就|都|约|大约|大概|差不多|将近|快|共|一共|总共|能|个|得|的|左右|"
-    r"你们|他们|微粒贷|金额|\s)*"
+    r"你们|他们|微粒贷|金额|啥的|什么的|之类的?|这些|等等?|\s)*"
 )
 _FILLER_ONLY = re.compile(rf"{_FILLER}")
 _QUANTITY_BEFORE = re.compile(r"(?:大概|大约|差不多|一共|总共|共|将近)\s*$")
@@ -325,6 +328,8 @@ _OVERDUE_WORD = re.compile(r"逾期|逾其|拖了|拖欠|没还|未还|晚还|�
 # 半年工资都没拿到: hard times named after the span.
 _HARDSHIP_AFTER = re.compile(r"\s*(?:了\s*)?(?:的)?(?:工资都?没(?:拿到|发)|没工资|没收入|没活干?|没上班|没工作)")
 # 十五天内 / 三天后: a deadline or a point in time, not a span that has passed.
+# 一年下来 / 半年以来: over a span the money was held (interest piling up), not a term of installments.
+_HELD_OVER_AFTER = re.compile(r"\s*(?:下来|以来|用下来|算下来)")
 _DEADLINE_AFTER = re.compile(r"\s*(?:之?内|以内|之?后|以后)")
 # 一天万分之五 / 一天打二三十个电话: per day, not a span of one day.
 _PER_DAY_AFTER = re.compile(r"\s*(?:万分|千分|百分|万[二两三四五六七八九]|[\d.]+\s*%|利息|利率|息)")
@@ -515,6 +520,8 @@ def _all_durations(text: str, numbers: Sequence[Tuple[int, int]]) -> List[Entity
         if kind == "paid" and unit != "期" and before.rstrip().endswith("第"):
             cue = _nearest(before.rstrip()[:-1], _DURATION_CUES)  # 逾期第8天: the eighth day overdue
             kind = cue[0] if cue else None
+        if kind in (None, "term") and unit != "期" and _HELD_OVER_AFTER.match(text, end):
+            kind = "held"  # 借了3w 一年下来利息要好几千: the money held a year, not twelve installments
         if kind is None and unit in _MONTH_UNITS and _TERM_AFTER.match(text, end):
             kind = "term"
         if kind == "other" and _FOLLOW_UP_OPENING.fullmatch(text[:start]):
@@ -709,9 +716,28 @@ def extract(text: str, lexicon: Lexicon | None = None) -> list[Entity]:
     family = (lexicon or {}).get(FAMILY_MEMBERS)
     if family:
         keywords = [_of_family(text, k, family) for k in keywords]
-    found = resolve_overlaps(specific + _still_due(_principal_apart(text, amounts)) + keywords)
+    found = _corrected(text, resolve_overlaps(specific + _still_due(_principal_apart(text, amounts)) + keywords))
     not_yet = (lexicon or {}).get(NOT_YET_BEFORE)
     return [e for e in found if not (not_yet and _not_yet(text, e, not_yet))]
+
+
+# 工资一千出头…其实是五千出头, 欠两万 说错了 是两万五: the number after the correction replaces the one before.
+_CORRECTION_BEFORE = re.compile(
+    r"(?:其实是|其实|说错了?|写错了?|打错了?|不对|更正|应该是|准确(?:地)?说)[，,:：\s]*(?:是|应该是|有)?\s*$"
+)
+
+
+def _corrected(text: str, found: List[Entity]) -> List[Entity]:
+    """A number right after a correction takes the place (and the role) of the last one of its kind."""
+    out: List[Entity] = []
+    for entity in found:
+        earlier = [e for e in out if e.entity == entity.entity]
+        if earlier and _CORRECTION_BEFORE.search(text[max(0, entity.start - 10) : entity.start]):
+            replaced = earlier[-1]
+            out.remove(replaced)
+            entity = replace(entity, role=entity.role or replaced.role)
+        out.append(entity)
+    return out
 
 
 FAMILY_MEMBERS = "family_members"  # keywords.yml: who, before a hardship, makes it the family's

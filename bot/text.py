@@ -116,3 +116,10 @@ def latin_words(text: str) -> str:
 def has_words(text: str) -> bool:
     """Whether the text has any letter, digit or Chinese character (emoji or punctuation alone has none)."""
     return bool(_WORD_CHAR.search(text))
+
+
+def words(text: str) -> List[str]:
+    """The words of a text as jieba segments it (with the user dictionary the pipeline's tokenizer loaded)."""
+    import jieba
+
+    return [w for w in jieba.lcut(text) if w.strip()]

@@ -408,3 +408,11 @@ async def test_the_preparation_form_asks_again_for_a_number_too_long_to_be_one()
     assert slot_values(events)["amount"] is None
     words = get_knowledge().prep
     assert [m["text"] for m in dispatcher.messages] == [words["not_understood"], words["questions"]["amount"]]
+
+
+@pytest.mark.parametrize("intent", ["affirm", "thank", "nlu_fallback"])
+async def test_a_feeling_told_with_no_question_is_heard(intent: str, kb) -> None:
+    """"好吧 我好累 每天都睡不着" read as a yes (or not understood): the feeling heard, not "还有什么想了解的"."""
+    action = ActionFallback() if intent == "nlu_fallback" else ActionShowMenu()
+    [message] = await run(action, make_tracker(intent, text="好吧 我好累 每天都睡不着", feeling="hopeless"))
+    assert message["text"] == kb.replies["heard_hopeless"] and message["buttons"]

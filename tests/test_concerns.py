@@ -437,3 +437,9 @@ def test_venting_words_that_look_like_danger_are_not_danger(text: str) -> None:
 
 def test_the_same_words_with_someone_to_hurt_still_are() -> None:
     assert read("我要去炸了他们公司", "report_harassment", confidence=0.9).urgent == ["safety_anger"]
+
+
+def test_a_sure_specific_question_is_no_possible_follow_up() -> None:
+    """"要多久会上征信" after the lawsuit answer asks about the credit record, not how long a lawsuit takes."""
+    assert read("要多久会上征信", "faq", [], "faq/overdue_few_days", 0.84).possible_follow_up is None
+    assert read("要多久", "faq", [], "faq/overdue_few_days", 0.5).follow_up == "duration", "unsure: a follow-up"

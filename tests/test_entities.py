@@ -322,3 +322,21 @@ KEYWORDS = {**LEXICON, "service_numbers": [95384, 12378, 110, 120]}
 def test_hotlines_dates_and_counts_are_no_quantities(text: str, expected: list) -> None:
     t = normalise(text)
     assert [(e.entity, e.value) for e in extract(t, KEYWORDS)] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # from a borrower probe: 月入 is income, not "二月"; a correction replaces the number before it
+        ("欠了四万二 月入五千出头 每个月能还1200", [("amount", 42000, None), ("amount", 5000, "income"), ("amount", 1200, "affordable")]),
+        ("欠了3w 月入4500 房租1200 吃饭啥的1500", [("amount", 30000, None), ("amount", 4500, "income"), ("amount", 1200, "expense"), ("amount", 1500, "expense")]),
+        ("我一个月工资一千出头的话肯定不够 其实是五千出头", [("amount", 5000, "income")]),
+        ("欠了两万 说错了 是两万五", [("amount", 25000, None)]),
+        ("每个月800行不行", [("amount", 800, "affordable")]),
+        # a year of interest piling up is the money held a year, not twelve installments
+        ("日息万五 借了3w 一年下来利息要好几千", [("daily_rate", 0.0005, None), ("amount", 30000, None), ("days", 365, None)]),
+    ],
+)  # fmt: skip
+def test_numbers_bound_to_their_clause(text: str, expected: list) -> None:
+    t = normalise(text)
+    assert [(e.entity, e.value, e.role) for e in extract(t, KEYWORDS)] == expected

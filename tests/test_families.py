@@ -11,9 +11,13 @@ import pytest
 
 from bot.stack import Stack
 from bot.text import normalise
-from bot.tools.families import expectations, load, passes, score
+from bot.tools.families import Case, expectations, load, passes, score
 from bot.tools.nlu_bench import load_examples, training_files
 from tests.conftest import parse
+
+AMOUNT = {"entity": "amount", "value": 25000}
+DAYS = {"entity": "overdue_days", "value": 40}
+HOTLINE = {"entity": "amount", "value": 95384}  # 打95384没人接 read as the debt
 
 
 def test_every_family_has_both_halves_and_an_expectation() -> None:
@@ -48,6 +52,30 @@ def test_the_held_out_half_is_not_trained_on() -> None:
 )
 def test_what_passes(expected: Dict[str, Any], parse_data: Dict[str, Any], ok: bool) -> None:
     assert passes(expected, parse_data) is ok
+
+
+def case(**written: Any) -> Case:
+    return Case("f", "a", "…", **written)
+
+
+@pytest.mark.parametrize(
+    "expected, parse_data, written, ok",
+    [
+        ({"danger": ["faq/fake_police"], "also": ["faq/fake_app"]}, {"intent": {"name": "faq"}, "topic": "faq/fake_app"}, {}, True),
+        ({"follow_up": ["more", "same"]}, {"intent": {"name": "follow_up"}, "follow_up": "more"}, {}, True),
+        ({"follow_up": ["more", "same"]}, {"intent": {"name": "follow_up"}, "follow_up": None}, {}, True),
+        ({"follow_up": ["more", "same"]}, {"intent": {"name": "ask_overdue_help"}, "follow_up": None}, {}, False),
+        ({"follow_up": ["more", "same"]}, {"intent": {"name": "follow_up"}, "follow_up": "fee"}, {}, False),
+        ({"feeling": "stated"}, {"feeling": "shame"}, {"feeling": "shame"}, True),
+        ({"feeling": "stated"}, {"feeling": None}, {"feeling": "shame"}, False),
+        ({"numbers": "stated"}, {"entities": [AMOUNT, DAYS]}, {"numbers": (25000, 40)}, True),
+        ({"numbers": "stated"}, {"entities": [HOTLINE, AMOUNT, DAYS]}, {"numbers": (25000, 40)}, False),
+        ({"numbers": "stated"}, {"entities": [DAYS]}, {"numbers": ("none", 40)}, True),
+    ],
+)  # fmt: skip
+def test_what_passes_for_one_message(expected: Dict, parse_data: Dict, written: Dict, ok: bool) -> None:
+    """Families whose messages each say what they hold (a feeling, the debt and days overdue)."""
+    assert passes(expected, parse_data, case(**written)) is ok
 
 
 def test_held_out_families_stay_above_their_floors(stack: Stack) -> None:

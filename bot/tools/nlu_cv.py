@@ -47,6 +47,10 @@ CANDIDATES: Dict[str, Dict[str, Any]] = {
     "fallback 0.3": {"FallbackClassifier": {"threshold": 0.3}},
     "ambiguity 0.02": {"FallbackClassifier": {"ambiguity_threshold": 0.02}},
     "DIET + ResponseSelector": {"replace": DIET_AND_SELECTOR},
+    "words 1-2": {LINEAR: {"word_ngrams": [1, 2]}},
+    "C 300": {LINEAR: {"C": 300}},
+    "C 3000": {LINEAR: {"C": 3000}},
+    "char_wb 1-3, C 3000": {LINEAR: {"max_ngram": 3, "C": 3000}},
 }
 
 
