@@ -89,7 +89,9 @@ _MONEY_UNIT = (
 )
 # What follows a number that is no amount: a count of days, months, people, times, a percentage…
 _NOT_MONEY_AFTER = (
-    r"(?!\s*(?:多\s*)?(?:天(?!天)|日(?!息|利)|周|星期|个(?!人)|月(?!息|利|供|薪|收入|入|底|初)|年(?!化|息|利率)"
+    # 两百 月还五百: a bare 月 after a space opens the next words (月还, 月入), so 月 counts only right after
+    r"(?!(?:多)?月(?!息|利|供|薪|收入|入|底|初))"
+    r"(?!\s*(?:多\s*)?(?:天(?!天)|日(?!息|利)|周|星期|个(?!人)|年(?!化|息|利率)"
     r"|期|%|厘|分之|号|岁|次|遍|回|趟|通(?!知)|声|条|点|倍|成|折|笔|张|家(?!里|人|庭|中)|位|部分|礼拜|w|k))"
 )
 _AMOUNT = re.compile(rf"(?P<num>{NUMBER}){_NOT_CONTINUED}{_MONEY_UNIT}{_NOT_MONEY_AFTER}")
@@ -235,7 +237,7 @@ _AMOUNT_CUES = _cues(
         "interest": r"利息|罚息|手续费|违约金|服务费|滞纳金|利息就|光利息|"
         r"(?:每天|一天|每日)(?:要|得)?多(?:出|付|交|还)了?",
         "income": r"收入|工资|月薪|薪水|底薪|薪资|赚|挣|到手|能拿|拿到手|退休金|养老金|低保|工资只有|收入只有|"
-        r"月入|纯利润?|净利润?|利润|净赚|纯收入|进账",
+        r"月入|纯利润?|净利润?|利润|净赚|纯收入|进账|能跑|跑单能?",
         # 一个月三千六: pay per month (income), unless the words after say otherwise (每个月3000能还吗)
         _PER_MONTH_ROLE: r"一个月|每个?月",
         "affordable": r"能还|最多还|最多能还|还得起|只能还|可以还|能拿出|拿出来?还款?的?|挤出来?|挤个|挤|"
@@ -249,7 +251,9 @@ _AMOUNT_CUES = _cues(
         "down_payment": r"先还了?|首付了?|先付了?|先给了?|先交了?|先拿出?|先打了?|先凑了?|首期",
         "expense": r"(?:房贷|房租|租金|车贷|生活费|学费|花销|开销|开支|花费|伙食费|医药费|药费|水电费?|话费|抚养费|"
         r"赡养费|吃饭|吃喝|日常开支|孩子上学|奶粉钱?|托管费?|保险|物业费?|交通费?|房费|"
-        r"信用卡(?:最低)?(?:还款)?|(?:花呗|借呗|白条|别的网贷|其他网贷)(?:分期)?|(?:要|得)?(?:给|寄给?)(?:家里|老人|父母|爸妈|老家)(?:寄)?|寄回家)"
+        r"信用卡(?:最低)?(?:还款)?|(?:花呗|借呗|白条|别的网贷|其他网贷)(?:分期)?|(?:要|得)?(?:给|寄给?)(?:家里|老人|父母|爸妈|老家)(?:寄)?|寄回家|"
+        # 老人那边每月给一千, 往老家打一千: money sent home, not a payment offered
+        r"(?:往|给)?(?:家里|老人|父母|爸妈|老家)(?:那边|那里)?(?:每个?月|一个月)?(?:要|得)?(?:给|寄|打|转))"
         r"(?:每个?月|一个月|一年|每年)?(?:要|得|需要)?(?:还|交|付|花|寄|给)?",
         "installment": r"月供|每期|一期|每期要还|每期还|一期还要|一期要还|每个?月要还|一个月要还|每个?月得还|"
         r"每个?月应还|每个?月需要还|每期还款|每月应还|本期|这期|这一期|这个月要还|还款额|"
@@ -507,6 +511,8 @@ def _all_durations(text: str, numbers: Sequence[Tuple[int, int]]) -> List[Entity
             n = 0.5 if raw == "半" else parse_number(raw)
         if n is None or n <= 0:
             continue
+        if unit == "月" and text[m.start("unit") - 1].isspace():
+            continue  # 交通两百 月还五百: 月 opens the next words (月还, 月入), it is no unit of this number
         unit = unit.lstrip("个") if unit.endswith(("星期", "礼拜")) else unit
         start, end = m.start(), m.end()
         floor = _floor(spans + [(e.start, e.end) for e in found], start)
@@ -650,6 +656,7 @@ def find_amounts(text: str, taken: Sequence[Tuple[int, int]] = ()) -> list[Entit
         while end > m.start() and text[end - 1].isspace():
             end -= 1
         role, cued, read_to = _amount_role(text, m.start(), end, _floor(read, m.start()))
+        cued = cued or bool(_CORRECTION_BEFORE.search(text[max(0, m.start() - 10) : m.start()]))  # 其实是1200
         magnitude = unit or re.search("[万千百萬仟佰]", m.group("num"))
         if not magnitude and not currency and (not cued or not re.match(r"\d", m.group("num"))):
             continue  # a bare Chinese numeral below 100 is a count (一部分, 二三十个), not money

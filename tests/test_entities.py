@@ -333,6 +333,11 @@ def test_hotlines_dates_and_counts_are_no_quantities(text: str, expected: list) 
         ("我一个月工资一千出头的话肯定不够 其实是五千出头", [("amount", 5000, "income")]),
         ("欠了两万 说错了 是两万五", [("amount", 25000, None)]),
         ("每个月800行不行", [("amount", 800, "affordable")]),
+        # family budget_roles: money sent home is a cost; 月 after a space opens 月还; 其实是 makes a bare number money
+        ("老人那边每月给一千 每个月最多能拿出三千还", [("amount", 1000, "expense"), ("amount", 3000, "affordable")]),
+        ("吃饭一千 交通两百 月还五百可以吗", [("amount", 1000, "expense"), ("amount", 200, "expense"), ("amount", 500, "affordable")]),
+        ("一个月能还1500 哦不 其实是1200", [("amount", 1200, "affordable")]),
+        ("一个月能跑八千 往老家打一千", [("amount", 8000, "income"), ("amount", 1000, "expense")]),
         # a year of interest piling up is the money held a year, not twelve installments
         ("日息万五 借了3w 一年下来利息要好几千", [("daily_rate", 0.0005, None), ("amount", 30000, None), ("days", 365, None)]),
     ],

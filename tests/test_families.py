@@ -18,6 +18,7 @@ from tests.conftest import parse
 AMOUNT = {"entity": "amount", "value": 25000}
 DAYS = {"entity": "overdue_days", "value": 40}
 HOTLINE = {"entity": "amount", "value": 95384}  # 打95384没人接 read as the debt
+RENT, FOOD = ({"entity": "amount", "value": v, "role": "expense"} for v in (1200, 1500))
 
 
 def test_every_family_has_both_halves_and_an_expectation() -> None:
@@ -68,9 +69,11 @@ def case(**written: Any) -> Case:
         ({"follow_up": ["more", "same"]}, {"intent": {"name": "follow_up"}, "follow_up": "fee"}, {}, False),
         ({"feeling": "stated"}, {"feeling": "shame"}, {"feeling": "shame"}, True),
         ({"feeling": "stated"}, {"feeling": None}, {"feeling": "shame"}, False),
-        ({"numbers": "stated"}, {"entities": [AMOUNT, DAYS]}, {"numbers": (25000, 40)}, True),
-        ({"numbers": "stated"}, {"entities": [HOTLINE, AMOUNT, DAYS]}, {"numbers": (25000, 40)}, False),
-        ({"numbers": "stated"}, {"entities": [DAYS]}, {"numbers": ("none", 40)}, True),
+        ({"numbers": "stated"}, {"entities": [AMOUNT, DAYS]}, {"numbers": (("debt", 25000), ("overdue_days", 40))}, True),
+        ({"numbers": "stated"}, {"entities": [HOTLINE, AMOUNT, DAYS]}, {"numbers": (("debt", 25000), ("overdue_days", 40))}, False),
+        ({"numbers": "stated"}, {"entities": [DAYS]}, {"numbers": (("debt", "none"), ("overdue_days", 40))}, True),
+        ({"numbers": "stated"}, {"entities": [AMOUNT, RENT, FOOD]}, {"numbers": (("debt", 25000), ("expenses", 2700))}, True),
+        ({"numbers": "stated"}, {"entities": [AMOUNT, RENT]}, {"numbers": (("debt", 25000), ("expenses", 2700))}, False),
     ],
 )  # fmt: skip
 def test_what_passes_for_one_message(expected: Dict, parse_data: Dict, written: Dict, ok: bool) -> None:

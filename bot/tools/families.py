@@ -25,6 +25,8 @@ from bot.config import ROOT, settings
 
 FAMILIES = ROOT / "tests" / "families"
 HELD_OUT = "b"
+# The numbers a message of a numbers family states (number_roles, budget_roles): what bot.entities must read.
+NUMBERS = ("debt", "overdue_days", "income", "expenses", "affordable")
 SPLITS = {"train": "every writer but b", "held_out": "writer b"}
 
 
@@ -35,7 +37,7 @@ class Case:
     text: str
     before: tuple = ()
     feeling: str | None = None  # the feeling the writer says the message states (family emotion_stated)
-    numbers: tuple = ()  # (debt, overdue_days) the writer says it states, "none" for neither (number_roles)
+    numbers: tuple = ()  # ((name, value), …) the writer says it states, "none" for absent (NUMBERS)
 
 
 def load(split: str, root: Path = FAMILIES) -> List[Case]:
@@ -47,7 +49,7 @@ def load(split: str, root: Path = FAMILIES) -> List[Case]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for item in data["messages"]:
             before = tuple(item.get("before") or ())
-            numbers = (item["debt"], item["overdue_days"]) if "debt" in item else ()
+            numbers = tuple((name, item[name]) for name in NUMBERS if name in item)
             cases.append(Case(path.parent.name, path.stem, item["text"], before, item.get("emotion"), numbers))
     return cases
 
@@ -71,14 +73,26 @@ def follow_up_of(parse: Mapping[str, Any]) -> str | None:
     return None
 
 
-def stated_numbers(parse: Mapping[str, Any]) -> tuple:
-    """(the debt, the days overdue) a reading holds, "none" for either it lacks: the debt is the first
-    amount with no other role (owed or borrowed), as the slot takes it.
+def stated_numbers(parse: Mapping[str, Any], names: Sequence[str]) -> tuple:
+    """The named numbers a reading holds, "none" for each it lacks, as the slots take them: the debt is
+    the first amount with no other role (owed or borrowed); expenses are every cost added up.
     """
     found = parse.get("entities") or []
-    debt = next((e["value"] for e in found if e.get("entity") == "amount" and not e.get("role")), "none")
-    days = next((e["value"] for e in found if e.get("entity") == "overdue_days"), "none")
-    return debt, days
+
+    def amounts(role: str | None) -> List[float]:
+        return [e["value"] for e in found if e.get("entity") == "amount" and e.get("role") == role]
+
+    def first(values: List[float]) -> Any:
+        return values[0] if values else "none"
+
+    values = {
+        "debt": first(amounts(None)),
+        "overdue_days": first([e["value"] for e in found if e.get("entity") == "overdue_days"]),
+        "income": first(amounts("income")),
+        "expenses": sum(amounts("expense")) if amounts("expense") else "none",
+        "affordable": first(amounts("affordable")),
+    }
+    return tuple((name, values[name]) for name in names)
 
 
 def passes(expected: Mapping[str, Any], parse: Mapping[str, Any], case: Case | None = None) -> bool:
@@ -103,7 +117,7 @@ def passes(expected: Mapping[str, Any], parse: Mapping[str, Any], case: Case | N
     if expected.get("feeling") == "stated":
         return parse.get(FEELING) == (case and case.feeling)
     if expected.get("numbers") == "stated":
-        return bool(case) and stated_numbers(parse) == case.numbers
+        return bool(case) and stated_numbers(parse, [name for name, _ in case.numbers]) == case.numbers
     if "follow_up" in expected:
         return follow_up_of(parse) in expected["follow_up"] and not found
     raise ValueError(f"no check for {expected}")
@@ -118,7 +132,8 @@ def score(cases: Sequence[Case], parses: Sequence[Mapping[str, Any]], expected: 
         if passes(expected[case.family], parse, case):
             row["passed"] += 1
         else:
-            read = f"numbers {stated_numbers(parse)}, written {case.numbers}" if case.numbers else label_of(parse)
+            names = [name for name, _ in case.numbers]
+            read = f"read {stated_numbers(parse, names)}, written {case.numbers}" if case.numbers else label_of(parse)
             row["misread"].append((case.text, danger_kinds(parse), read))
     return result
 

@@ -43,7 +43,7 @@ CANDIDATES: Dict[str, Dict[str, Any]] = {
     "pinyin 1-3": {LINEAR: {"pinyin_ngrams": [1, 3]}},
     "char_wb 1-3": {LINEAR: {"max_ngram": 3}},
     "C 100": {LINEAR: {"C": 100}},
-    "C 1000": {LINEAR: {"C": 1000}},
+    "C 1000": {LINEAR: {"C": 1000}},  # the setting before 2026-12-06
     "fallback 0.3": {"FallbackClassifier": {"threshold": 0.3}},
     "ambiguity 0.02": {"FallbackClassifier": {"ambiguity_threshold": 0.02}},
     "DIET + ResponseSelector": {"replace": DIET_AND_SELECTOR},
