@@ -316,7 +316,12 @@ def _display(value: Any) -> Any:
     return value
 
 
-def render(entry: Entry, slots: Mapping[str, Any], titled: bool = True, shown: slice = slice(None), bare: bool = False) -> str:
+ALL_POINTS = slice(None)
+
+
+def render(
+    entry: Entry, slots: Mapping[str, Any], titled: bool = True, shown: slice = ALL_POINTS, bare: bool = False
+) -> str:
     """One entry as chat text. A main entry opens with its direct answer; an add-on with its title
     (below an answer) or without it (as the answer itself). ``shown``: which of its points (numbered
     as in the whole list); ``bare``: the points alone (the rest of an answer already given).

@@ -324,22 +324,29 @@ def test_hotlines_dates_and_counts_are_no_quantities(text: str, expected: list) 
     assert [(e.entity, e.value) for e in extract(t, KEYWORDS)] == expected
 
 
+def money(value: float, role: str | None = None) -> tuple:
+    return ("amount", value, role)
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [
         # from a borrower probe: 月入 is income, not "二月"; a correction replaces the number before it
-        ("欠了四万二 月入五千出头 每个月能还1200", [("amount", 42000, None), ("amount", 5000, "income"), ("amount", 1200, "affordable")]),
-        ("欠了3w 月入4500 房租1200 吃饭啥的1500", [("amount", 30000, None), ("amount", 4500, "income"), ("amount", 1200, "expense"), ("amount", 1500, "expense")]),
-        ("我一个月工资一千出头的话肯定不够 其实是五千出头", [("amount", 5000, "income")]),
-        ("欠了两万 说错了 是两万五", [("amount", 25000, None)]),
-        ("每个月800行不行", [("amount", 800, "affordable")]),
-        # family budget_roles: money sent home is a cost; 月 after a space opens 月还; 其实是 makes a bare number money
-        ("老人那边每月给一千 每个月最多能拿出三千还", [("amount", 1000, "expense"), ("amount", 3000, "affordable")]),
-        ("吃饭一千 交通两百 月还五百可以吗", [("amount", 1000, "expense"), ("amount", 200, "expense"), ("amount", 500, "affordable")]),
-        ("一个月能还1500 哦不 其实是1200", [("amount", 1200, "affordable")]),
-        ("一个月能跑八千 往老家打一千", [("amount", 8000, "income"), ("amount", 1000, "expense")]),
+        ("欠了四万二 月入五千出头 每个月能还1200", [money(42000), money(5000, "income"), money(1200, "affordable")]),
+        (
+            "欠了3w 月入4500 房租1200 吃饭啥的1500",
+            [money(30000), money(4500, "income"), money(1200, "expense"), money(1500, "expense")],
+        ),
+        ("我一个月工资一千出头的话肯定不够 其实是五千出头", [money(5000, "income")]),
+        ("欠了两万 说错了 是两万五", [money(25000)]),
+        ("每个月800行不行", [money(800, "affordable")]),
+        # family budget_roles: money sent home is a cost; 月 after a space opens 月还; 其实是 makes money
+        ("老人那边每月给一千 每个月最多能拿出三千还", [money(1000, "expense"), money(3000, "affordable")]),
+        ("吃饭一千 交通两百 月还五百可以吗", [money(1000, "expense"), money(200, "expense"), money(500, "affordable")]),
+        ("一个月能还1500 哦不 其实是1200", [money(1200, "affordable")]),
+        ("一个月能跑八千 往老家打一千", [money(8000, "income"), money(1000, "expense")]),
         # a year of interest piling up is the money held a year, not twelve installments
-        ("日息万五 借了3w 一年下来利息要好几千", [("daily_rate", 0.0005, None), ("amount", 30000, None), ("days", 365, None)]),
+        ("日息万五 借了3w 一年下来利息要好几千", [("daily_rate", 0.0005, None), money(30000), ("days", 365, None)]),
     ],
 )  # fmt: skip
 def test_numbers_bound_to_their_clause(text: str, expected: list) -> None:

@@ -19,6 +19,8 @@ AMOUNT = {"entity": "amount", "value": 25000}
 DAYS = {"entity": "overdue_days", "value": 40}
 HOTLINE = {"entity": "amount", "value": 95384}  # 打95384没人接 read as the debt
 RENT, FOOD = ({"entity": "amount", "value": v, "role": "expense"} for v in (1200, 1500))
+SCAM_OFFER = {"danger": ["faq/fake_police"], "also": ["faq/fake_app"]}
+MORE, NUMBERS = {"follow_up": ["more", "same"]}, {"numbers": "stated"}
 
 
 def test_every_family_has_both_halves_and_an_expectation() -> None:
@@ -62,18 +64,18 @@ def case(**written: Any) -> Case:
 @pytest.mark.parametrize(
     "expected, parse_data, written, ok",
     [
-        ({"danger": ["faq/fake_police"], "also": ["faq/fake_app"]}, {"intent": {"name": "faq"}, "topic": "faq/fake_app"}, {}, True),
-        ({"follow_up": ["more", "same"]}, {"intent": {"name": "follow_up"}, "follow_up": "more"}, {}, True),
-        ({"follow_up": ["more", "same"]}, {"intent": {"name": "follow_up"}, "follow_up": None}, {}, True),
-        ({"follow_up": ["more", "same"]}, {"intent": {"name": "ask_overdue_help"}, "follow_up": None}, {}, False),
-        ({"follow_up": ["more", "same"]}, {"intent": {"name": "follow_up"}, "follow_up": "fee"}, {}, False),
+        (SCAM_OFFER, {"intent": {"name": "faq"}, "topic": "faq/fake_app"}, {}, True),
+        (MORE, {"intent": {"name": "follow_up"}, "follow_up": "more"}, {}, True),
+        (MORE, {"intent": {"name": "follow_up"}, "follow_up": None}, {}, True),
+        (MORE, {"intent": {"name": "ask_overdue_help"}, "follow_up": None}, {}, False),
+        (MORE, {"intent": {"name": "follow_up"}, "follow_up": "fee"}, {}, False),
         ({"feeling": "stated"}, {"feeling": "shame"}, {"feeling": "shame"}, True),
         ({"feeling": "stated"}, {"feeling": None}, {"feeling": "shame"}, False),
-        ({"numbers": "stated"}, {"entities": [AMOUNT, DAYS]}, {"numbers": (("debt", 25000), ("overdue_days", 40))}, True),
-        ({"numbers": "stated"}, {"entities": [HOTLINE, AMOUNT, DAYS]}, {"numbers": (("debt", 25000), ("overdue_days", 40))}, False),
-        ({"numbers": "stated"}, {"entities": [DAYS]}, {"numbers": (("debt", "none"), ("overdue_days", 40))}, True),
-        ({"numbers": "stated"}, {"entities": [AMOUNT, RENT, FOOD]}, {"numbers": (("debt", 25000), ("expenses", 2700))}, True),
-        ({"numbers": "stated"}, {"entities": [AMOUNT, RENT]}, {"numbers": (("debt", 25000), ("expenses", 2700))}, False),
+        (NUMBERS, {"entities": [AMOUNT, DAYS]}, {"numbers": (("debt", 25000), ("overdue_days", 40))}, True),
+        (NUMBERS, {"entities": [HOTLINE, AMOUNT, DAYS]}, {"numbers": (("debt", 25000), ("overdue_days", 40))}, False),
+        (NUMBERS, {"entities": [DAYS]}, {"numbers": (("debt", "none"), ("overdue_days", 40))}, True),
+        (NUMBERS, {"entities": [AMOUNT, RENT, FOOD]}, {"numbers": (("debt", 25000), ("expenses", 2700))}, True),
+        (NUMBERS, {"entities": [AMOUNT, RENT]}, {"numbers": (("debt", 25000), ("expenses", 2700))}, False),
     ],
 )  # fmt: skip
 def test_what_passes_for_one_message(expected: Dict, parse_data: Dict, written: Dict, ok: bool) -> None:

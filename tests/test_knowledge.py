@@ -212,7 +212,8 @@ def test_every_answer_shows_a_few_points_and_the_rest_is_one_tap_away(kb: knowle
     assert answer.text.startswith((first.answer or f"【{first.title}】")[:10])
     shown = points(answer.text)
     assert all(n <= knowledge.SHOWN_POINTS for n in shown)
-    assert len(next((l for l in answer.text.split("\n") if l.startswith("依据：")), "").split("；")) <= 3
+    sources = next((line for line in answer.text.split("\n") if line.startswith("依据：")), "")
+    assert len(sources.split("；")) <= knowledge.SHOWN_SOURCES
     for entry in entries:
         for item in entry.items[knowledge.SHOWN_POINTS :]:
             assert item.text in rest.text and item.text not in answer.text
