@@ -17,7 +17,7 @@ _SOURCES = "依据："
 
 def card(text: str, title: str = "", buttons: Sequence[Dict[str, str]] = ()) -> Dict[str, Any]:
     """The parts of an answer's text, in order, for the page to lay out: ``blocks`` are paragraphs
-    (``{"text": …}``) and lists (``{"items": […]}``).
+    (``{"text": …}``) and lists (``{"items": […], "start": n}``, numbered from n).
     """
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     sources = [s for line in lines if line.startswith(_SOURCES) for s in line[len(_SOURCES) :].split("；") if s]
@@ -26,7 +26,8 @@ def card(text: str, title: str = "", buttons: Sequence[Dict[str, str]] = ()) -> 
     for line in rest[1:]:
         if _ITEM.match(line):
             if not blocks or "items" not in blocks[-1]:
-                blocks.append({"items": []})
+                number = re.match(r"\s*(\d+)", line)  # the rest of an answer goes on from point 4
+                blocks.append({"items": [], "start": int(number.group(1)) if number else 1})
             blocks[-1]["items"].append(_ITEM.sub("", line))
         else:
             blocks.append({"text": line})

@@ -700,7 +700,7 @@ def not_quantities(text: str, lexicon: Lexicon | None = None) -> List[Tuple[int,
     spans = [m.span() for m in _DATE.finditer(text)]
     listed = "|".join(re.escape(str(n)) for n in (lexicon or {}).get(SERVICE_NUMBERS) or [])
     numbers = rf"{listed}|[48]00\d{{7}}" if listed else r"[48]00\d{7}"  # 400 and 800 lines too
-    dialled = re.compile(rf"(?<![\d.])(?:{numbers})(?![\d.])")
+    dialled = re.compile(rf"(?<![\d.,])(?:{numbers})(?![\d.]|,\d)")  # 110,000 is money
     return spans + [m.span() for m in dialled.finditer(text) if not _UNIT_AFTER.match(text, m.end())]
 
 

@@ -21,7 +21,7 @@ def test_nothing_of_the_text_is_lost_and_the_order_is_kept() -> None:
     text = "直接回答。\n先说明：\n1. 第一\n2. 第二\n注意这一点。\n依据：来源甲；来源乙"
     card = cards.card(text)
     assert card["answer"] == "直接回答。"
-    assert card["blocks"] == [{"text": "先说明："}, {"items": ["第一", "第二"]}, {"text": "注意这一点。"}]
+    assert card["blocks"] == [{"text": "先说明："}, {"items": ["第一", "第二"], "start": 1}, {"text": "注意这一点。"}]
     assert card["sources"] == ["来源甲", "来源乙"]
 
 
@@ -31,3 +31,9 @@ def test_every_answer_in_the_data_makes_a_card_with_its_direct_answer_first() ->
             answer = KB.answer(entry.intents[0], {})
             assert answer is not None
             assert cards.card(answer.text)["answer"], entry.id
+
+
+def test_the_rest_of_an_answer_is_numbered_on() -> None:
+    rest = KB.rest("ask_overdue_help", {})
+    [block] = [b for b in cards.card(rest.text)["blocks"] if "items" in b]
+    assert block["start"] == knowledge.SHOWN_POINTS + 1

@@ -415,15 +415,18 @@ def test_no_serious_accessibility_violations(sized) -> None:
     assert serious == [], serious
 
 
-def test_answers_are_cards_with_a_folded_list_and_sources_inside(sized) -> None:
+def test_answers_are_cards_with_three_points_the_rest_a_tap_away_and_sources_inside(sized) -> None:
     say(sized, "逾期了怎么办")
     card = sized.locator("[data-testid=card]").last
     assert card.locator(".card-title").inner_text().strip()
     assert card.locator(".card-answer").inner_text().strip()
-    items = card.locator(".card-items li")
-    assert items.count() == 3, "the list is folded after three items"
-    card.locator(".more").click()
-    assert card.locator(".card-items li").count() > 3
+    assert card.locator(".card-items li").count() == 3, "the direct answer and three points"
+    before = sized.locator(BOT).count()
+    sized.locator(".replies .reply", has_text="更多要点").click()
+    wait_for_reply(sized, before)
+    rest = sized.locator("[data-testid=card]").last
+    assert rest.locator(".card-items").get_attribute("start") == "4", "the rest goes on from point 4"
+    assert rest.locator(".card-items li").count() >= 1
     sources = card.locator("[data-testid=sources]")
     assert sources.inner_text().startswith("依据：")
     size = sources.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
@@ -433,7 +436,7 @@ def test_answers_are_cards_with_a_folded_list_and_sources_inside(sized) -> None:
 
 def test_a_long_answer_opens_at_its_top_and_hotlines_are_links(sized) -> None:
     say(sized, "你好")
-    say(sized, "被催收骚扰怎么办")
+    say(sized, "借了两万 日息万五 分12期 每个月还多少 总利息多少")  # a calculation: the longest answer
     sized.wait_for_timeout(400)
     top = sized.locator(".Message.left").last.bounding_box()["y"]
     view = sized.locator(".MessageContainer").bounding_box()

@@ -78,7 +78,7 @@ function AnswerCard({ card }) {
       {card.blocks.map((block, i) =>
         block.items ? (
           <div key={i}>
-            <ol className="card-items">
+            <ol className="card-items" start={block.start || 1}>
               {(open ? block.items : block.items.slice(0, FOLDED_ITEMS)).map((item, j) => (
                 <li key={j}>{withPhoneLinks(item)}</li>
               ))}
