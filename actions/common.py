@@ -82,7 +82,7 @@ def send(dispatcher: CollectingDispatcher, answer: knowledge.Answer, tracker: Tr
     if tracker is None or not to_page(tracker) or not answer.entry_ids:
         dispatcher.utter_message(text=answer.text, buttons=answer.buttons)
         return
-    entry = next((e for e in get_knowledge().entries if e.id == answer.entry_ids[0]), None)
+    entry = get_knowledge().entry(answer.entry_ids[0])
     card = cards.card(answer.text, entry.title if entry else "", answer.buttons)
     send_to_page(dispatcher, answer.text, answer.buttons, card=card)
 

@@ -107,6 +107,10 @@ class Knowledge:
         mine = [e for e in self.entries if topic in e.intents]
         return [e for e in mine if not e.when] + [e for e in mine if e.when and e.applies(slots)]
 
+    def entry(self, entry_id: str) -> Entry | None:
+        """The entry with this id (an answer names its entries by id)."""
+        return next((e for e in self.entries if e.id == entry_id), None)
+
     def main_entry(self, topic: str) -> Entry | None:
         return next((e for e in self.entries if topic in e.intents and not e.when), None)
 

@@ -186,7 +186,7 @@ def digest(answer: Answer) -> str:
 
 def not_again(kb: Knowledge, result: Reply, slots: Mapping[str, Any], shown: Sequence[str]) -> Reply:
     """An answer already given word for word: said so, with the answer in short and what it left out."""
-    entry = next((e for e in kb.entries if result.answer.entry_ids and e.id == result.answer.entry_ids[0]), None)
+    entry = kb.entry(result.answer.entry_ids[0]) if result.answer.entry_ids else None
     if digest(result.answer) not in shown or not entry:
         return result
     restated = kb.rest(entry.intents[0], slots, restate=True)
