@@ -309,13 +309,13 @@ def test_a_typing_indicator_shows_while_waiting(sized) -> None:
 @pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_an_unanswered_message_gets_a_retry(browser, stack: Stack, size: dict) -> None:
     context = browser.new_context(viewport=size, locale="zh-CN")
+    # Long polling only (no WebSocket upgrade), so that blocking the polls drops every answer.
+    context.add_init_script("delete window.WebSocket; window.WebSocket = undefined;")
     page = context.new_page()
-    page.clock.install()
     page.goto(stack.web_url)
-    page.wait_for_selector("textarea")
-    page.clock.run_for(3000)
-    page.evaluate("() => { window.__io_block = true; }")
-    # The bot's answer is dropped: the socket's incoming messages are swallowed.
+    # Connected first, in real time: a message typed before that is queued and gets no answer timer yet.
+    page.wait_for_selector("main[data-connection=online]", timeout=20_000)
+    page.clock.install()
     page.route("**/socket.io/**", lambda route: route.abort() if route.request.method == "GET" else route.continue_())
     page.fill("textarea", "逾期了怎么办")
     page.keyboard.press("Enter")

@@ -575,7 +575,7 @@ export default function App() {
   );
 
   return (
-    <main className="page" onKeyDownCapture={guardComposition}>
+    <main className="page" data-connection={status} onKeyDownCapture={guardComposition}>
       <Chat
         locale="zh-CN"
         renderNavbar={renderNavbar}
