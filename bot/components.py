@@ -424,6 +424,7 @@ class ConcernDetector(LexiconComponent):
             message.set(concerns.URGENT, reading.urgent, add_to_output=True)
             message.set(concerns.POSSIBLE_FOLLOW_UP, reading.possible_follow_up, add_to_output=True)
             message.set(concerns.FEELING, reading.feeling, add_to_output=True)
+            message.set(concerns.TRACE, list(reading.trace), add_to_output=True)
             if reading.intent != intent:
                 new = {INTENT_NAME_KEY: reading.intent, PREDICTED_CONFIDENCE_KEY: 1.0}
                 ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get(INTENT_NAME_KEY) != reading.intent]
@@ -450,6 +451,7 @@ class InputGuard(GraphComponent):
         for message in messages:
             if message.get(INPUT_ISSUE):
                 intent = {INTENT_NAME_KEY: FALLBACK_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
+                message.set(concerns.TRACE, [f"input_issue: {message.get(INPUT_ISSUE)}"], add_to_output=True)
                 message.set(INTENT, intent, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
         return messages

@@ -22,6 +22,7 @@ TOPIC = "topic"
 URGENT = "urgent"
 POSSIBLE_FOLLOW_UP = "possible_follow_up"
 FEELING = "feeling"
+TRACE = "trace"
 FOLLOW_UP_INTENT = "follow_up"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 FALLBACK_INTENT = "nlu_fallback"
@@ -107,6 +108,7 @@ class Reading:
     urgent: List[str] = field(default_factory=list)  # concerns that pre-empt whatever is running
     possible_follow_up: str | None = None  # a cue the classifier overruled: a follow-up if the last answer has it
     feeling: str | None = None  # shame, fear, hopeless, anger: acknowledged before the facts (bot.reply)
+    trace: Tuple[str, ...] = ()  # each decision that shaped this reading, in order: "name: what it did"
 
 
 def label_of(parse: Mapping[str, Any]) -> str:
@@ -160,8 +162,19 @@ def read(
     above. ``faq_key`` is the response selector's ``faq/<key>`` when the intent is ``faq``;
     ``best_guess`` the classifier's first choice, even when it is too unsure to classify.
     """
+    trace: List[str] = []
+
+    def decided(name: str, what: Any) -> None:
+        trace.append(f"{name}: {what}")
+
+    decided("classifier", f"{faq_key if intent == 'faq' else intent} {confidence:.2f}" + (
+        f" (best guess {best_guess})" if intent == FALLBACK_INTENT else ""))
     found = find_concerns(lexicon, text)
+    if found:
+        decided("concern_words", ", ".join(found))
     beside_the_point = frozenset().union(*(lexicon.drops.get(c, frozenset()) for c in found))
+    if beside_the_point & set(found):
+        decided("beside_the_point", ", ".join(c for c in found if c in beside_the_point))
     found = [c for c in found if c not in beside_the_point]
     specific_found = [c for c in found if c not in lexicon.general]
     urgent = [c for c in found if c in lexicon.preempt]
@@ -174,20 +187,27 @@ def read(
         intent in (FALLBACK_INTENT, FOLLOW_UP_INTENT) or confidence < FOLLOW_UP_CONFIDENCE or very_short or framed
     )
     cue = None if specific_found else follow_up_cue(lexicon, text, entity_types)
+    if cue:
+        decided("follow_up_words", cue)
     # A cue word the classifier overruled ("这个能告他吗", sure it is a question about rights): a follow-up
     # after all when the previous answer has an answer for that cue (bot.reply decides, knowing it).
     possible = cue if cue != "same" and not urgent else None
     if intent == "faq" and confidence >= SPECIFIC_QUESTION_CONFIDENCE:
         possible = None  # "要多久会上征信": a specific question of its own, whatever the last answer was
-    if (not unsure and cue not in lexicon.strong_cues) or cue in lexicon.context_cues:
+    if cue and ((not unsure and cue not in lexicon.strong_cues) or cue in lexicon.context_cues):
+        decided("not_a_follow_up", "the classifier is sure" if cue not in lexicon.context_cues else "in context only")
         cue = None
     refers_back = bool(lexicon.refers_back and lexicon.refers_back.search(words))  # 他们不听怎么办
     asks_nothing_new = all(c in lexicon.vague for c in found) and intent in (*lexicon.general, *UNSURE_INTENTS)
     if refers_back and asks_nothing_new and not possible and not urgent:
         possible = "same"  # "他们来了我该怎么办" after the home-visit answer: that answer again
+        decided("refers_back", "the last answer again, if there is one")
     if best_guess == OUT_OF_SCOPE_INTENT and not (very_short or refers_back) and cue not in lexicon.strong_cues:
+        if cue or possible:
+            decided("off_topic_question", "its follow-up word is about something else")
         cue = possible = None  # "五一去哪玩人少": a cue word in a question about something else
     if cue == "same" and found:  # "那我该怎么办呢" asks something of its own
+        decided("asks_its_own", "a concern named: not the same question again")
         cue = None
     learned = faq_key if intent == "faq" else intent
     # A strong follow-up cue ("钱还能追回来吗" after the scam answer) stays about that answer.
@@ -195,14 +215,19 @@ def read(
     learned_danger = learned in lexicon.preempt and not learned.startswith(SAFETY_PREFIX)
     if not cue and learned_danger and confidence >= LEARNED_DANGER_CONFIDENCE and learned not in urgent:
         urgent = sorted([*urgent, learned], key=lexicon.preempt.index)  # most urgent first, as listed
+        decided("learned_danger", learned)
+    if urgent:
+        decided("danger_first", ", ".join(urgent))
     if urgent and urgent[0].startswith(SAFETY_PREFIX):
         intent = lexicon.acts_as.get(urgent[0], urgent[0])
     elif urgent:  # a specific question that must come first (money sent to a fraudster)
         intent, faq_key = "faq", urgent[0]
     elif cue:
         intent = FOLLOW_UP_INTENT
+        decided("follow_up", cue)
     elif lexicon.document is not None and lexicon.document.search(text):
         intent = DOCUMENT_INTENT  # a document asked for, with the facts for it told alongside
+        decided("document_asked", intent)
     elif (
         intent == "ask_interest_calc"
         and not (lexicon.calculation and lexicon.calculation.search(text))
@@ -211,23 +236,29 @@ def read(
         specific_question = next((c for c in specific_found if c.startswith("faq/")), None)
         if specific_question:
             intent, faq_key = "faq", specific_question
+            decided("no_calculation_asked", f"the question named: {specific_question}")
         elif lexicon.hardship is not None and lexicon.hardship.search(text):
             intent = "inform_situation"
+            decided("no_calculation_asked", "hardship told: the situation")
     classified = faq_key if intent == "faq" else intent
     if intent == FALLBACK_INTENT:  # too unsure to classify: the words may still say what it is about
         classified = None
     if classified in lexicon.not_topics or classified == FOLLOW_UP_INTENT:
         classified = None
     feeling = next((name for name, pattern in lexicon.feelings if pattern.search(text)), None)
+    if feeling:
+        decided("feeling", feeling)
     if cue:
-        return Reading(intent, None, [], cue, False, feeling=feeling)
+        return Reading(intent, None, [], cue, False, feeling=feeling, trace=tuple(trace))
     if urgent:
         classified = urgent[0]
     if classified in beside_the_point:  # 没借过却被催收: no overdue advice, whatever the classifier says
+        decided("beside_the_point", f"classified {classified} dropped")
         classified = None
     concerns = ordered_topics([t for t, _ in lexicon.concerns], classified, found)
     if lexicon.care_only & {classified, *concerns}:  # "我要去砍死他": calm down first, not a complaint procedure
         concerns = [c for c in concerns if c.startswith(SAFETY_PREFIX)]
+        decided("care_only", "nothing beside the care")
     specific = [c for c in concerns if c not in lexicon.general]
     if classified and (classified not in lexicon.general or not specific):
         topic = classified
@@ -238,8 +269,10 @@ def read(
     # intent starts something of its own (a situation told, a rehearsal, a document, a calculation)
     if topic in lexicon.acts_as and intent in lexicon.not_topics and intent not in OWN_FLOW and not urgent:
         intent = lexicon.acts_as[topic]
+        decided("topic_acts_as", intent)
     if (intent in (FALLBACK_INTENT, FOLLOW_UP_INTENT) and topic) or off_topic_but_named:  # the words say what
         intent = "faq" if topic.startswith("faq/") else lexicon.acts_as.get(topic, topic)
+        decided("words_say_what", intent)
     states_facts = bool(set(entity_types) & (NUMBER_ENTITIES | {"hardship_reason"}))
     asked = [c for c in concerns if c not in lexicon.vague]
     # "逾期一个半月会上征信吗": one short question with a general word beside it is one answer (with the
@@ -249,7 +282,13 @@ def read(
         (len(concerns) >= 2 and (len(asked) >= 2 or states_facts))
         or (states_facts and bool(concerns) and classified is None)
     )
-    return Reading(intent, topic, concerns, cue, several, urgent, possible, feeling)
+    if several:
+        decided("several", " + ".join(concerns))
+    elif topic:
+        decided("topic", topic)
+    if possible:
+        decided("possible_follow_up", possible)
+    return Reading(intent, topic, concerns, cue, several, urgent, possible, feeling, tuple(trace))
 
 
 def ordered_topics(lexicon_order: Sequence[str], classified: str | None, found: Sequence[str]) -> List[str]:

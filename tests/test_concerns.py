@@ -443,3 +443,28 @@ def test_a_sure_specific_question_is_no_possible_follow_up() -> None:
     """"要多久会上征信" after the lawsuit answer asks about the credit record, not how long a lawsuit takes."""
     assert read("要多久会上征信", "faq", [], "faq/overdue_few_days", 0.84).possible_follow_up is None
     assert read("要多久", "faq", [], "faq/overdue_few_days", 0.5).follow_up == "duration", "unsure: a follow-up"
+
+
+def names(reading: concerns.Reading) -> list:
+    return [step.split(":")[0] for step in reading.trace]
+
+
+def test_the_trace_names_each_decision_in_the_order_taken() -> None:
+    danger = read("我真的不想活了", "ask_overdue_help", confidence=0.6)
+    assert names(danger)[0] == "classifier" and "ask_overdue_help 0.60" in danger.trace[0]
+    assert "danger_first" in names(danger)
+    assert names(danger).index("concern_words") < names(danger).index("danger_first")
+    off_topic = read("五一去哪玩人少", "nlu_fallback", best_guess="out_of_scope")
+    assert "off_topic_question" in names(off_topic) and "follow_up" not in names(off_topic)
+    assert "(best guess out_of_scope)" in off_topic.trace[0]
+    follow = read("那要多久", "follow_up", confidence=0.9)
+    assert names(follow)[-1] == "follow_up" and follow.trace[-1].endswith("duration")
+    sure = read("办下来大概要多久时间", "faq", [], "faq/extension", 0.9)
+    assert "not_a_follow_up" in names(sure) and sure.trace[-1] == "topic: faq/extension"
+
+
+def test_the_trace_holds_labels_only_never_the_message() -> None:
+    text = "我欠了两万五 逾期四十天 实在还不上 好丢人"
+    reading = read(text, "inform_situation", ["amount", "overdue_days"], confidence=0.7)
+    assert reading.trace and reading.feeling == "shame" and "feeling: shame" in reading.trace
+    assert not any(word in step for step in reading.trace for word in ("两万五", "丢人", "逾期四十天"))
