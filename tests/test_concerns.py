@@ -468,3 +468,18 @@ def test_the_trace_holds_labels_only_never_the_message() -> None:
     reading = read(text, "inform_situation", ["amount", "overdue_days"], confidence=0.7)
     assert reading.trace and reading.feeling == "shame" and "feeling: shame" in reading.trace
     assert not any(word in step for step in reading.trace for word in ("两万五", "丢人", "逾期四十天"))
+
+
+def test_scam_words_yield_to_a_sure_question_and_are_answered_after_it() -> None:
+    # A past scam told as the reason (family past_scam_as_reason): the question first, the scam after it.
+    text = "之前做兼职刷单被骗了一万二 借了微粒贷 现在又失业了 能延期吗"
+    sure = read(text, "faq", [], "faq/extension", 1.0)
+    assert sure.urgent == [] and (sure.intent, sure.topic) == ("faq", "faq/extension")
+    assert sure.concerns[-1] == "faq/money_sent_scam" and "danger_words_yield" in names(sure)
+    unsure = read(text, "faq", [], "faq/extension", 0.6)
+    assert unsure.urgent == ["faq/money_sent_scam"], "while the classifier is unsure, the words pre-empt"
+
+
+def test_crisis_and_threat_words_never_yield() -> None:
+    assert read("借了两万还不上 撑不下去了 能延期吗", "faq", [], "faq/extension", 1.0).intent == "safety_crisis"
+    assert read("催收说要找人砍我 能延期吗", "faq", [], "faq/extension", 1.0).intent == "safety_threat"
