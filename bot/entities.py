@@ -315,8 +315,9 @@ _DURATION_CUES = _cues(
         r"超期|断供了?|欠了|欠款|延期了",
         # 先缓三个月 / 申请延期两个月: a delay asked for (the rehearsal's plans), not time overdue
         "deferral": r"缓|先缓|推迟|延后|往后推|延期|展期|宽限|停还|暂停还款|先停",
-        # 每月一千 还二十个月: the term of a plan
+        # 每月一千 还二十个月: the term of a plan; 那改成30期 / 拉长到三十六个月: another term asked for
         "term": r"分|分成|分了|期限|借期|贷款期|还款期|周期|期数|分期|借|借了|贷了|借款|签了|还|连续还|再还|"
+        r"改成|改为|换成|拉长到|拉到|缩短到|"
         r"(?<=[\d元块千百万一二两三四五六七八九十])\s*(?:给|打)",
         "held": r"用了|用|借用|占用|放了|拿去用了|已经用了|过了|持有",
         "hardship": r"失业了?|停工了?|停产|住院了?|没工资|没收入|没有收入|没有工资|没活干?|没上班|没工作|下岗|"
@@ -356,8 +357,8 @@ _DEFERRAL = "deferral"
 # 先还半年利息 / 只还三个月的利息: interest only for a span, not a term.
 _INTEREST_FOR_AFTER = re.compile(r"的?(?:利息|息)")
 _INTEREST_ONLY_BEFORE = re.compile(r"(?:先|只|光)还\s*$")
-# 十二个月还完 / 一年还清: the term of a plan.
-_TERM_AFTER = re.compile(r"\s*(?:之?内)?(?:还完|还清|结清)")
+# 十二个月还完 / 一年还清 / 一年半能还清不: the term of a plan.
+_TERM_AFTER = re.compile(r"\s*(?:之?内)?(?:就|能|可以|才)?(?:还完|还清|结清)")
 # 分二十四期每月一千, 18期 每月一千, 分成两年 每个月一千: a sum a month beside a term is a payment, not pay.
 _TERM_BEFORE = re.compile(r"[\d一二两三四五六七八九十]+\s*期|分成?\W{0,3}[\d一二两三四五六七八九十半]+\s*(?:个月|年)")
 # 按每月一千二 / 打算每个月两千 / 先缓三个月 然后每月1500: a payment offered, not pay.
@@ -528,7 +529,8 @@ def _all_durations(text: str, numbers: Sequence[Tuple[int, int]]) -> List[Entity
             kind = cue[0] if cue else None
         if kind in (None, "term") and unit != "期" and _HELD_OVER_AFTER.match(text, end):
             kind = "held"  # 借了3w 一年下来利息要好几千: the money held a year, not twelve installments
-        if kind is None and unit in _MONTH_UNITS and _TERM_AFTER.match(text, end):
+        paid_off_after = kind is None and unit in _MONTH_UNITS and bool(_TERM_AFTER.match(text, end))
+        if paid_off_after:
             kind = "term"
         if kind == "other" and _FOLLOW_UP_OPENING.fullmatch(text[:start]):
             kind = None  # 那半年呢: "and what about half a year", not "that half year"
@@ -543,7 +545,8 @@ def _all_durations(text: str, numbers: Sequence[Tuple[int, int]]) -> List[Entity
         term_right_before = direct and direct[0] == "term" and _FILLER_ONLY.fullmatch(before[direct[1] :])
         if n == 1 and unit == "期" and _PER_PERIOD_AFTER.match(text, end):
             continue  # 一期还要一千六, 分期了 一期…: what each installment costs (nobody borrows in one installment)
-        if n == 1 and unit in ("天", "个月", "月", "年") and not overdue_right_before and not term_right_before:
+        named_span = overdue_right_before or term_right_before or paid_off_after
+        if n == 1 and unit in ("天", "个月", "月", "年") and not named_span:
             if _PER_PERIOD_AFTER.match(text, end):
                 continue  # 一个月能还 / 一年五千: a rate of payment (逾期一个月还不上 is not)
             if unit == "天" and (kind is None or _PER_DAY_AFTER.match(text, end)):

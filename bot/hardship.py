@@ -87,6 +87,35 @@ def money(x: Any) -> str:
     return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
 
 
+def for_term(words: Mapping[str, str], b: Budget, n: int) -> str | None:
+    """The debt in ``n`` installments ("那分24期呢" after a plan): each installment, with interest when the
+    rate is known, beside what the user can pay a month, and what to say. None when the debt is unknown.
+    """
+    if not b.owed or n < 1:
+        return None
+    values: Dict[str, Any] = {"owed": money(b.owed), "n": n}
+    if b.daily_rate is None:
+        payment = b.owed / n
+        lines = [fill(words["term_no_rate"], {**values, "payment": money(payment)})]
+    else:
+        s = calc.schedule(b.owed, calc.to_fraction(b.daily_rate), n, "equal_installment")
+        payment = float(s.first.payment)
+        values.update(daily=f"{b.daily_rate * 100:g}", interest=money(s.total_interest))
+        lines = [fill(words["term_rate"], {**values, "payment": money(payment)})]
+    values["payment"] = money(payment)
+    capacity = monthly_to_propose(b)
+    if capacity:
+        values["capacity"] = money(capacity)
+        if payment > capacity:
+            values["gap"] = money(payment - capacity)
+            lines.append(fill(words["term_too_much"], values))
+            return "\n".join(lines)
+        lines.append(fill(words["term_fits"], values))
+    why = fill(words["why"], {"income": money(b.income)}) if b.income is not None else ""
+    lines.append(fill(words["say_periods"], {**values, "monthly": values["payment"], "why": why}))
+    return "\n".join(lines)
+
+
 def plan(words: Mapping[str, str], b: Budget) -> str | None:
     """The plan in the user's numbers, or None when they gave no income and no monthly amount."""
     if b.income is None and not b.affordable:

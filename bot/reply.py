@@ -118,7 +118,10 @@ def follow_up(
         if worked:
             return Reply(worked, last_topic)
     if last_topic == REPAYMENT_TOPIC and cue in ("same", "duration"):  # "那要还多久" after a plan: the plan
-        plan = plan_in_numbers(kb, slots)
+        term = next((e.get("value") for e in parse_entities if e.get("entity") == "term_months"), None)
+        budget = hardship.Budget.from_slots(slots)
+        # "那分24期呢": that number of installments, never the same plan again
+        plan = (term and hardship.for_term(kb.situation["hardship"], budget, int(term))) or plan_in_numbers(kb, slots)
         if plan:
             return Reply(Answer(plan, kb.buttons([REPAYMENT_TOPIC]), []), last_topic)
     if cue == "same" and last_topic and kb.main_entry(last_topic):

@@ -4,12 +4,16 @@ context, several concerns in one reply, and a plan in the user's own numbers.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any, Dict, List
 
 import pytest
+import yaml
 
-from bot import hardship, reply
+from bot import entities, hardship, reply
+from bot.config import ROOT
 from bot.knowledge import Knowledge
+from bot.text import normalise
 
 
 def parse(intent: str, topic: str | None = None, **extra: Any) -> Dict[str, Any]:
@@ -216,6 +220,33 @@ def test_how_long_after_a_plan_is_the_plan_in_the_same_numbers(kb: Knowledge) ->
     topic = reply.respond(kb, statement, slots, None).topic
     text = reply.respond(kb, parse("follow_up", follow_up="duration"), slots, topic).answer.text
     assert "约需 10 期" in text
+
+
+def plan_other_term_messages() -> List[Dict[str, Any]]:
+    """The training half (writer a) of the family plan_other_term: "那分24期呢" after a plan."""
+    path = ROOT / "tests" / "families" / "plan_other_term" / "a.yml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]
+
+
+@pytest.mark.parametrize("case", plan_other_term_messages(), ids=lambda c: c["text"])
+def test_another_term_after_a_plan_is_that_term_in_the_same_numbers(kb: Knowledge, case: Dict[str, Any]) -> None:
+    found = [asdict(e) for e in entities.extract(normalise(case["text"]))]
+    terms = [e["value"] for e in found if e["entity"] == "term_months"]
+    assert terms[:1] == [case["term_months"]], found
+    slots = {"monthly_income": 4500.0, "monthly_expenses": 2500.0, "affordable_payment": 1500.0, "amount": 25000.0}
+    text = reply.respond(kb, parse("follow_up", follow_up="same", entities=found), slots, "negotiate_repayment").answer.text
+    n = case["term_months"]
+    each = hardship.money(25000 / n)
+    assert f"分 {n} 期" in text and f"每期约 {each} 元" in text, text
+    assert ("还得上" in text) == (25000 / n <= 1500) and "约需 17 期" not in text, "never the plan again"
+
+
+def test_another_term_with_the_rate_known_counts_the_interest(kb: Knowledge) -> None:
+    slots = {"monthly_income": 4500.0, "monthly_expenses": 2500.0, "amount": 25000.0, "daily_rate": 0.0005}
+    found = [{"entity": "term_months", "value": 24}]
+    text = reply.respond(kb, parse("follow_up", follow_up="same", entities=found), slots, "negotiate_repayment").answer.text
+    assert "分 24 期" in text and "每期约 1,248.10 元" in text and "总利息约 4,954.46 元" in text, text
+    assert "比你每月能还的 2,000 元少" in text  # what is left after the costs
 
 
 @pytest.mark.parametrize(

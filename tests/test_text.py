@@ -49,3 +49,10 @@ def test_pinyin_tokens_hear_what_was_meant(typed: str, meant: str) -> None:
 def test_pinyin_tokens_keep_english_and_drop_digits() -> None:
     assert pinyin_tokens(normalise("Collectors 打了 3 次")) == ["collectors", "da", "le", "ci"]
     assert latin_words(normalise("逾期 overdue 3天 help")) == "overdue help"
+
+
+def test_a_count_typed_with_the_homophone_of_its_unit_is_read_as_installments() -> None:
+    assert normalise("分成十二其的话每期多少钱") == "分成十二期的话每期多少钱"
+    assert normalise("分24其呢") == "分24期呢"
+    for kept in ("欠了三万 其实不多", "还有十其他的", "一共五笔 其中两笔逾期"):
+        assert normalise(kept) == kept

@@ -28,7 +28,7 @@ FAMILIES = ROOT / "tests" / "families"
 # each has at least 40 held-out messages.
 HELD_OUT = ("b", "i")
 # The numbers a message of a numbers family states (number_roles, budget_roles): what bot.entities must read.
-NUMBERS = ("debt", "overdue_days", "income", "expenses", "affordable")
+NUMBERS = ("debt", "overdue_days", "income", "expenses", "affordable", "term_months")
 SPLITS = {"train": "every writer but b and i", "held_out": "writers b and i"}
 
 
@@ -93,6 +93,7 @@ def stated_numbers(parse: Mapping[str, Any], names: Sequence[str]) -> tuple:
         "income": first(amounts("income")),
         "expenses": sum(amounts("expense")) if amounts("expense") else "none",
         "affordable": first(amounts("affordable")),
+        "term_months": first([e["value"] for e in found if e.get("entity") == "term_months"]),
     }
     return tuple((name, values[name]) for name in names)
 
@@ -104,7 +105,8 @@ def passes(expected: Mapping[str, Any], parse: Mapping[str, Any], case: Case | N
     danger kind; ``not``: intents it must never be (a question is no ``deny``); ``follow_up``: the
     follow-ups it may make (bot.reply answers "more" and "same" with the rest of the last answer);
     ``feeling: stated``: the reading holds the feeling the writer gave the message; ``numbers: stated``:
-    the debt and days overdue the writer gave it, and no hotline, date or count in their place.
+    the debt and days overdue the writer gave it, and no hotline, date or count in their place (with
+    ``follow_up`` as well: a follow-up of those kinds, "那分24期呢" with its number of installments).
     """
     found = danger_kinds(parse)
     if label_of(parse) in expected.get("not", ()):
@@ -119,7 +121,8 @@ def passes(expected: Mapping[str, Any], parse: Mapping[str, Any], case: Case | N
     if expected.get("feeling") == "stated":
         return parse.get(FEELING) == (case and case.feeling)
     if expected.get("numbers") == "stated":
-        return bool(case) and stated_numbers(parse, [name for name, _ in case.numbers]) == case.numbers
+        stated = bool(case) and stated_numbers(parse, [name for name, _ in case.numbers]) == case.numbers
+        return stated and ("follow_up" not in expected or follow_up_of(parse) in expected["follow_up"])
     if "follow_up" in expected:
         return follow_up_of(parse) in expected["follow_up"] and not found
     raise ValueError(f"no check for {expected}")
