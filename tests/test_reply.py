@@ -234,7 +234,8 @@ def test_another_term_after_a_plan_is_that_term_in_the_same_numbers(kb: Knowledg
     terms = [e["value"] for e in found if e["entity"] == "term_months"]
     assert terms[:1] == [case["term_months"]], found
     slots = {"monthly_income": 4500.0, "monthly_expenses": 2500.0, "affordable_payment": 1500.0, "amount": 25000.0}
-    text = reply.respond(kb, parse("follow_up", follow_up="same", entities=found), slots, "negotiate_repayment").answer.text
+    asked = parse("follow_up", follow_up="same", entities=found)
+    text = reply.respond(kb, asked, slots, "negotiate_repayment").answer.text
     n = case["term_months"]
     each = hardship.money(25000 / n)
     assert f"分 {n} 期" in text and f"每期约 {each} 元" in text, text
@@ -244,7 +245,8 @@ def test_another_term_after_a_plan_is_that_term_in_the_same_numbers(kb: Knowledg
 def test_another_term_with_the_rate_known_counts_the_interest(kb: Knowledge) -> None:
     slots = {"monthly_income": 4500.0, "monthly_expenses": 2500.0, "amount": 25000.0, "daily_rate": 0.0005}
     found = [{"entity": "term_months", "value": 24}]
-    text = reply.respond(kb, parse("follow_up", follow_up="same", entities=found), slots, "negotiate_repayment").answer.text
+    asked = parse("follow_up", follow_up="same", entities=found)
+    text = reply.respond(kb, asked, slots, "negotiate_repayment").answer.text
     assert "分 24 期" in text and "每期约 1,248.10 元" in text and "总利息约 4,954.46 元" in text, text
     assert "比你每月能还的 2,000 元少" in text  # what is left after the costs
 
