@@ -73,6 +73,7 @@ class Lexicon:
     care_only: frozenset = frozenset()  # concerns that leave no room for others in the same reply
     feelings: Tuple[Tuple[str, Pattern[str]], ...] = ()  # a feeling the message states → its words
     yield_when_sure: frozenset = frozenset()  # danger words that yield to a sure reading of something else
+    scam_readings: frozenset = frozenset()  # readings about a scam themselves: danger words never yield to them
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> Lexicon:
@@ -101,6 +102,7 @@ class Lexicon:
             care_only=frozenset(raw.get("care_only", [])),
             feelings=tuple((name, _compile(words)) for name, words in (raw.get("feelings") or {}).items()),
             yield_when_sure=frozenset(raw.get("yield_when_sure", [])),
+            scam_readings=frozenset(raw.get("scam_readings", [])),
         )
 
 
@@ -187,7 +189,7 @@ def read(
     learned = faq_key if intent == "faq" else intent
     sure_of_no_danger = (
         confidence >= SURE_ELSEWHERE and intent not in UNSURE_INTENTS and learned not in lexicon.preempt
-        and not str(learned).startswith(SAFETY_PREFIX)
+        and learned not in lexicon.scam_readings and not str(learned).startswith(SAFETY_PREFIX)
     )  # fmt: skip
     yielded = [c for c in urgent if c in lexicon.yield_when_sure] if sure_of_no_danger else []
     if yielded:

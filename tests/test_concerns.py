@@ -483,3 +483,9 @@ def test_scam_words_yield_to_a_sure_question_and_are_answered_after_it() -> None
 def test_crisis_and_threat_words_never_yield() -> None:
     assert read("借了两万还不上 撑不下去了 能延期吗", "faq", [], "faq/extension", 1.0).intent == "safety_crisis"
     assert read("催收说要找人砍我 能延期吗", "faq", [], "faq/extension", 1.0).intent == "safety_threat"
+
+
+def test_scam_words_never_yield_to_a_reading_about_a_scam() -> None:
+    text = "收到短信说微粒贷额度提升 点链接下了个APP 填了银行卡号和密码 卡里的钱全没了"
+    reading = read(text, "faq", [], "faq/fake_app", 1.0)
+    assert reading.urgent == ["faq/money_sent_scam"] and "danger_words_yield" not in names(reading)
