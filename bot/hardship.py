@@ -96,13 +96,12 @@ def for_term(words: Mapping[str, str], b: Budget, n: int) -> str | None:
     values: Dict[str, Any] = {"owed": money(b.owed), "n": n}
     if b.daily_rate is None:
         payment = b.owed / n
-        lines = [fill(words["term_no_rate"], {**values, "payment": money(payment)})]
     else:
         s = calc.schedule(b.owed, calc.to_fraction(b.daily_rate), n, "equal_installment")
         payment = float(s.first.payment)
         values.update(daily=f"{b.daily_rate * 100:g}", interest=money(s.total_interest))
-        lines = [fill(words["term_rate"], {**values, "payment": money(payment)})]
     values["payment"] = money(payment)
+    lines = [fill(words["term_no_rate" if b.daily_rate is None else "term_rate"], values)]
     capacity = monthly_to_propose(b)
     if capacity:
         values["capacity"] = money(capacity)

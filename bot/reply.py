@@ -119,9 +119,9 @@ def follow_up(
             return Reply(worked, last_topic)
     if last_topic == REPAYMENT_TOPIC and cue in ("same", "duration"):  # "那要还多久" after a plan: the plan
         term = next((e.get("value") for e in parse_entities if e.get("entity") == "term_months"), None)
-        budget = hardship.Budget.from_slots(slots)
         # "那分24期呢": that number of installments, never the same plan again
-        plan = (term and hardship.for_term(kb.situation["hardship"], budget, int(term))) or plan_in_numbers(kb, slots)
+        in_term = term and hardship.for_term(kb.situation["hardship"], hardship.Budget.from_slots(slots), int(term))
+        plan = in_term or plan_in_numbers(kb, slots)
         if plan:
             return Reply(Answer(plan, kb.buttons([REPAYMENT_TOPIC]), []), last_topic)
     if cue == "same" and last_topic and kb.main_entry(last_topic):

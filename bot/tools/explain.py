@@ -18,9 +18,8 @@ from pathlib import Path
 from typing import Any, Dict, List, Mapping, Sequence
 
 from bot import concerns
-from bot.config import ROOT, settings
+from bot.config import settings
 
-MODEL = ROOT / "models" / "current.tar.gz"
 ANSWER_LINES = 4  # of each bot message: enough to see which answer it is
 
 
@@ -66,7 +65,7 @@ async def explain(message: str, before: Sequence[str]) -> str:
         stack = Stack(on_free_ports(settings(), Path(tmp) / "tracker.db"), log=quiet)
         stack.start_actions()
         try:
-            agent = Agent.load(str(MODEL), action_endpoint=EndpointConfig(f"{stack.action_url}/webhook"))
+            agent = Agent.load(str(settings().model), action_endpoint=EndpointConfig(f"{stack.action_url}/webhook"))
             sender = "explain"
             for turn in before:
                 await agent.handle_text(turn, sender_id=sender)
@@ -84,7 +83,7 @@ def main(argv: List[str] | None = None) -> int:
     parser.add_argument("message", help="the message to explain")
     parser.add_argument("--before", default="", help="the turns before it, separated by |")
     args = parser.parse_args(argv)
-    if not MODEL.exists():
+    if not settings().model.exists():
         print("No trained model: run make train first.", file=sys.stderr)
         return 1
     from rasa.utils.log_utils import configure_structlog
