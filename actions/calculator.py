@@ -160,6 +160,15 @@ class AskAmount(AskCalcQuestion):
 class AskRate(AskCalcQuestion):
     slot = "daily_rate"
 
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        kb = get_knowledge()
+        known = calc_text.before_rate(kb, calc_text.CalcRequest.from_slots(known_slots(tracker)))
+        ask = kb.calculator["ask"][self.slot]
+        dispatcher.utter_message(text=f"{known}\n{ask}" if known else ask)
+        return []
+
 
 class AskPeriod(AskCalcQuestion):
     slot = "days"

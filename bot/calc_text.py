@@ -141,6 +141,16 @@ def answer(kb: Knowledge, req: CalcRequest) -> Answer | None:
     return Answer("\n\n".join(parts), buttons + kb.buttons(["negotiate_repayment"]), ["calculator"])
 
 
+def before_rate(kb: Knowledge, req: CalcRequest) -> str | None:
+    """While the rate is still to come ("分10期每个月多少" with the debt known): each installment without
+    interest, so the user has a figure before they look the rate up; None without the debt and the term.
+    """
+    if not req.amount or not req.term_months:
+        return None
+    values = {"amount": money(req.amount), "n": req.term_months, "payment": money(req.amount / req.term_months)}
+    return fill(kb.calculator["before_rate"], values)
+
+
 def per_day(kb: Knowledge, amount: float, daily_rate: float) -> str:
     """A day's interest, and thirty days', on ``amount`` at the daily rate told."""
     daily = calc.to_fraction(daily_rate)

@@ -10,7 +10,7 @@ import pytest
 
 from bot import calculator as calc
 from bot import knowledge
-from bot.calc_text import CalcRequest, answer, figures, money, pct
+from bot.calc_text import CalcRequest, answer, before_rate, figures, money, pct
 
 
 def cents(x: float) -> str:
@@ -188,3 +188,11 @@ def test_the_source_articles_example_is_worked_beside_the_installments(kb: knowl
     assert "1,825.00" in text and "1,001.60" in text and "823.40" in text
     six = answer(kb, CalcRequest(amount=10000, daily_rate=0.0005, term_months=6)).text
     assert "180 天" in six, "months count 30 days"
+
+
+def test_before_the_rate_the_installment_without_interest_is_given(kb: knowledge.Knowledge) -> None:
+    # "我想分10期 每个月大概还多少" after a plan for 25,000: a figure now, the rate asked for the exact one
+    text = before_rate(kb, CalcRequest(amount=25000, term_months=10))
+    assert text and "25,000.00" in text and "10 期" in text and "2,500.00" in text and "不算利息" in text
+    assert before_rate(kb, CalcRequest(amount=25000)) is None, "no term: nothing to divide"
+    assert before_rate(kb, CalcRequest(term_months=10)) is None, "no debt: nothing to divide"
