@@ -237,13 +237,15 @@ _AMOUNT_CUES = _cues(
         "interest": r"利息|罚息|手续费|违约金|服务费|滞纳金|利息就|光利息|"
         r"(?:每天|一天|每日)(?:要|得)?多(?:出|付|交|还)了?",
         "income": r"收入|工资|月薪|薪水|底薪|薪资|赚|挣|到手|能拿|拿到手|退休金|养老金|低保|工资只有|收入只有|"
-        r"月入|纯利润?|净利润?|利润|净赚|纯收入|进账|能跑|跑单能?",
+        r"月入|纯利润?|净利润?|利润|净赚|纯收入|进账|能跑|跑单能?|实发|实收|税后|扣完(?:社保|五险一金)?(?:剩|到手)?",
         # 一个月三千六: pay per month (income), unless the words after say otherwise (每个月3000能还吗)
         _PER_MONTH_ROLE: r"一个月|每个?月",
         "affordable": r"能还|最多还|最多能还|还得起|只能还|可以还|能拿出|拿出来?还款?的?|挤出来?|挤个|挤|"
         r"凑出来?|凑|匀出来?|"
         r"承受|每个?月还|一个月还|月还|(?:每个?月|一个月)(?:我)?能?(?:给|打)|能出|能给|能付|"
-        r"最多|顶多|至多|最多也就",
+        r"(?:最多|顶多|至多|撑死|顶天)(?:也)?(?:就)?(?:能|可以)?(?:还|给|付|出)?(?:个)?|"
+        # 能拿来还的就一千五: what is left over for the debt
+        r"(?:能|可以)?拿(?:出)?来还(?:款|债)?的?(?:钱)?(?:就|也就|只有|有)?",
         "paid": r"还了|已还|已经还了?|还过|还掉了?|已经还款|还上了|已经付了|已经给了|已经交了|还进去了?|已经还清了?|"
         r"还款了|已经打了",
         # 一次性还一万八: a lump sum offered to settle (the rehearsal's plans)
@@ -621,7 +623,9 @@ def _amount_role(text: str, start: int, end: int, floor: int) -> Tuple[str | Non
         if after:
             return after[0], True, after[1]
         wide = _CLAUSE_BREAK.split(text[max(0, start - 12) : start])[-1]  # across the number of 分24期
-        after_clause = _CLAUSE_BREAK.split(text[end : end + 12])[0]  # 每个月1500 能分16期吗
+        # 每个月1500 能分16期吗; 每个月八百，分十期还完: the next clause too when nothing follows the number in its own
+        following = _CLAUSE_BREAK.split(text[end : end + 12])
+        after_clause = following[0] if following[0].strip() or len(following) < 2 else following[1]
         beside_term = _TERM_BEFORE.search(wide) or _TERM_BEFORE.search(after_clause)
         beside_term = beside_term or _OFFERED_MONTHLY.search(near)
         return ("affordable" if beside_term else "income"), True, end
@@ -734,7 +738,9 @@ def extract(text: str, lexicon: Lexicon | None = None) -> list[Entity]:
 
 # 工资一千出头…其实是五千出头, 欠两万 说错了 是两万五: the number after the correction replaces the one before.
 _CORRECTION_BEFORE = re.compile(
-    r"(?:其实是|其实|说错了?|写错了?|打错了?|不对|更正|应该是|准确(?:地)?说)[，,:：\s]*(?:是|应该是|有)?\s*$"
+    r"(?:其实是|其实|说错了?|写错了?|打错了?|不对|更正|应该是|准确(?:地)?说)[，,:：\s]*"
+    # 不对房租是2200, 说错了 最多800: the correction may name what it corrects
+    r"(?:[^\d，,。！!？?\s]{1,4}?)?(?:是|应该是|有)?\s*$"
 )
 
 

@@ -347,6 +347,15 @@ def money(value: float, role: str | None = None) -> tuple:
         ("一个月能跑八千 往老家打一千", [money(8000, "income"), money(1000, "expense")]),
         # a year of interest piling up is the money held a year, not twelve installments
         ("日息万五 借了3w 一年下来利息要好几千", [("daily_rate", 0.0005, None), money(30000), ("days", 365, None)]),
+        # family budget_roles, writer c: 顶多还, 能拿来还的, 实发 and a correction that names what it corrects
+        ("每月顶多还八百 欠款一万二", [money(800, "affordable"), money(12000)]),
+        ("工资五千三 能拿来还的就一千五", [money(5300, "income"), money(1500, "affordable")]),
+        ("实发9500 房贷4000", [money(9500, "income"), money(4000, "expense")]),
+        ("房租2500 不对房租是2200 吃饭1500", [money(2200, "expense"), money(1500, "expense")]),
+        ("每月能还1000 哦不对 说错了 最多800", [money(800, "affordable")]),
+        # issue #21: a plan offered in a call, the term in the next clause, is a payment, not pay
+        ("每个月八百，分十期还完", [money(800, "affordable"), ("term_months", 10, None)]),
+        ("每个月三千六，房租一千", [money(3600, "income"), money(1000, "expense")]),
     ],
 )  # fmt: skip
 def test_numbers_bound_to_their_clause(text: str, expected: list) -> None:
