@@ -290,8 +290,8 @@ _AMOUNT_AFTER = _cues(
         "expense": rf"^\s*(?:元|块)?的?(?:房租|房贷|车贷|生活费|学费|开销){_NO_NUMBER_NEXT}",
         "paid": rf"^\s*(?:元|块)?(?:已经)?还(?:了|掉了|上了|清了){_NO_NUMBER_NEXT}",
         # 每个月800行不行: a payment offered, asking whether it is accepted
-        "affordable": rf"^\s*(?:元|块)?(?:左右)?(?:能还|还得起|可以还|能拿出|能承受|行不行|行吗|可以吗|可不可以|成不成)"
-        rf"{_NO_NUMBER_NEXT}",
+        "affordable": rf"^\s*(?:元|块)?(?:左右)?"
+        rf"(?:能还|还得起|可以还|能拿出|能承受|行不行|行吗|可以吗|可不可以|成不成|出来){_NO_NUMBER_NEXT}",
     }
 )
 _FEE_AFTER = re.compile(rf"\s*(?:元|块)?的?(?:服务费|中介费|代办费|定金|好处费|咨询费|押金|保证金){_NO_NUMBER_NEXT}")
@@ -362,7 +362,11 @@ _INTEREST_ONLY_BEFORE = re.compile(r"(?:先|只|光)还\s*$")
 # 十二个月还完 / 一年还清 / 一年半能还清不: the term of a plan.
 _TERM_AFTER = re.compile(r"\s*(?:之?内)?(?:就|能|可以|才)?(?:还完|还清|结清)")
 # 分二十四期每月一千, 18期 每月一千, 分成两年 每个月一千: a sum a month beside a term is a payment, not pay.
-_TERM_BEFORE = re.compile(r"[\d一二两三四五六七八九十]+\s*期|分成?\W{0,3}[\d一二两三四五六七八九十半]+\s*(?:个月|年)")
+_TERM_BEFORE = re.compile(
+    r"[\d一二两三四五六七八九十]+\s*期|分成?\W{0,3}[\d一二两三四五六七八九十半]+\s*(?:个月|年)"
+    # 三个月结清, 一年半还完: a time to pay it all off is a term too
+    r"|[\d一二两三四五六七八九十]+\s*(?:个月|年半?)\s*(?:内|之内)?\s*(?:还清|还完|结清|还上)"
+)
 # 按每月一千二 / 打算每个月两千 / 先缓三个月 然后每月1500: a payment offered, not pay.
 _OFFERED_MONTHLY = re.compile(r"(?:按|打算|想|申请|准备|然后|之后|以后|再)\s*(?:每个?月|一个月)\s*$")
 # 那 opening a message is "and what about" (那半年呢), not the 那 of 那半年 (a time of life).
@@ -612,6 +616,8 @@ def _amount_role(text: str, start: int, end: int, floor: int) -> Tuple[str | Non
         return "lost", adjacent, end
     after_text = _CLAUSE_BREAK.split(text[end : end + 6])[0]
     after = next(((kind, end + m.end()) for kind, p in _AMOUNT_AFTER if (m := p.match(after_text))), None)
+    if role == "income" and after and after[0] == "affordable" and text[after[1] - 2 : after[1]] == "出来":
+        return "affordable", True, after[1]  # 一个月能拿一千出来: taken out to pay, not earned
     if role == _PER_MONTH_ROLE and not cue_adjacent:
         role = None
     elif role == _PER_MONTH_ROLE:
@@ -622,7 +628,9 @@ def _amount_role(text: str, start: int, end: int, floor: int) -> Tuple[str | Non
             return named[0], True, end
         if after:
             return after[0], True, after[1]
-        wide = _CLAUSE_BREAK.split(text[max(0, start - 12) : start])[-1]  # across the number of 分24期
+        # across the number of 分24期; 一年半还完行吗。。每月一千: the clause before too when 每月 opens its own
+        preceding = _CLAUSE_BREAK.split(text[max(0, start - 14) : start])
+        wide = preceding[-1] if len(preceding) < 2 or len(preceding[-1].strip()) > 4 else "".join(preceding[-3:])
         # 每个月1500 能分16期吗; 每个月八百，分十期还完: the next clause too when nothing follows the number in its own
         following = _CLAUSE_BREAK.split(text[end : end + 12])
         after_clause = following[0] if following[0].strip() or len(following) < 2 else following[1]

@@ -356,6 +356,10 @@ def money(value: float, role: str | None = None) -> tuple:
         # issue #21: a plan offered in a call, the term in the next clause, is a payment, not pay
         ("每个月八百，分十期还完", [money(800, "affordable"), ("term_months", 10, None)]),
         ("每个月三千六，房租一千", [money(3600, "income"), money(1000, "expense")]),
+        # family plan_offered, writer a: taken out to pay is no income; a time to pay it all off is a term
+        ("一个月能拿一千出来 分二十期行不行", [money(1000, "affordable"), ("term_months", 20, None)]),
+        ("每个月三千，三个月结清吧", [money(3000, "affordable"), ("term_months", 3, None)]),
+        ("一年半还完行吗。。每月一千", [("term_months", 18, None), money(1000, "affordable")]),
     ],
 )  # fmt: skip
 def test_numbers_bound_to_their_clause(text: str, expected: list) -> None:

@@ -98,6 +98,22 @@ def stated_numbers(parse: Mapping[str, Any], names: Sequence[str]) -> tuple:
     return tuple((name, values[name]) for name in names)
 
 
+def stated_plan(parse: Mapping[str, Any], names: Sequence[str]) -> tuple:
+    """A plan's numbers as the rehearsal reads them (``bot.plans.read``): what is offered a month
+    (``affordable``: a payment or an installment) and over how many installments, "none" for each it lacks;
+    the income as ``stated_numbers`` reads it.
+    """
+    from bot import plans
+
+    plan = plans.read(parse.get("text") or "", parse.get("entities") or [])
+    values = {
+        "affordable": plan.monthly if plan and plan.monthly is not None else "none",
+        "term_months": plan.installments if plan and plan.installments is not None else "none",
+        "income": dict(stated_numbers(parse, ["income"]))["income"],
+    }
+    return tuple((name, values[name]) for name in names)
+
+
 def passes(expected: Mapping[str, Any], parse: Mapping[str, Any], case: Case | None = None) -> bool:
     """``danger``: the reading holds one of these danger kinds (``none``: no danger kind at all), or is
     one of ``also`` (a scam offer answered by its own warning, "交八百包删征信" by the credit-repair one);
@@ -106,7 +122,8 @@ def passes(expected: Mapping[str, Any], parse: Mapping[str, Any], case: Case | N
     follow-ups it may make (bot.reply answers "more" and "same" with the rest of the last answer);
     ``feeling: stated``: the reading holds the feeling the writer gave the message; ``numbers: stated``:
     the debt and days overdue the writer gave it, and no hotline, date or count in their place (with
-    ``follow_up`` as well: a follow-up of those kinds, "那分24期呢" with its number of installments).
+    ``follow_up`` as well: a follow-up of those kinds, "那分24期呢" with its number of installments);
+    ``plan: stated``: the plan the writer gave it, as the rehearsal reads it (``stated_plan``).
     """
     found = danger_kinds(parse)
     if label_of(parse) in expected.get("not", ()):
@@ -120,6 +137,8 @@ def passes(expected: Mapping[str, Any], parse: Mapping[str, Any], case: Case | N
         return label_of(parse) in (expected["intent"], *expected.get("also", ())) and not found
     if expected.get("feeling") == "stated":
         return parse.get(FEELING) == (case and case.feeling)
+    if expected.get("plan") == "stated":
+        return bool(case) and stated_plan(parse, [name for name, _ in case.numbers]) == case.numbers
     if expected.get("numbers") == "stated":
         stated = bool(case) and stated_numbers(parse, [name for name, _ in case.numbers]) == case.numbers
         return stated and ("follow_up" not in expected or follow_up_of(parse) in expected["follow_up"])
@@ -138,7 +157,8 @@ def score(cases: Sequence[Case], parses: Sequence[Mapping[str, Any]], expected: 
             row["passed"] += 1
         else:
             names = [name for name, _ in case.numbers]
-            read = f"read {stated_numbers(parse, names)}, written {case.numbers}" if case.numbers else label_of(parse)
+            reader = stated_plan if expected[case.family].get("plan") else stated_numbers
+            read = f"read {reader(parse, names)}, written {case.numbers}" if case.numbers else label_of(parse)
             row["misread"].append((case.text, danger_kinds(parse), read))
     return result
 
