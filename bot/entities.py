@@ -329,6 +329,9 @@ _DURATION_CUES = _cues(
         "paid": r"还了|已还|已经还了?|还过|第",
         # no span of the loan: 还剩六期 (still to pay), 还清都一个多月了 (since), 这两年 / 那半年 (a time of life)
         "other": r"还剩|剩下?|还有|还清了?都?|结清了?都?|还完了?都?|这|那|这个|那个",
+        # 在厂里干了五年, 上班五年了: a time of life (years worked, married, lived), never time overdue
+        "life": r"上班|上了|工作了?|干了|做了|打工|打了|入职|结婚|离婚|毕业|住了|待了|开店|开了|跑了|跑车|"
+        r"搬到|搬来|来了",
     }
 )
 _OVERDUE_WORD = re.compile(r"逾期|逾其|拖了|拖欠|没还|未还|晚还|还不上|超期|断供|欠了|欠款|催收|崔收")
@@ -337,7 +340,7 @@ _HARDSHIP_AFTER = re.compile(r"\s*(?:了\s*)?(?:的)?(?:工资都?没(?:拿到|�
 # 十五天内 / 三天后: a deadline or a point in time, not a span that has passed.
 # 一年下来 / 半年以来: over a span the money was held (interest piling up), not a term of installments.
 _HELD_OVER_AFTER = re.compile(r"\s*(?:下来|以来|用下来|算下来)")
-_DEADLINE_AFTER = re.compile(r"\s*(?:之?内|以内|之?后|以后)")
+_DEADLINE_AFTER = re.compile(r"\s*(?:之?内|以内|之?后|以后|之?前|以前)")  # 两年前借过: a point in time too
 # 一天万分之五 / 一天打二三十个电话: per day, not a span of one day.
 _PER_DAY_AFTER = re.compile(r"\s*(?:万分|千分|百分|万[二两三四五六七八九]|[\d.]+\s*%|利息|利率|息)")
 _OVERDUE_AFTER = re.compile(
@@ -540,7 +543,7 @@ def _all_durations(text: str, numbers: Sequence[Tuple[int, int]]) -> List[Entity
             kind = "term"
         if kind == "other" and _FOLLOW_UP_OPENING.fullmatch(text[:start]):
             kind = None  # 那半年呢: "and what about half a year", not "that half year"
-        if kind == "other" or _PER_MONTH.search(before):
+        if kind in ("other", "life") or _PER_MONTH.search(before):
             continue  # 每个月 / 每3天: how often; 还剩六期, 这两年: no span of the loan
         overdue_right_before = kind == "overdue" and _FILLER_ONLY.fullmatch(before[cue[1] :])
         # 欠了三百一十一个月到手四千: 三百一十 and 一个月 (a rate of pay), not 311 months
@@ -588,8 +591,8 @@ def _all_durations(text: str, numbers: Sequence[Tuple[int, int]]) -> List[Entity
             found.append(Entity("days", days, start, end, _HARDSHIP))
         elif kind in ("held", "term"):  # 用了两个月, 借10000元365天: the calculator's days
             found.append(Entity("days", days, start, end))
-        elif text[end : end + 1] == "了":  # no word of its own: 已经90天了
-            found.append(Entity("overdue_days", days, start, end))
+        elif text[end : end + 1] == "了":  # no word of its own: 已经90天了, unless a span is said to be overdue
+            found.append(Entity("overdue_days", days, start, end, _WEAK))
         elif overdue_in_message:  # a span in a message about being overdue, unless another span is
             found.append(Entity("overdue_days", days, start, end, _WEAK))
         else:

@@ -360,6 +360,9 @@ def money(value: float, role: str | None = None) -> tuple:
         ("一个月能拿一千出来 分二十期行不行", [money(1000, "affordable"), ("term_months", 20, None)]),
         ("每个月三千，三个月结清吧", [money(3000, "affordable"), ("term_months", 3, None)]),
         ("一年半还完行吗。。每月一千", [("term_months", 18, None), money(1000, "affordable")]),
+        # issue #21: a time of life is no time overdue (在厂里干了五年 became 1,825 days overdue)
+        ("在厂里干了五年 被裁了三个月", [("hardship_reason", "失业", None), ("days", 90, "hardship")]),
+        ("我上班五年了 这是第一次逾期", []),
     ],
 )  # fmt: skip
 def test_numbers_bound_to_their_clause(text: str, expected: list) -> None:
