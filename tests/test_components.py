@@ -8,7 +8,15 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.components import ChineseEntityExtractor, ChineseNormalizer, InputGuard, input_issue
+from bot.components import (
+    ChineseEntityExtractor,
+    ChineseNormalizer,
+    DangerClassifier,
+    InputGuard,
+    input_issue,
+    run_on_pairs,
+)
+from bot.concerns import DANGER_SCORES
 from bot.config import ROOT
 
 
@@ -82,3 +90,27 @@ def test_guard_overrides_the_intent_of_flagged_messages() -> None:
     InputGuard().process([flagged, fine])
     assert flagged.get("intent") == {"name": "nlu_fallback", "confidence": 1.0}
     assert fine.get("intent")["name"] == "greet"
+
+
+def test_run_on_pairs_hold_the_kinds_of_both_parts() -> None:
+    texts, kinds = ["我不想活了", "逾期了怎么办", "利息太高", "能延期吗"], [{"safety_crisis"}, set(), set(), set()]
+    joined, joined_kinds = run_on_pairs(texts, kinds, {"safety_crisis"}, 3, seed=1)
+    assert joined[:4] == texts and len(joined) == 4 + 3 + 3  # each marked example 3 times, as many random pairs
+    for text, found in zip(joined[4:], joined_kinds[4:], strict=True):
+        assert found == ({"safety_crisis"} if "不想活" in text else set())
+
+
+def test_the_danger_classifier_finds_a_kind_inside_a_longer_message(tmp_path: Any) -> None:
+    storage = LocalModelStorage(tmp_path)
+    examples = [("不想活了", "safety_crisis"), ("活着没意思 想死", "safety_crisis"), ("真想一了百了", "safety_crisis")]
+    examples += [("催收说要砍我", "safety_threat"), ("他们说知道我家在哪 要打断我的腿", "safety_threat")]
+    examples += [(t, "ask_overdue_help") for t in ("逾期了怎么办", "还不上钱了咋办", "逾期三天会怎样", "催收电话太多")]
+    data = TrainingData([Message(data={"text": t, "intent": i}) for t, i in examples])
+    config = {**DangerClassifier.get_default_config(), "kinds": ["safety_crisis", "safety_threat"]}
+    config["latin_ngrams"] = None  # no English in these examples
+    DangerClassifier(config, storage, Resource("danger"), None).train(data)
+    component = DangerClassifier.load(config, storage, Resource("danger"), None)
+    messages = [Message(data={"text": t}) for t in ("逾期了还不上 想死", "逾期了还不上怎么办")]
+    component.process(messages)
+    crisis, ordinary = (m.get(DANGER_SCORES).get("safety_crisis", 0.0) for m in messages)
+    assert crisis > 2 * ordinary, (crisis, ordinary)

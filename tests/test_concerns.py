@@ -489,3 +489,29 @@ def test_scam_words_never_yield_to_a_reading_about_a_scam() -> None:
     text = "收到短信说微粒贷额度提升 点链接下了个APP 填了银行卡号和密码 卡里的钱全没了"
     reading = read(text, "faq", [], "faq/fake_app", 1.0)
     assert reading.urgent == ["faq/money_sent_scam"] and "danger_words_yield" not in names(reading)
+
+
+def test_a_learned_danger_kind_joins_the_words_floor_and_is_traced() -> None:
+    text = "欠了两万五 每天都在想从楼上下去算了 催收天天打电话"  # no listed crisis words
+    plain = concerns.read(LEXICON, normalise(text), "ask_overdue_help", [], None, 0.6)
+    learned = concerns.read(
+        LEXICON, normalise(text), "ask_overdue_help", [], None, 0.6, None, {"safety_crisis": 0.9, "safety_threat": 0.1}
+    )
+    assert plain.urgent == [] and learned.urgent == ["safety_crisis"] and learned.intent == "safety_crisis"
+    assert "learned_kinds" in names(learned) and "safety_threat" not in learned.urgent
+
+
+def test_a_learned_kind_below_its_threshold_or_not_learned_is_not_found() -> None:
+    text = "逾期了怎么办"
+    low = {"safety_crisis": concerns.LEARNED_KIND_CONFIDENCE["safety_crisis"] - 0.01}
+    assert concerns.read(LEXICON, text, "ask_overdue_help", [], None, 1.0, None, low).urgent == []
+    unlisted = {"faq/money_sent_scam": 0.99}  # a kind with no threshold is never found by the learned reading
+    assert concerns.read(LEXICON, text, "ask_overdue_help", [], None, 1.0, None, unlisted).urgent == []
+
+
+def test_a_learned_kind_is_not_found_when_the_classifier_is_sure_of_something_else() -> None:
+    text = "逾期了是不是就要打电话给我爸妈了，我家里人都不知道我借钱的事。。。"  # a false alarm of the learned reading
+    scores = {"safety_crisis": 0.74}
+    sure = concerns.read(LEXICON, normalise(text), "faq", [], "faq/family_calls", 1.0, None, scores)
+    unsure = concerns.read(LEXICON, normalise(text), "faq", [], "faq/family_calls", 0.6, None, scores)
+    assert sure.urgent == [] and sure.topic == "faq/family_calls" and unsure.urgent == ["safety_crisis"]
