@@ -313,8 +313,8 @@ _QUANTITY_BEFORE = re.compile(r"(?:大概|大约|差不多|一共|总共|共|将
 # Durations: what kind of span the words before make it.
 _DURATION_CUES = _cues(
     {
-        "overdue": r"逾期了?|逾其了?|已经逾期|拖了|拖个|拖到|拖上|拖欠了?|没还|未还|晚还|晚了?|还不上|还不起了?|"
-        r"超期|断供了?|欠了|欠款|延期了",
+        "overdue": r"逾期了?|逾其了?|预期了?|已经逾期|拖了|拖个|拖到|拖上|拖欠了?|没还|未还|晚还|晚了?|还不上|"
+        r"还不起了?|超期|断供了?|欠了|欠款|延期了",
         # 先缓三个月 / 申请延期两个月: a delay asked for (the rehearsal's plans), not time overdue
         "deferral": r"缓|先缓|推迟|延后|往后推|延期|展期|宽限|停还|暂停还款|先停",
         # 每月一千 还二十个月: the term of a plan; 那改成30期 / 拉长到三十六个月: another term asked for
@@ -331,9 +331,10 @@ _DURATION_CUES = _cues(
         "other": r"还剩|剩下?|还有|还清了?都?|结清了?都?|还完了?都?|这|那|这个|那个",
         # 在厂里干了五年, 上班五年了: a time of life (years worked, married, lived), never time overdue
         "life": r"上班|上了|工作了?|干了|做了|打工|打了|入职|结婚|离婚|毕业|住了|待了|开店|开了|跑了|跑车|"
-        r"搬到|搬来|来了",
+        r"搬到|搬来|来了|(?:跑|送)(?:外卖|快递|滴滴|网约车)",
     }
 )
+_YEAR_BEFORE = re.compile(r"(?:去年|今年|前年|明年|\d{2,4}\s*年|年)\s*$")
 _OVERDUE_WORD = re.compile(r"逾期|逾其|拖了|拖欠|没还|未还|晚还|还不上|超期|断供|欠了|欠款|催收|崔收")
 # 半年工资都没拿到: hard times named after the span.
 _HARDSHIP_AFTER = re.compile(r"\s*(?:了\s*)?(?:的)?(?:工资都?没(?:拿到|发)|没工资|没收入|没活干?|没上班|没工作)")
@@ -345,8 +346,9 @@ _DEADLINE_AFTER = re.compile(r"\s*(?:之?内|以内|之?后|以后|之?前|以�
 _PER_DAY_AFTER = re.compile(r"\s*(?:万分|千分|百分|万[二两三四五六七八九]|[\d.]+\s*%|利息|利率|息)")
 _OVERDUE_AFTER = re.compile(
     r"\s*(?:了\s*)?都?(?:没还|没有还|未还|还不上|还不起|没能还|没有还款|还没还|逾期|没交|断供|没还款)"
-    # 借了两年逾期两个月: that cue is the next span's
-    r"(?!\s*(?:了|已经|都|有|快)?\s*(?:\d|[一二两三四五六七八九十半]))"
+    # 借了两年逾期两个月, 分二十期 逾期到今天是十二天: that cue is the next span's
+    r"(?!\s*(?:了|已经|都|有|快|整整|足足|差不多|大概|将近|到今天(?:是|为止)?|到现在(?:是|已经)?|至今)?\s*"
+    r"(?:\d|[一二两三四五六七八九十半]))"
 )
 # 还了3期 / 第3期 / 3期后: periods already paid (for early repayment), not the loan's term.
 _PAID_AFTER = re.compile(r"\s*(后|之后|以后|的时候|了)")
@@ -521,6 +523,8 @@ def _all_durations(text: str, numbers: Sequence[Tuple[int, int]]) -> List[Entity
             n = 0.5 if raw == "半" else parse_number(raw)
         if n is None or n <= 0:
             continue
+        if unit == "月" and _YEAR_BEFORE.search(text[: m.start()]):
+            continue  # 去年三月借的: a month of the year, not three months
         if unit == "月" and text[m.start("unit") - 1].isspace():
             continue  # 交通两百 月还五百: 月 opens the next words (月还, 月入), it is no unit of this number
         unit = unit.lstrip("个") if unit.endswith(("星期", "礼拜")) else unit

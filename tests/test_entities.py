@@ -363,6 +363,10 @@ def money(value: float, role: str | None = None) -> tuple:
         # issue #21: a time of life is no time overdue (在厂里干了五年 became 1,825 days overdue)
         ("在厂里干了五年 被裁了三个月", [("hardship_reason", "失业", None), ("days", 90, "hardship")]),
         ("我上班五年了 这是第一次逾期", []),
+        # family durations_measured, writer c: a month of the year; the cue after a span is the next span's
+        ("去年三月借的五万 分十二期", [money(50000), ("term_months", 12, None)]),
+        ("工地停了歇到现在快四个月 逾期整整三个月了", [("overdue_days", 90, None)]),
+        ("去年8月借的分二十期 逾期到今天是十二天", [("term_months", 20, None), ("overdue_days", 12, None)]),
     ],
 )  # fmt: skip
 def test_numbers_bound_to_their_clause(text: str, expected: list) -> None:
