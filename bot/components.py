@@ -545,6 +545,7 @@ class ConcernDetector(LexiconComponent):
                 float(classified.get(PREDICTED_CONFIDENCE_KEY) or 0.0),
                 best_guess,
                 message.get(concerns.DANGER_SCORES),
+                ranked=ranked_labels(message),
             )
             message.set(concerns.CONCERNS, reading.concerns, add_to_output=True)
             message.set(concerns.FOLLOW_UP, reading.follow_up, add_to_output=True)
@@ -560,6 +561,18 @@ class ConcernDetector(LexiconComponent):
                 message.set(INTENT, new, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [new, *ranking], add_to_output=True)
         return messages
+
+
+def ranked_labels(message: Message) -> List[tuple]:
+    """The classifier's labels with their probabilities, best first: the intents, with ``faq`` replaced by
+    its keys (``faq/<key>``, from the response selector's ranking).
+    """
+    keys = ((message.get(RESPONSE_SELECTOR) or {}).get("faq") or {}).get(RESPONSE_SELECTOR_RANKING_KEY) or []
+    labels = [(r.get(INTENT_RESPONSE_KEY), float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0)) for r in keys]
+    for r in message.get(INTENT_RANKING_KEY, []):
+        if r.get(INTENT_NAME_KEY) != "faq":
+            labels.append((r.get(INTENT_NAME_KEY), float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0)))
+    return sorted(labels, key=lambda pair: -pair[1])
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

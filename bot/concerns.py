@@ -50,6 +50,10 @@ SURE_ELSEWHERE = 0.99
 LEARNED_KIND_CONFIDENCE = {"safety_crisis": 0.7, "safety_threat": 0.7}
 # ... unless the intent classifier is at least this sure of a reading that is no danger.
 LEARNED_KIND_UNLESS_SURE = 0.9
+# At or above this probability a topic the classifier ranks below its first choice is asked too, in a message
+# longer than one question: "逾期快一年了…要移交法院还会列入失信人员…起诉了我会知道吗" asks about the lawsuit and
+# about the consequences, which a single label splits between them (0.41 and 0.22).
+ALSO_ASKED_CONFIDENCE = 0.2
 SAFETY_PREFIX = "safety_"
 NUMBER_ENTITIES = {"amount", "overdue_days", "days", "term_months", "daily_rate", "annual_rate", "paid_periods"}
 
@@ -175,12 +179,14 @@ def read(
     best_guess: str | None = None,
     danger_scores: Mapping[str, float] | None = None,
     kind_confidence: Mapping[str, float] = LEARNED_KIND_CONFIDENCE,
+    ranked: Sequence[Tuple[str, float]] = (),
 ) -> Reading:
     """The message's concerns (the classified topic among them), the topic of a single answer, its
     follow-up cue, whether to answer several concerns together, and its intent after the overrules
     above. ``faq_key`` is the response selector's ``faq/<key>`` when the intent is ``faq``;
     ``best_guess`` the classifier's first choice, even when it is too unsure to classify; ``danger_scores``
-    the learned danger reading (kind → probability), a kind found at ``kind_confidence``.
+    the learned danger reading (kind → probability), a kind found at ``kind_confidence``; ``ranked`` the
+    classifier's labels (intents and ``faq/<key>``) with their probabilities, best first.
     """
     trace: List[str] = []
 
@@ -293,6 +299,15 @@ def read(
     if classified in beside_the_point:  # 没借过却被催收: no overdue advice, whatever the classifier says
         decided("beside_the_point", f"classified {classified} dropped")
         classified = None
+    also = [
+        label for label, p in ranked
+        if p >= ALSO_ASKED_CONFIDENCE and label not in (classified, *found, *beside_the_point, *lexicon.not_topics)
+        and label not in lexicon.preempt and not label.startswith(SAFETY_PREFIX) and label != FOLLOW_UP_INTENT
+        and label != "faq" and label != FALLBACK_INTENT
+    ]  # fmt: skip
+    if also and classified and not urgent and len(words) > lexicon.one_question_chars:
+        found = [*found, *also]
+        decided("also_asked", ", ".join(f"{label} {p:.2f}" for label, p in ranked if label in also))
     concerns = ordered_topics([t for t, _ in lexicon.concerns], classified, found)
     concerns = [c for c in concerns if c not in yielded] + yielded  # the question first, the scam after it
     if lexicon.care_only & {classified, *concerns}:  # "我要去砍死他": calm down first, not a complaint procedure

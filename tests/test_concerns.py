@@ -515,3 +515,15 @@ def test_a_learned_kind_is_not_found_when_the_classifier_is_sure_of_something_el
     sure = concerns.read(LEXICON, normalise(text), "faq", [], "faq/family_calls", 1.0, None, scores)
     unsure = concerns.read(LEXICON, normalise(text), "faq", [], "faq/family_calls", 0.6, None, scores)
     assert sure.urgent == [] and sure.topic == "faq/family_calls" and unsure.urgent == ["safety_crisis"]
+
+
+def test_a_topic_the_classifier_ranks_second_is_asked_too_in_a_longer_message() -> None:
+    text = normalise("逾期快一年了一直没还欠了两万三 现在收到短信说要移交法院还会列入失信人员限制坐高铁 真的假的")
+    ranked = [("faq/lawsuit_real", 0.41), ("inform_situation", 0.34), ("ask_overdue_consequence", 0.22)]
+    reading = concerns.read(LEXICON, text, "faq", ["amount"], "faq/lawsuit_real", 0.41, None, None, ranked=ranked)
+    assert reading.concerns == ["faq/lawsuit_real", "ask_overdue_consequence"] and reading.several
+    assert "also_asked" in names(reading) and reading.topic == "faq/lawsuit_real"
+    short = concerns.read(LEXICON, "会被起诉吗", "faq", [], "faq/lawsuit_real", 0.41, None, None, ranked=ranked)
+    assert short.concerns == ["faq/lawsuit_real"], "one short question is one answer"
+    low = [("faq/lawsuit_real", 0.8), ("ask_overdue_consequence", 0.19)]
+    assert concerns.read(LEXICON, text, "faq", [], "faq/lawsuit_real", 0.8, ranked=low).concerns == ["faq/lawsuit_real"]
