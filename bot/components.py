@@ -333,12 +333,15 @@ class LinearIntentClassifier(GraphComponent):
         text.pinyin_tokens("预热 yure")  # loads pypinyin's dictionary now, not on the first user's message
         return cls(config, model_storage, resource, model)
 
+    def fit(self, texts: List[str], labels: List[str]) -> Any:
+        return fit_intents(texts, labels, self._config)
+
     def train(self, training_data: TrainingData) -> Resource:
         import skops.io as sio
 
         examples = [m for m in training_data.intent_examples if m.get(TEXT)]
         labels = [m.get(INTENT_RESPONSE_KEY) or m.get(INTENT) for m in examples]
-        self._model = fit_intents([m.get(TEXT) for m in examples], labels, self._config)
+        self._model = self.fit([m.get(TEXT) for m in examples], labels)
         with self._model_storage.write_to(self._resource) as directory:
             sio.dump(self._model, Path(directory) / self.MODEL_FILE)
         return self._resource
@@ -387,7 +390,7 @@ class LinearIntentClassifier(GraphComponent):
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class DangerClassifier(GraphComponent):
+class DangerClassifier(LinearIntentClassifier):
     """The danger kinds of a message as several labels at once (``danger_scores``: kind → probability), so
     that a crisis inside a long message about the debt scores as high as a crisis alone. One logistic
     regression per kind over the intent classifier's views of the text, trained on the examples of each
@@ -415,44 +418,8 @@ class DangerClassifier(GraphComponent):
             "class_weight": "balanced",  # without it the kinds never reach the threshold (make danger-cv)
         }  # fmt: skip
 
-    def __init__(self, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource, model: Any = None):
-        self._config, self._model_storage, self._resource, self._model = config, model_storage, resource, model
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> DangerClassifier:
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> DangerClassifier:
-        import skops.io as sio
-
-        with model_storage.read_from(resource) as directory:
-            path = Path(directory) / cls.MODEL_FILE
-            model = sio.load(path, trusted=sio.get_untrusted_types(file=path))
-        return cls(config, model_storage, resource, model)
-
-    def train(self, training_data: TrainingData) -> Resource:
-        import skops.io as sio
-
-        examples = [m for m in training_data.intent_examples if m.get(TEXT)]
-        labels = [m.get(INTENT_RESPONSE_KEY) or m.get(INTENT) for m in examples]
-        self._model = fit_danger([m.get(TEXT) for m in examples], labels, self._config)
-        with self._model_storage.write_to(self._resource) as directory:
-            sio.dump(self._model, Path(directory) / self.MODEL_FILE)
-        return self._resource
+    def fit(self, texts: List[str], labels: List[str]) -> Any:
+        return fit_danger(texts, labels, self._config)
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self._model is None:
