@@ -205,10 +205,11 @@ def read(
     specific_found = [c for c in found if c not in lexicon.general]
     urgent = [c for c in found if c in lexicon.preempt]
     learned = faq_key if intent == "faq" else intent
-    sure_of_no_danger = (
-        confidence >= SURE_ELSEWHERE and intent not in UNSURE_INTENTS and learned not in lexicon.preempt
-        and learned not in lexicon.scam_readings and not str(learned).startswith(SAFETY_PREFIX)
-    )  # fmt: skip
+    # The classifier's own reading is a question that is no danger (how sure it is, each rule below decides).
+    reads_no_danger = (
+        intent not in UNSURE_INTENTS and learned not in lexicon.preempt and not str(learned).startswith(SAFETY_PREFIX)
+    )
+    sure_of_no_danger = confidence >= SURE_ELSEWHERE and reads_no_danger and learned not in lexicon.scam_readings
     yielded = [c for c in urgent if c in lexicon.yield_when_sure] if sure_of_no_danger else []
     if yielded:
         decided("danger_words_yield", f"{', '.join(yielded)} after {learned}")
@@ -251,8 +252,7 @@ def read(
         urgent = sorted([*urgent, learned], key=lexicon.preempt.index)  # most urgent first, as listed
         decided("learned_danger", learned)
     # The learned kinds speak only while the intent classifier is not sure of a reading that is no danger.
-    sure_of_other = confidence >= LEARNED_KIND_UNLESS_SURE and intent not in UNSURE_INTENTS
-    sure_of_other = sure_of_other and learned not in lexicon.preempt and not str(learned).startswith(SAFETY_PREFIX)
+    sure_of_other = confidence >= LEARNED_KIND_UNLESS_SURE and reads_no_danger
     learned_kinds = [
         kind for kind, p in (danger_scores or {}).items()
         if p >= kind_confidence.get(kind, 2.0) and kind not in urgent and kind in lexicon.preempt and not sure_of_other
