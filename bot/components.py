@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Mapping
 
 import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -432,6 +432,104 @@ class DangerClassifier(LinearIntentClassifier):
         return messages
 
 
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class FollowUpClassifier(LinearIntentClassifier):
+    """What a message does after the bot's last answer (``follows``: ``concerns.FOLLOWS_KINDS`` → probability):
+    asks for more of it, the same question for a changed case, one aspect of it, or something new. One
+    logistic regression over (the kind of the last answer, ``concerns.CONTEXTS``; the intent classifier's
+    views of the message, and the same views again for a plan or calculation, where a new number is the same
+    question), read only when the conversation has a last answer (the tracker's ``last_topic``).
+
+    Trained on the multi-turn examples in ``examples`` (``data/context``: what a message does after which kind
+    of answer) and on every other intent example as something new after either kind of answer.
+    """
+
+    MODEL_FILE = "follow_up.skops"
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {**LinearIntentClassifier.get_default_config(), "examples": "data/context", "C": 10.0}
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
+        files = sorted(Path(config.get("examples") or "data/context").glob("*.yml"))
+        return "|".join(f"{path.name}:{file_fingerprint(str(path))}" for path in files)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        import skops.io as sio
+
+        examples = context_examples(Path(self._config["examples"]))
+        new = [m.get(TEXT) for m in training_data.intent_examples if m.get(TEXT) and m.get(INTENT) != "follow_up"]
+        self._model = fit_follow_ups(examples, new, self._config)
+        with self._model_storage.write_to(self._resource) as directory:
+            sio.dump(self._model, Path(directory) / self.MODEL_FILE)
+        return self._resource
+
+    def process(self, messages: List[Message], tracker: Any = None) -> List[Message]:
+        context = concerns.context_of(tracker.get_slot("last_topic") if tracker is not None else None)
+        if self._model is None or context is None:
+            return messages
+        pairs = [(context, m.get(TEXT) or "") for m in messages]
+        for message, scores in zip(messages, follow_up_scores(self._model, pairs), strict=True):
+            message.set(concerns.FOLLOWS, scores, add_to_output=True)
+            message.set(concerns.CONTEXT, context, add_to_output=True)
+        return messages
+
+
+def context_items(folder: Path) -> List[Dict[str, Any]]:
+    """The multi-turn examples in ``folder`` as written (after, kind, aspect, text, from)."""
+    return [
+        item for path in sorted(folder.glob("*.yml"))
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["examples"]
+    ]  # fmt: skip
+
+
+def follows_label(item: Mapping[str, Any]) -> str:
+    """What a multi-turn example does, as the follow-up model learns it: an aspect with what it asks about."""
+    return f"{item['kind']}:{item['aspect']}" if item.get("aspect") else item["kind"]
+
+
+def context_examples(folder: Path) -> List[tuple]:
+    """(kind of the last answer, message, ``follows_label``) for every multi-turn example in ``folder``."""
+    return [(item["after"], item["text"], follows_label(item)) for item in context_items(folder)]
+
+
+def context_matrix(views: Any, pairs: List[tuple]) -> Any:
+    """The features of (kind of the last answer, message) pairs: the message's views, the same views again
+    after a plan, and the kind itself.
+    """
+    import scipy.sparse as sp
+
+    x = views.transform([text for _, text in pairs])
+    after_plan = sp.diags([1.0 if context == "plan" else 0.0 for context, _ in pairs])
+    kinds = sp.csr_matrix([[float(context == kind) for kind in concerns.CONTEXTS] for context, _ in pairs])
+    return sp.hstack([x, after_plan @ x, kinds]).tocsr()
+
+
+def fit_follow_ups(examples: List[tuple], new: List[str], c: Dict[str, Any]) -> Dict[str, Any]:
+    """``FollowUpClassifier``'s model: the multi-turn examples, and each other intent example as "new" after
+    an answer of either kind (alternately, so that neither kind alone is where questions are new).
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    pairs = [(after, text) for after, text, _ in examples]
+    labels = [kind for _, _, kind in examples]
+    pairs += [(concerns.CONTEXTS[n % len(concerns.CONTEXTS)], text) for n, text in enumerate(new)]
+    labels += ["new"] * len(new)
+    views = text_views(c).fit([text for _, text in pairs])
+    regression = LogisticRegression(
+        C=c["C"], max_iter=5000, class_weight=c.get("class_weight"), random_state=c["random_seed"]
+    )
+    regression.fit(context_matrix(views, pairs), labels)
+    return {"views": views, "regression": regression}
+
+
+def follow_up_scores(model: Dict[str, Any], pairs: List[tuple]) -> List[Dict[str, float]]:
+    regression = model["regression"]
+    scored = regression.predict_proba(context_matrix(model["views"], pairs))
+    return [{kind: round(float(p), 3) for kind, p in zip(regression.classes_, row, strict=True)} for row in scored]
+
+
 def fit_intents(texts: List[str], labels: List[str], c: Dict[str, Any]) -> Any:
     """``LinearIntentClassifier``'s model, trained (also by bot/tools/danger_cv.py, on part of the data)."""
     from sklearn.linear_model import LogisticRegression
@@ -513,6 +611,8 @@ class ConcernDetector(LexiconComponent):
                 best_guess,
                 message.get(concerns.DANGER_SCORES),
                 ranked=ranked_labels(message),
+                follows=message.get(concerns.FOLLOWS),
+                context=message.get(concerns.CONTEXT),
             )
             message.set(concerns.CONCERNS, reading.concerns, add_to_output=True)
             message.set(concerns.FOLLOW_UP, reading.follow_up, add_to_output=True)

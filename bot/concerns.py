@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, List, Mapping, Pattern, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Pattern, Sequence, Tuple
 
 # Parse-data keys set by bot.components.ConcernDetector and read by the actions.
 CONCERNS = "concerns"
@@ -24,6 +24,15 @@ POSSIBLE_FOLLOW_UP = "possible_follow_up"
 FEELING = "feeling"
 TRACE = "trace"
 DANGER_SCORES = "danger_scores"  # kind → probability, set by bot.components.DangerClassifier
+# What the message does after the last answer (FOLLOWS_KINDS → probability) and that answer's kind (CONTEXTS),
+# set by bot.components.FollowUpClassifier when the bot has answered something in this conversation.
+FOLLOWS = "follows"
+CONTEXT = "context"
+FOLLOWS_KINDS = ("new", "more", "same", "aspect")  # an aspect with what it asks about: "aspect:duration"
+# The kind of the last answer the follow-up model reads beside the message: a plan or a calculation (numbers
+# that a follow-up changes: "分36期呢") or any other answer. ``None``: nothing answered yet.
+PLAN_TOPICS = ("negotiate_repayment", "ask_interest_calc")
+CONTEXTS = ("answer", "plan")
 FOLLOW_UP_INTENT = "follow_up"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 FALLBACK_INTENT = "nlu_fallback"
@@ -54,6 +63,9 @@ LEARNED_KIND_UNLESS_SURE = 0.9
 # longer than one question: "逾期快一年了…要移交法院还会列入失信人员…起诉了我会知道吗" asks about the lawsuit and
 # about the consequences, which a single label splits between them (0.41 and 0.22).
 ALSO_ASKED_CONFIDENCE = 0.2
+# Below this probability the classifier's next reading of a new question (not a follow-up, in context) is too
+# unsure to answer: the fallback, as config.yml's FallbackClassifier threshold.
+NEW_QUESTION_CONFIDENCE = 0.2
 SAFETY_PREFIX = "safety_"
 NUMBER_ENTITIES = {"amount", "overdue_days", "days", "term_months", "daily_rate", "annual_rate", "paid_periods"}
 
@@ -169,6 +181,21 @@ def follow_up_cue(lexicon: Lexicon, text: str, entity_types: Sequence[str]) -> s
     return None
 
 
+def context_of(last_topic: str | None) -> str | None:
+    """The kind of the last answer (``CONTEXTS``), None before any answer."""
+    if not last_topic:
+        return None
+    return "plan" if last_topic in PLAN_TOPICS else "answer"
+
+
+def aspect_named(lexicon: Lexicon, text: str) -> str | None:
+    """The aspect of an answer a message names, whatever its length: the first follow-up cue whose words
+    it holds ("要多久" → duration, "在哪办" → where), or None.
+    """
+    short = bare(text)
+    return next((cue for cue, pattern in lexicon.cues if pattern.search(short)), None)
+
+
 def read(
     lexicon: Lexicon,
     text: str,
@@ -180,13 +207,19 @@ def read(
     danger_scores: Mapping[str, float] | None = None,
     kind_confidence: Mapping[str, float] = LEARNED_KIND_CONFIDENCE,
     ranked: Sequence[Tuple[str, float]] = (),
+    follows: Mapping[str, float] | None = None,
+    context: str | None = None,
 ) -> Reading:
     """The message's concerns (the classified topic among them), the topic of a single answer, its
     follow-up cue, whether to answer several concerns together, and its intent after the overrules
     above. ``faq_key`` is the response selector's ``faq/<key>`` when the intent is ``faq``;
     ``best_guess`` the classifier's first choice, even when it is too unsure to classify; ``danger_scores``
     the learned danger reading (kind → probability), a kind found at ``kind_confidence``; ``ranked`` the
-    classifier's labels (intents and ``faq/<key>``) with their probabilities, best first.
+    classifier's labels (intents and ``faq/<key>``) with their probabilities, best first; ``follows`` the
+    learned reading of what the message does after the last answer (``FOLLOWS_KINDS`` → probability), given
+    only when the bot has answered something, and ``context`` that answer's kind (``CONTEXTS``): then the
+    learned reading decides whether the message follows up, and the listed rules of length, opening and
+    ending words below are for a message read with no conversation.
     """
     trace: List[str] = []
 
@@ -217,34 +250,69 @@ def read(
     # A short message naming a concern of its own ("律师函要钱吗"), or one the classifier is sure is a
     # question of its own ("征信在哪查"), is not a follow-up.
     words = bare(text)
-    very_short = len(words) <= lexicon.follow_up_always_chars and not found
-    framed = bool(lexicon.follow_up_frame.search(words))
-    unsure = (
-        intent in (FALLBACK_INTENT, FOLLOW_UP_INTENT) or confidence < FOLLOW_UP_CONFIDENCE or very_short or framed
-    )
-    cue = None if specific_found else follow_up_cue(lexicon, text, entity_types)
-    if cue:
-        decided("follow_up_words", cue)
-    # A cue word the classifier overruled ("这个能告他吗", sure it is a question about rights): a follow-up
-    # after all when the previous answer has an answer for that cue (bot.reply decides, knowing it).
-    possible = cue if cue != "same" and not urgent else None
-    if intent == "faq" and confidence >= SPECIFIC_QUESTION_CONFIDENCE:
-        possible = None  # "要多久会上征信": a specific question of its own, whatever the last answer was
-    if cue and ((not unsure and cue not in lexicon.strong_cues) or cue in lexicon.context_cues):
-        decided("not_a_follow_up", "the classifier is sure" if cue not in lexicon.context_cues else "in context only")
-        cue = None
-    refers_back = bool(lexicon.refers_back and lexicon.refers_back.search(words))  # 他们不听怎么办
-    asks_nothing_new = all(c in lexicon.vague for c in found) and intent in (*lexicon.general, *UNSURE_INTENTS)
-    if refers_back and asks_nothing_new and not possible and not urgent:
-        possible = "same"  # "他们来了我该怎么办" after the home-visit answer: that answer again
-        decided("refers_back", "the last answer again, if there is one")
-    if best_guess == OUT_OF_SCOPE_INTENT and not (very_short or refers_back) and cue not in lexicon.strong_cues:
-        if cue or possible:
-            decided("off_topic_question", "its follow-up word is about something else")
-        cue = possible = None  # "五一去哪玩人少": a cue word in a question about something else
-    if cue == "same" and found:  # "那我该怎么办呢" asks something of its own
-        decided("asks_its_own", "a concern named: not the same question again")
-        cue = None
+    if follows:  # learned, in context: more of the last answer, the same question again, one aspect of it, or new
+        kinds: Dict[str, float] = {}
+        for label, p in follows.items():  # "aspect:duration" is an aspect
+            kinds[label.split(":")[0]] = kinds.get(label.split(":")[0], 0.0) + p
+        kind = max(kinds, key=lambda k: kinds[k])
+        decided("follows", f"{kind} {kinds[kind]:.2f}")
+        # which aspect: the one its words name ("要多久"), else the one the model reads ("打哪个电话" → where); the
+        # same question about a named aspect ("那违约金呢" after the penalty answer) asks about that aspect
+        learned_aspect = max((label for label in follows if label.startswith("aspect:")), key=follows.get, default="")
+        named = aspect_named(lexicon, text)
+        aspect = named or learned_aspect.partition(":")[2] or "same"
+        same = named if named and named != "more" else "same"
+        cue = {"more": "more", "same": same, "aspect": aspect}.get(kind)
+        possible = None
+        if cue in ("more", "same") and specific_found:  # "那律师函呢" after the jail answer: that question's own
+            decided("asks_its_own", f"{kind}, with a concern named: {', '.join(specific_found)}")
+            cue = None
+        # A new number after an answer with none to redo ("如果每个月只能还1000呢" after the early-repayment rule):
+        # a calculation or a plan of its own, which keeps the numbers told before, when the classifier reads one
+        # (a sum of money is always the borrower's own case there).
+        own_flow = intent in OWN_FLOW and (confidence >= SPECIFIC_QUESTION_CONFIDENCE or "amount" in entity_types)
+        if cue == "same" and context == "answer" and own_flow:
+            decided("not_a_follow_up", f"{intent}: its own flow takes the new number")
+            cue = None
+        if cue and urgent and cue not in lexicon.strong_cues:  # danger first: "钱还能追回来吗" stays a follow-up
+            decided("not_a_follow_up", "danger first")
+            cue = None
+        if kind == "new" and intent == FOLLOW_UP_INTENT:  # the classifier's next reading is the question
+            label, p = next(((label, p) for label, p in ranked if label not in (FOLLOW_UP_INTENT, "faq")), ("", 0.0))
+            intent, faq_key = ("faq", label) if label.startswith("faq/") else (label, faq_key)
+            if p < NEW_QUESTION_CONFIDENCE:
+                intent = FALLBACK_INTENT
+            decided("not_a_follow_up", f"new: {intent if intent != 'faq' else faq_key} {p:.2f}")
+    else:
+        very_short = len(words) <= lexicon.follow_up_always_chars and not found
+        framed = bool(lexicon.follow_up_frame.search(words))
+        unsure = (
+            intent in (FALLBACK_INTENT, FOLLOW_UP_INTENT) or confidence < FOLLOW_UP_CONFIDENCE or very_short or framed
+        )
+        cue = None if specific_found else follow_up_cue(lexicon, text, entity_types)
+        if cue:
+            decided("follow_up_words", cue)
+        # A cue word the classifier overruled ("这个能告他吗", sure it is a question about rights): a follow-up
+        # after all when the previous answer has an answer for that cue (bot.reply decides, knowing it).
+        possible = cue if cue != "same" and not urgent else None
+        if intent == "faq" and confidence >= SPECIFIC_QUESTION_CONFIDENCE:
+            possible = None  # "要多久会上征信": a specific question of its own, whatever the last answer was
+        if cue and ((not unsure and cue not in lexicon.strong_cues) or cue in lexicon.context_cues):
+            why = "the classifier is sure" if cue not in lexicon.context_cues else "in context only"
+            decided("not_a_follow_up", why)
+            cue = None
+        refers_back = bool(lexicon.refers_back and lexicon.refers_back.search(words))  # 他们不听怎么办
+        asks_nothing_new = all(c in lexicon.vague for c in found) and intent in (*lexicon.general, *UNSURE_INTENTS)
+        if refers_back and asks_nothing_new and not possible and not urgent:
+            possible = "same"  # "他们来了我该怎么办" after the home-visit answer: that answer again
+            decided("refers_back", "the last answer again, if there is one")
+        if best_guess == OUT_OF_SCOPE_INTENT and not (very_short or refers_back) and cue not in lexicon.strong_cues:
+            if cue or possible:
+                decided("off_topic_question", "its follow-up word is about something else")
+            cue = possible = None  # "五一去哪玩人少": a cue word in a question about something else
+        if cue == "same" and found:  # "那我该怎么办呢" asks something of its own
+            decided("asks_its_own", "a concern named: not the same question again")
+            cue = None
     # A strong follow-up cue ("钱还能追回来吗" after the scam answer) stays about that answer.
     # Safety intents already act as such; a specific danger question (money sent) must also pre-empt a form.
     learned_danger = learned in lexicon.preempt and not learned.startswith(SAFETY_PREFIX)

@@ -12,11 +12,12 @@ from bot.components import (
     ChineseEntityExtractor,
     ChineseNormalizer,
     DangerClassifier,
+    FollowUpClassifier,
     InputGuard,
     input_issue,
     run_on_pairs,
 )
-from bot.concerns import DANGER_SCORES
+from bot.concerns import CONTEXT, DANGER_SCORES, FOLLOWS
 from bot.config import ROOT
 
 
@@ -114,3 +115,45 @@ def test_the_danger_classifier_finds_a_kind_inside_a_longer_message(tmp_path: An
     component.process(messages)
     crisis, ordinary = (m.get(DANGER_SCORES).get("safety_crisis", 0.0) for m in messages)
     assert crisis > 2 * ordinary, (crisis, ordinary)
+
+
+class Tracker:
+    """What the follow-up model reads of a conversation: the topic of the last answer."""
+
+    def __init__(self, last_topic: Any) -> None:
+        self.last_topic = last_topic
+
+    def get_slot(self, name: str) -> Any:
+        return self.last_topic if name == "last_topic" else None
+
+
+def test_the_follow_up_model_reads_a_message_by_the_answer_before_it(tmp_path: Any) -> None:
+    """Trained on multi-turn examples and on the other intents as new questions: "分三年呢" asks the same
+    question again after a plan; nothing is a follow-up before any answer.
+    """
+    examples = tmp_path / "context"
+    examples.mkdir()
+    rows = [("plan", "same", t) for t in ("那分24期呢", "分两年每月多少", "36期的话呢", "要是分十期呢", "分一年呢")]
+    rows += [("answer", "more", t) for t in ("还有吗", "然后呢", "详细说说", "就这些？", "接着讲")]
+    rows += [("answer", "aspect", t) for t in ("要多久", "收费吗", "去哪办", "要带什么", "找谁")]
+    (examples / "follow_ups.yml").write_text(
+        "examples:\n" + "".join(f'  - {{after: {a}, kind: {k}, text: "{t}"}}\n' for a, k, t in rows), encoding="utf-8"
+    )
+    new = ["逾期了怎么办", "利息太高了能降吗", "征信怎么查", "催收打我家人电话", "想分期还款", "你好", "谢谢"]
+    data = TrainingData([Message(data={"text": t, "intent": "ask_overdue_help"}) for t in new])
+    storage = LocalModelStorage(tmp_path)
+    config = {**FollowUpClassifier.get_default_config(), "examples": str(examples), "latin_ngrams": None}
+    FollowUpClassifier(config, storage, Resource("follow"), None).train(data)
+    component = FollowUpClassifier.load(config, storage, Resource("follow"), None)
+
+    def read(text: str, last_topic: Any) -> Message:
+        return component.process([Message(data={"text": text})], tracker=Tracker(last_topic))[0]
+
+    after_plan = read("那分三年呢", "negotiate_repayment")
+    assert after_plan.get(CONTEXT) == "plan"
+    assert max(after_plan.get(FOLLOWS), key=after_plan.get(FOLLOWS).get) == "same", after_plan.get(FOLLOWS)
+    more = read("还有呢", "faq/lawyer_letter").get(FOLLOWS)
+    assert max(more, key=more.get) == "more", more
+    new_question = read("征信多久能查到", "faq/lawyer_letter").get(FOLLOWS)
+    assert max(new_question, key=new_question.get) == "new", new_question
+    assert read("还有呢", None).get(FOLLOWS) is None  # nothing answered yet: no follow-up to read

@@ -527,3 +527,69 @@ def test_a_topic_the_classifier_ranks_second_is_asked_too_in_a_longer_message() 
     assert short.concerns == ["faq/lawsuit_real"], "one short question is one answer"
     low = [("faq/lawsuit_real", 0.8), ("ask_overdue_consequence", 0.19)]
     assert concerns.read(LEXICON, text, "faq", [], "faq/lawsuit_real", 0.8, ranked=low).concerns == ["faq/lawsuit_real"]
+
+
+FOLLOWS_MORE = {"new": 0.1, "more": 0.7, "same": 0.1, "aspect": 0.1}
+FOLLOWS_NEW = {"new": 0.8, "more": 0.1, "same": 0.05, "aspect": 0.05}
+FOLLOWS_ASPECT = {"new": 0.1, "more": 0.1, "same": 0.1, "aspect": 0.7}
+RANKED = [("follow_up", 0.5), ("faq/credit_report_check", 0.4), ("ask_overdue_help", 0.1)]
+
+
+@pytest.mark.parametrize(
+    "text, intent, follows, ranked, expected_intent, cue",
+    [
+        # in a conversation, the learned reading decides, whatever the length or the opening words
+        ("麻烦您再给我详细讲讲刚才那几条 我年纪大了看不明白", "ask_negotiation_tips", FOLLOWS_MORE, (), "follow_up",
+         "more"),
+        ("申请完了大概多久能批下来啊 我怕来不及", "negotiate_repayment", FOLLOWS_ASPECT, (), "follow_up", "duration"),
+        # an aspect in words no cue lists: the last answer again, in short with what it left out
+        ("这个具体咋弄", "ask_overdue_help", FOLLOWS_ASPECT, (), "follow_up", "same"),
+        # a new question that the intent classifier took for a follow-up: its next reading
+        ("征信在哪查", "follow_up", FOLLOWS_NEW, RANKED, "faq", None),
+        # danger first, whatever the follow-up reading
+        ("还有呢 我真的不想活了", "follow_up", FOLLOWS_MORE, (), "safety_crisis", None),
+    ],
+)  # fmt: skip
+def test_the_learned_follow_up_reading_decides_in_a_conversation(
+    text: str, intent: str, follows: dict, ranked: list, expected_intent: str, cue: str | None
+) -> None:
+    reading = concerns.read(LEXICON, normalise(text), intent, [], None, 0.9, None, ranked=ranked, follows=follows)
+    assert (reading.intent, reading.follow_up) == (expected_intent, cue), reading.trace
+    assert any(step.startswith("follows: ") for step in reading.trace)
+
+
+def test_a_new_question_too_unsure_to_answer_falls_back() -> None:
+    ranked = [("follow_up", 0.9), ("faq/credit_report_check", 0.05)]
+    reading = concerns.read(LEXICON, "嗯嗯那个", "follow_up", [], None, 0.9, None, ranked=ranked, follows=FOLLOWS_NEW)
+    assert reading.intent == "nlu_fallback" and reading.follow_up is None
+
+
+@pytest.mark.parametrize("last_topic, context", [(None, None), ("", None), ("negotiate_repayment", "plan"),
+                                                 ("ask_interest_calc", "plan"), ("faq/lawyer_letter", "answer")])
+def test_the_kind_of_the_last_answer(last_topic: str | None, context: str | None) -> None:
+    assert concerns.context_of(last_topic) == context
+
+
+FOLLOWS_SAME = {"new": 0.1, "more": 0.1, "same": 0.7, "aspect": 0.1}
+
+
+@pytest.mark.parametrize(
+    "text, intent, entity_types, context, expected",
+    [
+        # the same question about a named aspect: that aspect ("那违约金呢" after the penalty answer)
+        ("那违约金呢", "follow_up", [], "answer", ("follow_up", "fee")),
+        # the same question about a concern of its own: that concern's answer, not the last one again
+        ("那律师函呢", "follow_up", [], "answer", ("faq", None)),
+        # a sum of money after an answer with no numbers to redo: the borrower's own plan, with the numbers told
+        ("如果每个月只能还1000呢", "inform_situation", ["amount"], "answer", ("inform_situation", None)),
+        # ... and after a plan, the plan again with it
+        ("如果每个月只能还1000呢", "inform_situation", ["amount"], "plan", ("follow_up", "same")),
+    ],
+)
+def test_the_same_question_again_in_context(
+    text: str, intent: str, entity_types: list, context: str, expected: tuple
+) -> None:
+    reading = concerns.read(
+        LEXICON, normalise(text), intent, entity_types, None, 0.44, None, follows=FOLLOWS_SAME, context=context
+    )
+    assert (reading.intent, reading.follow_up) == expected, reading.trace

@@ -12,16 +12,20 @@ other half, ``--show`` to list the misread messages of the training half only).
 from __future__ import annotations
 
 import argparse
-import asyncio
-import logging
+import os
+import secrets
+import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Mapping, Sequence
 
+import requests
 import yaml
 
 from bot.concerns import FEELING, FOLLOW_UP, FOLLOW_UP_INTENT, POSSIBLE_FOLLOW_UP, SAFETY_PREFIX, URGENT, label_of
 from bot.config import ROOT, settings
+from bot.stack import Stack, on_free_ports
 
 FAMILIES = ROOT / "tests" / "families"
 # Held-out writers: b for every family; i adds a second held-out writer to the safety families, so that
@@ -29,6 +33,15 @@ FAMILIES = ROOT / "tests" / "families"
 HELD_OUT = ("b", "i")
 # The numbers a message of a numbers family states (number_roles, budget_roles): what bot.entities must read.
 NUMBERS = ("debt", "overdue_days", "income", "expenses", "affordable", "term_months")
+# What a message after an answer does (family follow_up_in_context) → the follow-ups that answer it: the rest
+# of that answer ("more", or "same": bot.reply answers it with the answer in short and what it left out), the
+# same question for the case it changes, one aspect of it (its cue), or a new question (no follow-up).
+KINDS: Dict[str, Callable[[Any], tuple]] = {
+    "more": lambda case: ("more", "same"),
+    "same": lambda case: ("same",),
+    "aspect": lambda case: (case.aspect,),
+    "new": lambda case: (None,),
+}
 SPLITS = {"train": "every writer but b and i", "held_out": "writers b and i"}
 
 
@@ -40,6 +53,8 @@ class Case:
     before: tuple = ()
     feeling: str | None = None  # the feeling the writer says the message states (family emotion_stated)
     numbers: tuple = ()  # ((name, value), …) the writer says it states, "none" for absent (NUMBERS)
+    kind: str | None = None  # what the message does after the answer to ``before`` (family follow_up_in_context)
+    aspect: str | None = None  # the aspect of that answer it asks about, for kind "aspect" (a follow-up cue)
 
 
 def load(split: str, root: Path = FAMILIES) -> List[Case]:
@@ -52,7 +67,10 @@ def load(split: str, root: Path = FAMILIES) -> List[Case]:
         for item in data["messages"]:
             before = tuple(item.get("before") or ())
             numbers = tuple((name, item[name]) for name in NUMBERS if name in item)
-            cases.append(Case(path.parent.name, path.stem, item["text"], before, item.get("emotion"), numbers))
+            cases.append(Case(
+                path.parent.name, path.stem, item["text"], before, item.get("emotion"), numbers, item.get("kind"),
+                item.get("aspect"),
+            ))  # fmt: skip
     return cases
 
 
@@ -123,7 +141,8 @@ def passes(expected: Mapping[str, Any], parse: Mapping[str, Any], case: Case | N
     ``feeling: stated``: the reading holds the feeling the writer gave the message; ``numbers: stated``:
     the debt and days overdue the writer gave it, and no hotline, date or count in their place (with
     ``follow_up`` as well: a follow-up of those kinds, "那分24期呢" with its number of installments);
-    ``plan: stated``: the plan the writer gave it, as the rehearsal reads it (``stated_plan``).
+    ``plan: stated``: the plan the writer gave it, as the rehearsal reads it (``stated_plan``);
+    ``follows: stated``: what the writer says it does after the answer before it (``KINDS``).
     """
     found = danger_kinds(parse)
     if label_of(parse) in expected.get("not", ()):
@@ -137,6 +156,8 @@ def passes(expected: Mapping[str, Any], parse: Mapping[str, Any], case: Case | N
         return label_of(parse) in (expected["intent"], *expected.get("also", ())) and not found
     if expected.get("feeling") == "stated":
         return parse.get(FEELING) == (case and case.feeling)
+    if expected.get("follows") == "stated":
+        return bool(case) and follow_up_of(parse) in KINDS[case.kind](case) and not found
     if expected.get("plan") == "stated":
         return bool(case) and stated_plan(parse, [name for name, _ in case.numbers]) == case.numbers
     if expected.get("numbers") == "stated":
@@ -159,22 +180,31 @@ def score(cases: Sequence[Case], parses: Sequence[Mapping[str, Any]], expected: 
             names = [name for name, _ in case.numbers]
             reader = stated_plan if expected[case.family].get("plan") else stated_numbers
             read = f"read {reader(parse, names)}, written {case.numbers}" if case.numbers else label_of(parse)
+            if case.kind:
+                read = f"{case.kind} {case.aspect or ''} read as {follow_up_of(parse)} ({label_of(parse)})"
             row["misread"].append((case.text, danger_kinds(parse), read))
     return result
 
 
-def parser(model: Path) -> Callable[[List[str]], List[Dict[str, Any]]]:
-    """Parses texts with the trained model, in this process (no servers needed)."""
-    from rasa.core.agent import Agent
-    from rasa.utils.log_utils import configure_structlog
+def read(stack: Stack, case: Case, expected: Mapping[str, Any]) -> Dict[str, Any]:
+    """What the running bot reads in a case's message: alone (Rasa's /model/parse), or after the turns before
+    it (its own ``before``, else its family's: ask_more is "right after an answer"), played in a conversation
+    of its own with the real actions, so that the reading sees what the bot last answered.
+    """
+    token = {"token": stack.config.auth_token}
+    before = case.before or tuple(expected.get("before") or ())
+    if not before:
+        return requests.post(f"{stack.rasa_url}/model/parse", params=token, json={"text": case.text}, timeout=60).json()
+    sender = f"family-{uuid.uuid4().hex[:12]}"
+    for turn in before:
+        requests.post(f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": turn}, timeout=60)
+    url = f"{stack.rasa_url}/conversations/{sender}/messages"
+    tracker = requests.post(url, params=token, json={"text": case.text, "sender": "user"}, timeout=60).json()
+    return tracker["latest_message"]
 
-    configure_structlog(logging.INFO)  # Rasa logs every parse at debug, message text included
-    agent = Agent.load(str(model))
 
-    async def parse_all(texts: List[str]) -> List[Dict[str, Any]]:
-        return [await agent.parse_message(text) for text in texts]
-
-    return lambda texts: asyncio.run(parse_all(texts))
+def read_all(stack: Stack, cases: Sequence[Case], expected: Mapping[str, Mapping]) -> List[Dict[str, Any]]:
+    return [read(stack, case, expected[case.family]) for case in cases]
 
 
 def main(argv: List[str] | None = None) -> int:
@@ -184,8 +214,14 @@ def main(argv: List[str] | None = None) -> int:
     args = parser_.parse_args(argv)
     if args.show and args.split != "train":
         parser_.error("--show lists the training half only: the held-out half is never read while fixing")
-    cases = load(args.split)
-    result = score(cases, parser(settings().model)([c.text for c in cases]), expectations())
+    cases, expected = load(args.split), expectations()
+    with tempfile.TemporaryDirectory() as tmp, open(os.devnull, "w") as quiet:
+        stack = Stack(on_free_ports(settings(), Path(tmp) / "tracker.db", secrets.token_hex(16)), log=quiet)
+        try:
+            stack.start()
+            result = score(cases, read_all(stack, cases, expected), expected)
+        finally:
+            stack.stop()
     print(f"paraphrase families, {args.split} half ({SPLITS[args.split]}):")
     for family, row in sorted(result.items()):
         print(f"  {family:22s} {row['passed']:3d}/{row['total']:3d}  {row['passed'] / row['total']:.0%}")
