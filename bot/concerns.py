@@ -257,11 +257,13 @@ def read(
         kind = max(kinds, key=lambda k: kinds[k])
         decided("follows", f"{kind} {kinds[kind]:.2f}")
         # which aspect: the one its words name ("要多久"), else the one the model reads ("打哪个电话" → where); the
-        # same question about a named aspect ("那违约金呢" after the penalty answer) asks about that aspect
+        # same question about a named aspect and no new number ("那违约金呢" after the penalty answer) asks about
+        # that aspect, while with one the number is what changed ("分二十期 每个月要还多少钱")
         learned_aspect = max((label for label in follows if label.startswith("aspect:")), key=follows.get, default="")
         named = aspect_named(lexicon, text)
         aspect = named or learned_aspect.partition(":")[2] or "same"
-        same = named if named and named != "more" else "same"
+        new_number = bool(NUMBER_ENTITIES.intersection(entity_types))
+        same = named if named and named != "more" and not new_number else "same"
         cue = {"more": "more", "same": same, "aspect": aspect}.get(kind)
         possible = None
         if cue in ("more", "same") and specific_found:  # "那律师函呢" after the jail answer: that question's own

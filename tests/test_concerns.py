@@ -593,3 +593,11 @@ def test_the_same_question_again_in_context(
         LEXICON, normalise(text), intent, entity_types, None, 0.44, None, follows=FOLLOWS_SAME, context=context
     )
     assert (reading.intent, reading.follow_up) == expected, reading.trace
+
+
+def test_a_new_number_is_what_changed_even_beside_an_aspect_word() -> None:
+    reading = concerns.read(
+        LEXICON, "如果我想分二十期的话每个月要还多少钱啊", "follow_up", ["term_months"], None, 0.5, None,
+        follows=FOLLOWS_SAME, context="plan",
+    )  # fmt: skip
+    assert reading.follow_up == "same", reading.trace
