@@ -452,7 +452,7 @@ class FollowUpClassifier(LinearIntentClassifier):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
-        files = sorted(Path(config.get("examples") or "data/context").glob("*.yml"))
+        files = sorted(Path(config.get("examples") or cls.get_default_config()["examples"]).glob("*.yml"))
         return "|".join(f"{path.name}:{file_fingerprint(str(path))}" for path in files)
 
     def train(self, training_data: TrainingData) -> Resource:

@@ -171,9 +171,9 @@ def follow_up_cue(lexicon: Lexicon, text: str, entity_types: Sequence[str]) -> s
     short = bare(text)
     if not short or len(short) > lexicon.follow_up_max_chars:
         return None
-    for cue, pattern in lexicon.cues:
-        if pattern.search(short):
-            return cue
+    named = aspect_named(lexicon, short)
+    if named:
+        return named
     if lexicon.follow_up_marker.search(short) and NUMBER_ENTITIES.intersection(entity_types):
         return "same"
     if lexicon.follow_up_frame.search(short):  # "那我提前全部还清呢": the same question, for that case
@@ -247,13 +247,12 @@ def read(
     if yielded:
         decided("danger_words_yield", f"{', '.join(yielded)} after {learned}")
         urgent = [c for c in urgent if c not in yielded]
-    # A short message naming a concern of its own ("律师函要钱吗"), or one the classifier is sure is a
-    # question of its own ("征信在哪查"), is not a follow-up.
     words = bare(text)
     if follows:  # learned, in context: more of the last answer, the same question again, one aspect of it, or new
         kinds: Dict[str, float] = {}
         for label, p in follows.items():  # "aspect:duration" is an aspect
-            kinds[label.split(":")[0]] = kinds.get(label.split(":")[0], 0.0) + p
+            general = label.partition(":")[0]
+            kinds[general] = kinds.get(general, 0.0) + p
         kind = max(kinds, key=lambda k: kinds[k])
         decided("follows", f"{kind} {kinds[kind]:.2f}")
         # which aspect: the one its words name ("要多久"), else the one the model reads ("打哪个电话" → where); the
@@ -285,7 +284,8 @@ def read(
             if p < NEW_QUESTION_CONFIDENCE:
                 intent = FALLBACK_INTENT
             decided("not_a_follow_up", f"new: {intent if intent != 'faq' else faq_key} {p:.2f}")
-    else:
+    else:  # no last answer: listed rules. A short message naming a concern of its own ("律师函要钱吗"), or one
+        # the classifier is sure is a question of its own ("征信在哪查"), is not a follow-up.
         very_short = len(words) <= lexicon.follow_up_always_chars and not found
         framed = bool(lexicon.follow_up_frame.search(words))
         unsure = (
