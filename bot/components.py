@@ -337,11 +337,15 @@ class LinearIntentClassifier(GraphComponent):
         return fit_intents(texts, labels, self._config)
 
     def train(self, training_data: TrainingData) -> Resource:
-        import skops.io as sio
-
         examples = [m for m in training_data.intent_examples if m.get(TEXT)]
         labels = [m.get(INTENT_RESPONSE_KEY) or m.get(INTENT) for m in examples]
-        self._model = self.fit([m.get(TEXT) for m in examples], labels)
+        return self.save(self.fit([m.get(TEXT) for m in examples], labels))
+
+    def save(self, model: Any) -> Resource:
+        """Keeps the trained model and writes it into the model storage (``load`` reads it back)."""
+        import skops.io as sio
+
+        self._model = model
         with self._model_storage.write_to(self._resource) as directory:
             sio.dump(self._model, Path(directory) / self.MODEL_FILE)
         return self._resource
@@ -456,14 +460,9 @@ class FollowUpClassifier(LinearIntentClassifier):
         return "|".join(f"{path.name}:{file_fingerprint(str(path))}" for path in files)
 
     def train(self, training_data: TrainingData) -> Resource:
-        import skops.io as sio
-
         examples = context_examples(Path(self._config["examples"]))
         new = [m.get(TEXT) for m in training_data.intent_examples if m.get(TEXT) and m.get(INTENT) != "follow_up"]
-        self._model = fit_follow_ups(examples, new, self._config)
-        with self._model_storage.write_to(self._resource) as directory:
-            sio.dump(self._model, Path(directory) / self.MODEL_FILE)
-        return self._resource
+        return self.save(fit_follow_ups(examples, new, self._config))
 
     def process(self, messages: List[Message], tracker: Any = None) -> List[Message]:
         context = concerns.context_of(tracker.get_slot("last_topic") if tracker is not None else None)
