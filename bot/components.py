@@ -63,6 +63,8 @@ logger = logging.getLogger(__name__)
 # Message property (sent with the parse data) naming why a message could not be understood.
 INPUT_ISSUE = "input_issue"
 FALLBACK_INTENT = "nlu_fallback"
+# A clause this short ("好的", "谢谢") asks nothing of its own: not read alone.
+MIN_CLAUSE_CHARS = 4
 
 
 def input_issue(raw: str, max_chars: int) -> str | None:
@@ -356,6 +358,10 @@ class LinearIntentClassifier(GraphComponent):
         texts = [m.get(TEXT) or "" for m in messages]
         for message, probabilities in zip(messages, self._model.predict_proba(texts), strict=False):
             self._set_prediction(message, list(zip(self._model.classes_, probabilities, strict=False)))
+            parts = [c for c in text.clauses(message.get(TEXT) or "") if len(c) >= MIN_CLAUSE_CHARS]
+            if len(parts) >= 2:  # each clause read alone as well (concerns.read decides what they ask)
+                best = [(self._model.classes_[p.argmax()], float(p.max())) for p in self._model.predict_proba(parts)]
+                message.set(concerns.CLAUSE_LABELS, best, add_to_output=True)
         return messages
 
     def _set_prediction(self, message: Message, scored: List[Any]) -> None:
@@ -612,6 +618,7 @@ class ConcernDetector(LexiconComponent):
                 ranked=ranked_labels(message),
                 follows=message.get(concerns.FOLLOWS),
                 context=message.get(concerns.CONTEXT),
+                clause_labels=message.get(concerns.CLAUSE_LABELS) or (),
             )
             message.set(concerns.CONCERNS, reading.concerns, add_to_output=True)
             message.set(concerns.FOLLOW_UP, reading.follow_up, add_to_output=True)
@@ -620,6 +627,7 @@ class ConcernDetector(LexiconComponent):
             message.set(concerns.URGENT, reading.urgent, add_to_output=True)
             message.set(concerns.POSSIBLE_FOLLOW_UP, reading.possible_follow_up, add_to_output=True)
             message.set(concerns.FEELING, reading.feeling, add_to_output=True)
+            message.set(concerns.QUESTIONS, reading.questions, add_to_output=True)
             message.set(concerns.TRACE, list(reading.trace), add_to_output=True)
             if reading.intent != intent:
                 new = {INTENT_NAME_KEY: reading.intent, PREDICTED_CONFIDENCE_KEY: 1.0}

@@ -161,8 +161,8 @@ def judge(limits: Mapping[str, Any], case: Case, plan: Plan, income: float | Non
     values["rest"] = money(rest)
     if plan.down is not None:
         values["down"] = money(plan.down)
-    if rest <= 0:
-        return Verdict(None, values)
+    if rest <= 0:  # a "down payment" that pays it all (先还六千 on 6,000 owed) is a lump sum
+        return judge(limits, case, Plan(lump=plan.down, waiver=plan.waiver), income, affordable)
     monthly, n = plan.monthly, plan.installments
     if n is not None and n > longest:
         values["n"] = n

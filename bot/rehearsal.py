@@ -18,12 +18,12 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Dict, List, Mapping, Sequence, Tuple
 
 from bot import calculator as calc
-from bot import plans, scoring
+from bot import concerns, plans, scoring
 from bot.entities import finite, parse_number
 from bot.hardship import money
 from bot.knowledge import fill
 from bot.plans import Case, Plan
-from bot.text import normalise
+from bot.text import clauses, normalise
 
 # Questions from outside the call (a short answer, then the call resumes) when NLU is this sure of them
 # and the message carries no negotiation evidence.
@@ -58,6 +58,8 @@ class Turn:
     confidence: float = 0.0
     entities: Tuple[Mapping[str, Any], ...] = ()
     topic: str = ""  # what the message asks about: the intent, or faq/<key> for a specific question
+    concerns: Tuple[str, ...] = ()  # every topic the reading found in it
+    questions: Tuple[str, ...] = ()  # the questions asked in clauses of their own
 
     @classmethod
     def from_parse(cls, text: str, parse: Mapping[str, Any]) -> Turn:
@@ -69,11 +71,20 @@ class Turn:
             # inf or nan (400 digits) is no number the agent can hear: no plan or debt is built on it
             entities=tuple(e for e in parse.get("entities") or () if finite(e.get("value"))),
             topic=parse.get("topic") or intent.get("name") or "",
+            concerns=tuple(parse.get(concerns.CONCERNS) or ()),
+            questions=tuple(parse.get(concerns.QUESTIONS) or ()),
         )
 
     @property
     def plain(self) -> str:
         return normalise(self.text)
+
+    @property
+    def offers_private(self) -> bool:
+        """The borrower offers the agent money to an account, a card number, a password or a code (the
+        reading's ``faq/private_offer``): a safety slip the agent stops in character and the debrief names.
+        """
+        return concerns.PRIVATE_OFFER in (self.topic, *self.concerns)
 
     def values(self, entity: str) -> List[Any]:
         """Values of an entity, ``amount:income`` style for an entity with a role."""
@@ -221,7 +232,7 @@ def is_end(rp: Mapping[str, Any], plain: str) -> bool:
     """结束练习 anywhere, or a hang-up (挂了, 再见, 退出) as a whole short message or its last clause
     (你这什么态度 不跟你说了 挂了).
     """
-    last = next((c for c in reversed(scoring.clauses(plain))), "")
+    last = next((c for c in reversed(clauses(plain))), "")
     short = re.sub(r"[\W_]+", "", last)
     return _matches(rp["end_words"], plain) or len(short) <= _HANG_UP_MAX and _matches(rp["hang_up_words"], short)
 
@@ -270,11 +281,21 @@ def step(rp: Mapping[str, Any], state: AgentState, turn: Turn) -> Tuple[AgentSta
         lines.append(rp["started_normal"])  # the user started telling their case: the call is on
     if _matches(rp["about_agent_words"], plain):
         return state, Move([_line(rp, state, "about_agent"), _question(rp, state, again=True)])
-    if _matches(rp["private_words"], plain):  # offered a code or card number, or to pay the agent
-        lines.append(rp["private_warning"])
+    if turn.offers_private:  # a real agent stops it and says how to pay; the call goes on
+        lines.append(_line(rp, state, "offer_stopped"))
+    answer = None if turn.offers_private else agent_answer(rp, state, turn)
+    if answer:  # a question the agent can answer itself: answered in character, and the call goes on
+        lines.append(answer)
     rude = scoring.is_rude(rp, turn.text, plain)
     items = scoring.evidence(rp, plain, turn.entities)
-    outside = not items and not rude and turn.intent in OUTSIDE_INTENTS and turn.confidence >= OUTSIDE_CONFIDENCE
+    outside = (
+        not answer
+        and not items
+        and not rude
+        and not turn.offers_private
+        and turn.intent in OUTSIDE_INTENTS
+        and turn.confidence >= OUTSIDE_CONFIDENCE
+    )
     aside = (turn.topic or turn.intent) if outside else None
     if outside and not _gives_numbers(state, turn):
         return state, Move([_line(rp, state, "resume"), _question(rp, state, again=True)], aside=aside)
@@ -283,11 +304,25 @@ def step(rp: Mapping[str, Any], state: AgentState, turn: Turn) -> Tuple[AgentSta
     lines += heard
     if state.done:
         return state, Move(lines)
-    lines += _next(rp, state, turn, items, judged)
+    lines += _next(rp, state, turn, items, judged, answered=bool(answer))
     if lines == state.last_reply:  # never the same reply twice in a row
         lines = [_line(rp, state, "same_again")] + lines[-1:]
     state.last_reply = lines
     return state, Move(lines, aside=aside)
+
+
+def agent_answer(rp: Mapping[str, Any], state: AgentState, turn: Turn) -> str | None:
+    """The agent's own answer to a question the reading found in the message (its topic first, then its other
+    concerns, then the questions of its clauses): 征信, materials, where to pay, visits, calls to others, 停息挂账
+    (``answers`` in roleplay.yml).
+    """
+    for topic in (turn.topic, *turn.concerns, *turn.questions):
+        spec = next((a for a in rp["answers"] if topic in a["topics"]), None)
+        if spec:
+            said = state.asks.get(f"answer:{topic}", 0)
+            state.asks[f"answer:{topic}"] = said + 1
+            return spec["lines"][said % len(spec["lines"])]
+    return None
 
 
 def _gives_numbers(state: AgentState, turn: Turn) -> bool:
@@ -339,7 +374,13 @@ def _hear(rp: Mapping[str, Any], state: AgentState, turn: Turn, items: set, rude
         if verdict.feasible and not listed:
             items.add("plan")
     state.said.append(
-        {"text": turn.text, "items": sorted(items), "rude": rude, "plan": plan.to_dict() if plan else None}
+        {
+            "text": turn.text,
+            "items": sorted(items),
+            "rude": rude,
+            "plan": plan.to_dict() if plan else None,
+            "slip": concerns.PRIVATE_OFFER if turn.offers_private else "",
+        }
     )
     if rude:
         state.rude += 1
@@ -475,8 +516,10 @@ def _judge(rp: Mapping[str, Any], state: AgentState, plan: Plan, verdict: plans.
         plan = replace(plan, installments=values["n"])
         state.plan = plan.to_dict()
         lines.append(_line(rp, state, "fewer_installments", values))
-    deferral = plan.defer_days and not plan.monthly
-    kind = "plan_summary_lump" if plan.lump else "plan_summary_defer" if deferral else "plan_summary"
+    # the summary of what the judge worked out: a lump sum, a deferral, or installments
+    kind = "plan_summary"
+    if "lump" in values or "defer_months" in values:
+        kind = "plan_summary_lump" if "lump" in values else "plan_summary_defer"
     return lines + [_line(rp, state, kind, values)] + _submit(rp, state)
 
 
@@ -493,13 +536,17 @@ def _submit(rp: Mapping[str, Any], state: AgentState) -> List[str]:
     return [_line(rp, state, missing)]
 
 
-def _next(rp: Mapping[str, Any], state: AgentState, turn: Turn, items: set, judged: bool) -> List[str]:
-    """The agent's next question, or the close: never before the user answered the closing question."""
+def _next(
+    rp: Mapping[str, Any], state: AgentState, turn: Turn, items: set, judged: bool, answered: bool = False
+) -> List[str]:
+    """The agent's next question, or the close: never before the user answered the closing question, and
+    never right after answering a question of theirs (``answered``): then it asks what else they need.
+    """
     if state.asked == "agreement" and not judged:
         # The call ends on "nothing else" (没有了, 谢谢); anything else is answered and asked again.
-        state.closing_rounds += 1
+        state.closing_rounds += 0 if answered else 1
         finished = _matches(rp["nothing_more_words"], turn.plain) and len(turn.plain) <= 15 and not items
-        if not finished and state.closing_rounds < 3:
+        if answered or not finished and state.closing_rounds < 3:
             return [_line(rp, state, "ask_more")]
         state.done = True
         return [_line(rp, state, "closing")]
@@ -617,8 +664,9 @@ def plan_assessment(rp: Mapping[str, Any], state: AgentState) -> List[str]:
     case, plan = state.the_case, Plan.from_dict(state.plan)
     verdict = plans.judge(rp["judge"], case, plan, state.income, state.affordable)
     lines = [fill(words["agreed"], {"plan": agreed_plan(rp, state)})]
-    kind = "cost_lump" if plan.lump else "cost_defer" if plan.defer_days and not plan.monthly else "cost"
-    if verdict.feasible and "interest" in verdict.values or kind != "cost":
+    values = verdict.values  # what the judge worked out decides the words, as in the call
+    kind = "cost_lump" if "lump" in values else "cost_defer" if "defer_months" in values else "cost"
+    if verdict.feasible and "interest" in values or kind != "cost":
         lines.append(fill(words[kind], verdict.values))
     return lines
 
@@ -642,7 +690,8 @@ def score_card(rp: Mapping[str, Any], state: AgentState, score: scoring.Score) -
         "case": state.the_case.title,
         "difficulty": rp["difficulties"][state.difficulty or "normal"]["title"],
         "weakest": weakest.label if weakest else "",
-        "penalty": score.penalty,
+        "penalty": score.penalty - score.slip_penalty,  # for rude lines; the slip is said on its own
+        "slip": scoring.slip_line(rp, score),
         "items": [
             {"label": i.label, "met": i.met, "weight": i.weight, "quote": i.quote, "tip": i.tip, "model": i.model}
             for i in score.items

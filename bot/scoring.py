@@ -14,20 +14,15 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Sequence, Set, Tuple
 
 from bot.knowledge import fill
-from bot.text import normalise
+from bot.text import clauses, normalise
 
 _SHOUTING = re.compile(r"[!！]{3,}")
-_CLAUSES = re.compile(r"[，,。.！!？?；;、\s]+|但是?|不过|可是|就是说")
 # Before a word in its clause: the borrower reports or quotes it (催收骂我傻逼, 他们说我是骗子, 被骗子骗了).
 _REPORTED = re.compile(
     r"(被|骂我|说我|叫我|称我|喊我|说了句|骂了句|骂|他说|他们说|对方说|催收说|说是|说什么)[^，,。！!？?]{0,6}$"
 )
 _ADDRESSED = re.compile(r"(你|你们|您)")
 _NON_CONTENT = re.compile(r"[\W_\d]+")
-
-
-def clauses(text: str) -> List[str]:
-    return [c for c in _CLAUSES.split(text) if c]
 
 
 def _said(words: Sequence[str], clause: str, before: Sequence[str], after: Sequence[str]) -> str | None:
@@ -120,7 +115,9 @@ class Score:
     total: int
     items: Tuple[ItemResult, ...]
     rude_messages: int
-    penalty: int
+    penalty: int  # for rude messages and safety slips together
+    slips: Tuple[str, ...] = ()  # the lines that offered the agent money to an account, a card number or a code
+    slip_penalty: int = 0
 
     @property
     def weakest(self) -> ItemResult | None:
@@ -133,8 +130,9 @@ class Score:
 def score(rp: Mapping[str, Any], said: Sequence[Mapping[str, Any]], model_values: Mapping[str, Any]) -> Score:
     """The debrief score over the call's messages (``said``: text, items, rude, as the agent recorded
     them): each rubric item met or not, with the first line that met it, minus a penalty per rude
-    message, between 0 and 100. ``calm`` needs at least one real message (not a keyword list): an
-    empty call scores 0.
+    message and per safety slip (a line that offered the agent money or a code, ``slip`` set by the agent),
+    between 0 and 100. ``calm`` needs at least one real message (not a keyword list): an empty call
+    scores 0.
     """
     quotes: Dict[str, str] = {}
     for line in said:
@@ -154,14 +152,23 @@ def score(rp: Mapping[str, Any], said: Sequence[Mapping[str, Any]], model_values
                 item["id"], item["label"], int(item["weight"]), met, item["tip"], quotes.get(item["id"], ""), model
             )
         )
-    penalty = rude * int(rp["penalty_per_rude_message"])
+    slips = tuple(line["text"] for line in said if line.get("slip"))
+    slip_penalty = len(slips) * int(rp["penalty_per_slip"])
+    penalty = rude * int(rp["penalty_per_rude_message"]) + slip_penalty
     total = sum(r.weight for r in results if r.met) - penalty
-    return Score(max(0, min(100, total)), tuple(results), rude, penalty)
+    return Score(max(0, min(100, total)), tuple(results), rude, penalty, slips, slip_penalty)
 
 
 def _short(text: str, width: int = 40) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def slip_line(rp: Mapping[str, Any], result: Score) -> str:
+    """What the debrief says of a safety slip (offering the agent money or a code), or "" when none."""
+    if not result.slips:
+        return ""
+    return fill(rp["debrief"]["slip"], {"quote": _short(result.slips[0]), "points": result.slip_penalty})
 
 
 def debrief(rp: Mapping[str, Any], result: Score, plan_words: List[str], call: str) -> str:
@@ -171,6 +178,8 @@ def debrief(rp: Mapping[str, Any], result: Score, plan_words: List[str], call: s
     """
     words = rp["debrief"]
     lines = [words["title"], fill(words["score"], {"score": result.total}), call]
+    if result.slips:  # safety before the items: the one lesson that matters most on a real call
+        lines.append(slip_line(rp, result))
     for item in result.items:
         if item.met:
             template = words["met_quote"] if item.quote else words["met"]
@@ -188,8 +197,9 @@ def debrief(rp: Mapping[str, Any], result: Score, plan_words: List[str], call: s
                 },
             )
         )
-    if result.penalty:
-        lines.append(fill(words["penalty"], {"count": result.rude_messages, "points": result.penalty}))
+    if result.rude_messages:
+        points = result.penalty - result.slip_penalty
+        lines.append(fill(words["penalty"], {"count": result.rude_messages, "points": points}))
     if result.weakest:
         lines.append(fill(words["weakest"], {"label": result.weakest.label}))
     lines += plan_words

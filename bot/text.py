@@ -69,6 +69,15 @@ def plain_latin(text: str) -> str:
 _PERIOD_TYPO = re.compile(r"(?<=[\d一二两三四五六七八九十])其(?![实他中余次间])")
 
 
+# Where a run-on message divides: punctuation, spaces, and the words that turn it (但是, 不过).
+_CLAUSES = re.compile(r"[，,。.！!？?；;、\s]+|但是?|不过|可是|就是说")
+
+
+def clauses(text: str) -> List[str]:
+    """The clauses of a message, in order (a run-on message tells facts in one and asks in another)."""
+    return [c for c in _CLAUSES.split(text) if c]
+
+
 def normalise(text: str) -> str:
     """The one normalisation used by the NLU pipeline: same length in, same length out."""
     plain = plain_latin(to_simplified(to_halfwidth(blank_control(blank_markup(text))))).translate(_ASCII_LOWER)

@@ -94,7 +94,7 @@ def test_someone_about_to_hurt_another_gets_that_answer_only() -> None:
         "烦死了", "吓死我了", "催收威胁我", "客服让我发验证码给他是真的吗", "反正没钱 你们看着办吧",
         "家里出点事了 这个月还不上", "催收说话像黑社会一样 银行不管吗", "好的 我先走了 谢谢",
         "我自己动手在app上操作可以吗", "坚持每个月还一点可以吗", "家里出了点事 我爸要动手术",
-        "我开的奶茶店去年底撑不下去关门了", "我在医院躺了一个月 刚出来",
+        "我开的奶茶店去年底撑不下去关门了", "我在医院躺了一个月 刚出来", "罚息不免 我一分都不还 你看着办",
     ],
 )  # fmt: skip
 def test_ordinary_worry_is_not_danger(text: str) -> None:
@@ -257,7 +257,7 @@ def test_asking_around_is_no_threat() -> None:
 
 def test_offering_an_id_number_is_answered_never_send_it() -> None:
     reading = read("那我可以在这里把身份证发你帮我查下欠多少吗", "faq", [], "faq/public_shaming", 0.6)
-    assert reading.topic == "private_offer" and "faq/public_shaming" not in reading.concerns
+    assert reading.topic == "faq/private_offer" and "faq/public_shaming" not in reading.concerns
 
 
 def test_several_concerns_most_urgent_first() -> None:
@@ -601,3 +601,32 @@ def test_a_new_number_is_what_changed_even_beside_an_aspect_word() -> None:
         follows=FOLLOWS_SAME, context="plan",
     )  # fmt: skip
     assert reading.follow_up == "same", reading.trace
+
+
+@pytest.mark.parametrize(
+    "text, confidence, topic",
+    [
+        ("第一期八百我现在就转给你 你给个账号", 0.97, "faq/private_offer"),  # sure: the offer
+        ("你给我定个数吧 我也不懂", 0.4, "negotiate_repayment"),  # unsure: the next reading, a plan asked for
+        ("那我把身份证发你 你帮我查下", 0.3, "faq/private_offer"),  # unsure, but the words name the offer
+    ],
+)
+def test_an_offer_to_hand_over_money_or_a_code_is_read_only_when_sure_or_named(text, confidence, topic) -> None:
+    ranked = [("faq/private_offer", confidence), ("negotiate_repayment", 0.3), ("ask_materials", 0.1)]
+    reading = concerns.read(LEXICON, normalise(text), "faq", [], "faq/private_offer", confidence, ranked=ranked)
+    assert reading.topic == topic and reading.urgent == []
+    assert "faq/private_offer" in reading.concerns or topic != "faq/private_offer"
+
+
+def test_a_question_in_a_clause_of_its_own_is_read_beside_the_facts() -> None:
+    """"四千五左右 七百可能稳一点 征信到底上没上啊": the whole reads as a situation told; its last clause asks about
+    credit, sure, and the Reading keeps that question (a practice call answers it).
+    """
+    clause_labels = [("inform_situation", 0.9), ("inform_situation", 0.7), ("ask_overdue_consequence", 0.93)]
+    reading = concerns.read(
+        LEXICON, normalise("四千五左右 七百可能稳一点 征信到底上没上啊"), "inform_situation", ["amount"], None, 0.95,
+        clause_labels=clause_labels,
+    )
+    assert reading.questions == ["ask_overdue_consequence"]
+    unsure = [("inform_situation", 0.9), ("ask_overdue_consequence", 0.5)]
+    assert concerns.read(LEXICON, "四千五左右 征信呢", "inform_situation", clause_labels=unsure).questions == []

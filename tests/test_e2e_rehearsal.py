@@ -109,8 +109,32 @@ def test_a_rude_call_ends_with_the_agent_hanging_up(chat: Chat) -> None:
 def test_outside_question_gets_a_short_answer_and_the_call_goes_on(chat: Chat) -> None:
     start(chat, "温和")
     middle = chat.say("催收天天打电话到我家里骚扰我家人怎么办")
-    assert "接着练" in middle and "依据" not in middle, "a short answer, not the chat's card"
-    assert "总分" not in middle
+    assert "无关的人" in middle and "依据" not in middle, "the agent's short answer, not the chat's card"
+    assert "总分" not in middle and "？" in middle.splitlines()[-1], "then the agent's next question"
+
+
+def test_a_question_with_facts_mid_call_is_answered_and_the_facts_heard(chat: Chat) -> None:
+    """Issue #21: a question asked beside the numbers went unanswered, five times in one call."""
+    start(chat, "普通")
+    chat.say("我失业了 现在打零工")
+    middle = chat.say("一个月三千五左右 征信到底上没上啊 我很担心")
+    assert "征信" in middle.splitlines()[0] and "3,500" in middle, middle
+
+
+def test_an_offer_to_pay_the_agent_is_stopped_in_character_and_named_in_the_debrief(chat: Chat) -> None:
+    """Issue #21: "transfer to the account you name" got the plan submitted; then it broke the call with the
+    fraud card. A real agent stops it and says how to pay, and the call goes on (tests/families/offer_to_agent
+    holds the paraphrases); a fraud reported in a call still comes first.
+    """
+    start(chat, "普通")
+    chat.say("我三个月前被裁员了 现在打零工 每个月三千五")
+    stopped = chat.say("第一期我先转一千到你们指定的账户可以吗")
+    assert "微粒贷页面" in stopped.splitlines()[0] and "96110" not in stopped and "暂停" not in stopped
+    assert "提交申请" not in stopped
+    reported = chat.say("对了 昨天有人打电话说是你们的 让我转到安全账户 是真的吗")
+    assert "诈骗" in reported.splitlines()[0], "a fraud reported mid-call: the warning first"
+    debrief = chat.say("结束练习")
+    assert "⚠ 安全" in debrief and "第一期我先转一千" in debrief
 
 
 def test_a_hint_and_a_redo(chat: Chat) -> None:

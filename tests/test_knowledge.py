@@ -342,7 +342,7 @@ def test_penalty_interest_uses_the_users_numbers_and_no_invented_rate(kb: knowle
     assert not re.search(r"罚息.{0,6}\d+(\.\d+)?%", text)
 
 
-@pytest.mark.parametrize("topic", ["limit_frozen", "spouse_debt", "enforcement", "private_offer", "call_for_me"])
+@pytest.mark.parametrize("topic", ["limit_frozen", "spouse_debt", "enforcement", "call_for_me"])
 def test_a_topic_with_no_intent_is_asked_in_words_the_lexicon_finds_again(kb: knowledge.Knowledge, topic: str) -> None:
     from bot import concerns
     from bot.text import normalise

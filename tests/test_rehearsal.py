@@ -8,10 +8,13 @@ from __future__ import annotations
 import math
 import random
 import re
+from dataclasses import replace
 from typing import Any, Dict, List, Tuple
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot import knowledge, plans, rehearsal, scoring
 from bot.config import ROOT
@@ -53,11 +56,16 @@ Call = Tuple[rehearsal.AgentState, List[List[str]]]
 
 
 def play(rp: Dict[str, Any], messages: List[Any], case: str = "job_loss", difficulty: str | None = "普通") -> Call:
-    """Runs the agent over messages (text, or (text, intent, confidence)); returns the state and replies."""
+    """Runs the agent over messages (text, (text, intent, confidence), or a Turn as read); returns the state
+    and replies.
+    """
     state, _ = rehearsal.start(rp, case_of(rp, case))
     replies = []
     for message in ([difficulty] if difficulty else []) + list(messages):
-        t = turn(*message) if isinstance(message, tuple) else turn(message)
+        if isinstance(message, rehearsal.Turn):
+            t = message
+        else:
+            t = turn(*message) if isinstance(message, tuple) else turn(message)
         state, move = rehearsal.step(rp, state, t)
         replies.append(move.lines + ([f"<aside {move.aside}>"] if move.aside else []))
         if state.done:
@@ -480,10 +488,46 @@ def test_a_debt_restated_while_asked_the_income_is_the_debt(rp) -> None:
     assert state.the_case.owed == 30000 and state.income is None
 
 
-@pytest.mark.parametrize("text", ["我手机收到一个验证码 要报给你吗", "那你把卡号给我 我直接转账给你"])
-def test_offering_a_code_or_a_payment_gets_the_warning_at_once(rp, text: str) -> None:
-    _, replies = play(rp, [text])
-    assert "都是诈骗" in replies[0][0]
+def offer(text: str, **reading: Any) -> rehearsal.Turn:
+    """A line the reading took for an offer to hand the agent money or a code (``faq/private_offer``)."""
+    return replace(turn(text, "faq", 0.9), topic="faq/private_offer", **reading)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        offer("我手机收到一个验证码 要报给你吗"),
+        offer("第一期八百我现在就转给你 你给个账号", confidence=0.99),  # sure, yet no outside question
+        replace(turn("我失业了 卡号发你 你直接扣吧"), concerns=("faq/private_offer",)),
+    ],
+)
+def test_an_offer_of_money_or_a_code_is_stopped_in_character_and_the_call_goes_on(rp, line) -> None:
+    state, _ = rehearsal.start(rp, case_of(rp, "job_loss"))
+    state, _ = rehearsal.step(rp, state, turn("普通"))
+    state, move = rehearsal.step(rp, state, line)
+    assert "微粒贷页面" in move.lines[0] and "验证码" in move.lines[0] and move.aside is None
+    assert not state.done and len(move.lines) >= 2  # the agent's next line follows
+    assert state.said[-1]["slip"] == "faq/private_offer"
+
+
+def test_the_debrief_names_an_offer_of_money_first_and_takes_points_off(rp) -> None:
+    lines = ["我三个月前被裁员了 现在打零工 每月收入三千五", offer("第一期一千五我直接转你 你给个账号")]
+    clean, _ = play(rp, lines[:1])
+    slipped, _ = play(rp, lines)
+    clean_score, slipped_score = rehearsal.result(rp, clean), rehearsal.result(rp, slipped)
+    assert slipped_score.slips == (lines[1].text,) and slipped_score.slip_penalty == rp["penalty_per_slip"]
+    assert slipped_score.total <= clean_score.total - rp["penalty_per_slip"] + 10  # at most the numbers item more
+    _, text = rehearsal.debrief(rp, slipped)
+    assert text.splitlines()[3].startswith("⚠") and "第一期一千五我直接转你" in text
+    card = rehearsal.score_card(rp, slipped, slipped_score)
+    assert card["slip"] and card["penalty"] == 0
+    assert not rehearsal.score_card(rp, clean, clean_score)["slip"]
+
+
+def test_a_scam_reported_in_a_call_is_no_slip_of_the_borrower(rp) -> None:
+    reported = replace(turn("有人打电话说是你们的 让我转到安全账户"), topic="faq/fake_agent_transfer")
+    state, _ = play(rp, [reported])
+    assert not state.said[-1]["slip"] and not rehearsal.result(rp, state).slips
 
 
 def test_a_hang_up_at_the_end_of_a_message_ends_the_call(rp) -> None:
@@ -521,3 +565,67 @@ def test_a_number_too_long_to_be_one_is_not_heard(rp) -> None:
     state, move = rehearsal.step(rp, state, rehearsal.Turn.from_parse(text, parse))
     assert move.lines and math.isfinite(state.the_case.owed)
     assert all(math.isfinite(v) for v in (state.income, state.affordable) if v is not None)
+
+
+def test_a_down_payment_that_pays_the_whole_debt_is_a_lump_sum(rp) -> None:
+    """Found by a borrower helper: 欠六千 (the rest) and 先还六千 crashed the agent (the summary had no payment)."""
+    case = replace(case_of(rp, "job_loss"), owed=6000)
+    verdict = plans.judge(rp["judge"], case, plans.Plan(down=6000), 3500, 1500)
+    assert verdict.feasible and verdict.values["lump"] == money(6000)
+
+
+@given(
+    owed=st.integers(500, 80000),
+    monthly=st.one_of(st.none(), st.integers(1, 90000)),
+    installments=st.one_of(st.none(), st.integers(1, 60)),
+    down=st.one_of(st.none(), st.integers(1, 90000)),
+    lump=st.one_of(st.none(), st.integers(1, 90000)),
+    defer=st.one_of(st.none(), st.integers(1, 400)),
+    agreed=st.booleans(),
+    difficulty=st.sampled_from(["温和", "普通", "严格"]),
+)
+@settings(max_examples=300, deadline=None)
+def test_every_plan_gets_an_answer_in_words(rp, owed, monthly, installments, down, lump, defer, agreed, difficulty):
+    """Whatever plan the reader hands the agent, on any debt, before or after a plan was agreed: lines and a
+    debrief, no crash.
+    """
+    entities = [
+        {"entity": name, "value": value, "role": role}
+        for name, role, value in (
+            ("amount", "installment", monthly),
+            ("term_months", None, installments),
+            ("amount", "down_payment", down),
+            ("amount", "lump_sum", lump),
+            ("days", "deferral", defer),
+        )
+        if value is not None
+    ]
+    state, _ = rehearsal.start(rp, replace(case_of(rp, "job_loss"), owed=owed))
+    state, _ = rehearsal.step(rp, state, turn(difficulty))
+    if agreed:
+        state.status, state.plan = "accepted", plans.Plan(monthly=1500, installments=15).to_dict()
+    offered = rehearsal.Turn("我想这样还 可以吗", "negotiate_repayment", 0.9, tuple(entities))
+    state, move = rehearsal.step(rp, state, offered)
+    assert move.lines and all(line.strip() for line in move.lines)
+    state.status = "accepted"  # and the debrief of it, as if agreed
+    assert rehearsal.debrief(rp, state)[1]
+
+
+def test_a_question_mid_call_is_answered_in_character_and_its_facts_heard(rp) -> None:
+    """Issue #21: "四千五左右 … 征信到底上没上啊" got the next question; the question goes unanswered no more."""
+    told = replace(turn("四千五左右 七百可能稳一点 征信到底上没上啊"), concerns=("ask_overdue_consequence",))
+    state, replies = play(rp, ["我失业了", told])
+    assert "5 年" in replies[-1][0] and state.income == 4500, replies[-1]
+    assert not state.done and len(replies[-1]) >= 2, "the agent's own line follows the answer"
+
+
+def test_a_question_at_the_close_is_answered_and_the_call_waits(rp) -> None:
+    """The borrower asks at "还有什么需要确认的吗": answered, asked again, never closed on a question."""
+    state, _ = play(rp, PREPARED[:-1])
+    assert state.asked == "agreement" and not state.done
+    for _ in range(4):  # more than the closing rounds: a question never closes the call
+        asked = replace(turn("那会不会上门催收啊"), topic="faq/home_visit")
+        state, move = rehearsal.step(rp, state, asked)
+        assert not state.done and "出示证件" in move.lines[0]
+    state, move = rehearsal.step(rp, state, turn("没有了 谢谢"))
+    assert state.done

@@ -75,7 +75,7 @@ def test_a_possible_follow_up_is_one_when_the_last_answer_answers_it(kb: Knowled
         ("limit_frozen", "额度为什么被冻结或降低，只有银行能告诉你"),
         ("spouse_debt", "这是要看具体情况的法律问题，这里没法替你判断"),
         ("enforcement", "不会因为逾期就直接被拍卖"),
-        ("private_offer", "不要发：这里只是模拟助手，查不了你的欠款"),
+        ("faq/private_offer", "不要发，也不要转：这里只是模拟助手"),
         ("call_for_me", "我不能替你打电话"),
     ],
 )

@@ -4,7 +4,9 @@ For each training writer of the danger families (and of the families that must r
 learned readings (the intent classifier and ``DangerClassifier``, settings from config.yml) are trained on
 data/nlu without that writer's messages; the writer's messages are then read by ``bot.concerns.read``
 with and without the learned danger kinds, at each threshold. It prints, per family, how many messages were
-read as they must be. The held-out writers (b, i) are never loaded. ``make danger-cv`` runs it (~10 min).
+read as they must be. The held-out writers (b, i) are never loaded. ``make danger-cv`` runs it (~20 min);
+``make danger-cv DANGER_CV_ARGS=--without`` reads only without the learned kinds, to judge new training data
+for the danger families (half the time).
 """
 
 from __future__ import annotations
@@ -54,6 +56,9 @@ def main(argv: List[str] | None = None) -> int:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--kinds", default=KINDS, help="comma-separated danger kinds found by the learned reading")
     options.add_argument("--set", action="append", default=[], help="a DangerClassifier setting: name=YAML value")
+    options.add_argument(
+        "--without", action="store_true", help="only the reading without the learned kinds (to judge training data)"
+    )
     args = options.parse_args(argv)
     kinds = args.kinds.split(",")
     training = load_data(str(ROOT / "data" / "nlu"))
@@ -72,18 +77,21 @@ def main(argv: List[str] | None = None) -> int:
         name, value = setting.split("=", 1)
         danger_config[name] = yaml.safe_load(value)
     result: Dict[str, Dict[str, List[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    columns = ["without", *(f"at {t}" for t in THRESHOLDS)]
+    columns = ["without", *(() if args.without else (f"at {t}" for t in THRESHOLDS))]
     for writer in sorted({c.writer for c in cases}):
         left_out = {text.normalise(c.text) for c in every if c.writer == writer}
         kept = [(t, label) for t, label in examples if t not in left_out]
         texts, labels = [t for t, _ in kept], [label for _, label in kept]
-        intents, danger = fit_intents(texts, labels, intent_config), fit_danger(texts, labels, danger_config)
+        intents = fit_intents(texts, labels, intent_config)
         mine = [c for c in cases if c.writer == writer]
         messages = [text.normalise(c.text) for c in mine]
-        for case, message, scored, learned in zip(
-            mine, messages, intents.predict_proba(messages), danger.predict_proba(messages), strict=True
+        learned = [[0.0] * len(danger_config["kinds"])] * len(messages)
+        if not args.without:
+            learned = fit_danger(texts, labels, danger_config).predict_proba(messages)
+        for case, message, scored, kinds_scored in zip(
+            mine, messages, intents.predict_proba(messages), learned, strict=True
         ):
-            scores = dict(zip(danger_config["kinds"], map(float, learned), strict=True))
+            scores = dict(zip(danger_config["kinds"], map(float, kinds_scored), strict=True))
             for column in columns:
                 levels = {} if column == "without" else {kind: float(column[3:]) for kind in kinds}
                 parse = reading(lexicon, message, scored, intents.classes_, scores, levels)

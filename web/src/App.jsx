@@ -136,6 +136,7 @@ function ScoreCard({ score, calls, onAgain, onReplay, onDownload }) {
       <p className="score-call">
         {score.case} · {score.difficulty}
       </p>
+      {score.slip && <p className="score-slip">{score.slip}</p>}
       <ul className="score-items">
         {score.items.map((item) => (
           <li key={item.label} className={item.met ? "met" : "missed"}>
