@@ -256,7 +256,9 @@ def read(
     urgent = [c for c in found if c in lexicon.preempt]
     learned = faq_key if intent == "faq" else intent
     if learned == PRIVATE_OFFER and confidence < OFFER_CONFIDENCE and PRIVATE_OFFER not in found:
-        label, confidence = next(((lab, p) for lab, p in ranked if lab not in (PRIVATE_OFFER, "faq")), ("", 0.0))
+        # the next reading, as sure as it is among the readings that are no offer
+        label, p = next(((lab, p) for lab, p in ranked if lab not in (PRIVATE_OFFER, "faq")), ("", 0.0))
+        confidence = p / (1.0 - confidence) if confidence < 1.0 else p
         intent, faq_key = ("faq", label) if label.startswith("faq/") else (label, None)
         if confidence < NEW_QUESTION_CONFIDENCE:
             intent = FALLBACK_INTENT

@@ -117,7 +117,7 @@ def test_a_question_with_facts_mid_call_is_answered_and_the_facts_heard(chat: Ch
     """Issue #21: a question asked beside the numbers went unanswered, five times in one call."""
     start(chat, "普通")
     chat.say("我失业了 现在打零工")
-    middle = chat.say("一个月三千五左右 征信到底上没上啊 我很担心")
+    middle = chat.say("一个月三千五左右 这样会影响征信吗 我很担心")
     assert "征信" in middle.splitlines()[0] and "3,500" in middle, middle
 
 
@@ -128,13 +128,13 @@ def test_an_offer_to_pay_the_agent_is_stopped_in_character_and_named_in_the_debr
     """
     start(chat, "普通")
     chat.say("我三个月前被裁员了 现在打零工 每个月三千五")
-    stopped = chat.say("第一期我先转一千到你们指定的账户可以吗")
+    stopped = chat.say("我把卡号发给你 你直接从卡里扣吧 省得我忘")
     assert "微粒贷页面" in stopped.splitlines()[0] and "96110" not in stopped and "暂停" not in stopped
     assert "提交申请" not in stopped
     reported = chat.say("对了 昨天有人打电话说是你们的 让我转到安全账户 是真的吗")
     assert "诈骗" in reported.splitlines()[0], "a fraud reported mid-call: the warning first"
     debrief = chat.say("结束练习")
-    assert "⚠ 安全" in debrief and "第一期我先转一千" in debrief
+    assert "⚠ 安全" in debrief and "我把卡号发给你" in debrief
 
 
 def test_a_hint_and_a_redo(chat: Chat) -> None:

@@ -456,7 +456,7 @@ def test_call_mode_banner_agent_in_call_replies_and_score_card(sized) -> None:
     assert "客服（模拟）" in sized.locator(".Message.left .Message-author").last.inner_text()
     assert [r.strip() for r in sized.locator(".replies .reply").all_inner_texts()] == ["结束练习", "给我提示", "重说"]
     say(sized, "你好 我失业了 欠两万还不上 想每月还1500分15期 罚息能减免吗 麻烦发短信确认")
-    say(sized, "第一期一千五我直接转你吧 你给个账号")
+    say(sized, "卡号发给你吧 你直接从卡里扣")
     before = sized.locator(BOT).count()
     sized.click("[data-testid=call-banner] button")
     wait_for_reply(sized, before, contains="总分")
@@ -467,7 +467,7 @@ def test_call_mode_banner_agent_in_call_replies_and_score_card(sized) -> None:
     missed = score.locator("li.missed").first.evaluate("e => getComputedStyle(e).backgroundColor")
     assert met != missed, "met and missed items in different colours"
     assert "你好 我失业了" in score.inner_text(), "the user's own line is quoted"
-    assert "直接转你" in score.locator(".score-slip").inner_text(), "the offer to pay the agent, named first"
+    assert "卡号发给你" in score.locator(".score-slip").inner_text(), "the offer of a card number, named first"
     assert sized.locator("[data-testid=call-banner]").count() == 0, "the call is over"
     assert score.locator(".score-actions button", has_text="再练一次").count() == 1
 
