@@ -313,7 +313,7 @@ def step(rp: Mapping[str, Any], state: AgentState, turn: Turn) -> Tuple[AgentSta
 
 def agent_answer(rp: Mapping[str, Any], state: AgentState, turn: Turn) -> str | None:
     """The agent's own answer to a question the reading found in the message (its topic first, then its other
-    concerns, then the questions of its clauses): 征信, materials, where to pay, visits, calls to others, 停息挂账
+    concerns, then the questions of its clauses): 征信, materials, where to pay, visits, calls to others
     (``answers`` in roleplay.yml).
     """
     for topic in (turn.topic, *turn.concerns, *turn.questions):
@@ -516,11 +516,12 @@ def _judge(rp: Mapping[str, Any], state: AgentState, plan: Plan, verdict: plans.
         plan = replace(plan, installments=values["n"])
         state.plan = plan.to_dict()
         lines.append(_line(rp, state, "fewer_installments", values))
-    # the summary of what the judge worked out: a lump sum, a deferral, or installments
-    kind = "plan_summary"
-    if "lump" in values or "defer_months" in values:
-        kind = "plan_summary_lump" if "lump" in values else "plan_summary_defer"
-    return lines + [_line(rp, state, kind, values)] + _submit(rp, state)
+    return lines + [_line(rp, state, _worded("plan_summary", values), values)] + _submit(rp, state)
+
+
+def _worded(line: str, values: Mapping[str, Any]) -> str:
+    """The line for what the judge worked out (``values``): a lump sum, a deferral, or installments."""
+    return f"{line}_lump" if "lump" in values else f"{line}_defer" if "defer_months" in values else line
 
 
 def _submit(rp: Mapping[str, Any], state: AgentState) -> List[str]:
@@ -664,9 +665,8 @@ def plan_assessment(rp: Mapping[str, Any], state: AgentState) -> List[str]:
     case, plan = state.the_case, Plan.from_dict(state.plan)
     verdict = plans.judge(rp["judge"], case, plan, state.income, state.affordable)
     lines = [fill(words["agreed"], {"plan": agreed_plan(rp, state)})]
-    values = verdict.values  # what the judge worked out decides the words, as in the call
-    kind = "cost_lump" if "lump" in values else "cost_defer" if "defer_months" in values else "cost"
-    if verdict.feasible and "interest" in values or kind != "cost":
+    kind = _worded("cost", verdict.values)
+    if verdict.feasible and "interest" in verdict.values or kind != "cost":
         lines.append(fill(words[kind], verdict.values))
     return lines
 
@@ -690,7 +690,7 @@ def score_card(rp: Mapping[str, Any], state: AgentState, score: scoring.Score) -
         "case": state.the_case.title,
         "difficulty": rp["difficulties"][state.difficulty or "normal"]["title"],
         "weakest": weakest.label if weakest else "",
-        "penalty": score.penalty - score.slip_penalty,  # for rude lines; the slip is said on its own
+        "penalty": score.penalty,
         "slip": scoring.slip_line(rp, score),
         "items": [
             {"label": i.label, "met": i.met, "weight": i.weight, "quote": i.quote, "tip": i.tip, "model": i.model}

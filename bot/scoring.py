@@ -115,7 +115,7 @@ class Score:
     total: int
     items: Tuple[ItemResult, ...]
     rude_messages: int
-    penalty: int  # for rude messages and safety slips together
+    penalty: int  # for rude messages
     slips: Tuple[str, ...] = ()  # the lines that offered the agent money to an account, a card number or a code
     slip_penalty: int = 0
 
@@ -154,8 +154,8 @@ def score(rp: Mapping[str, Any], said: Sequence[Mapping[str, Any]], model_values
         )
     slips = tuple(line["text"] for line in said if line.get("slip"))
     slip_penalty = len(slips) * int(rp["penalty_per_slip"])
-    penalty = rude * int(rp["penalty_per_rude_message"]) + slip_penalty
-    total = sum(r.weight for r in results if r.met) - penalty
+    penalty = rude * int(rp["penalty_per_rude_message"])
+    total = sum(r.weight for r in results if r.met) - penalty - slip_penalty
     return Score(max(0, min(100, total)), tuple(results), rude, penalty, slips, slip_penalty)
 
 
@@ -198,8 +198,7 @@ def debrief(rp: Mapping[str, Any], result: Score, plan_words: List[str], call: s
             )
         )
     if result.rude_messages:
-        points = result.penalty - result.slip_penalty
-        lines.append(fill(words["penalty"], {"count": result.rude_messages, "points": points}))
+        lines.append(fill(words["penalty"], {"count": result.rude_messages, "points": result.penalty}))
     if result.weakest:
         lines.append(fill(words["weakest"], {"label": result.weakest.label}))
     lines += plan_words
