@@ -157,3 +157,24 @@ def test_the_follow_up_model_reads_a_message_by_the_answer_before_it(tmp_path: A
     new_question = read("征信多久能查到", "faq/lawyer_letter").get(FOLLOWS)
     assert max(new_question, key=new_question.get) == "new", new_question
     assert read("还有呢", None).get(FOLLOWS) is None  # nothing answered yet: no follow-up to read
+
+
+def test_the_intent_classifier_reads_each_clause_of_a_run_on_message_a_few_at_most(tmp_path: Any) -> None:
+    """"收入三千五 会影响征信吗": the facts and the question each get their own label; a 1,500-character message of
+    short clauses is read in at most MAX_CLAUSES of them (each costs a prediction).
+    """
+    from bot.components import MAX_CLAUSES, LinearIntentClassifier
+    from bot.concerns import CLAUSE_LABELS
+
+    examples = [(t, "inform_situation") for t in ("收入三千五", "每月到手四千", "我失业了", "工资三千多")]
+    examples += [(t, "ask_overdue_consequence") for t in ("会影响征信吗", "上征信了吗", "逾期会怎样", "征信会花吗")]
+    data = TrainingData([Message(data={"text": t, "intent": i}) for t, i in examples])
+    config = {**LinearIntentClassifier.get_default_config(), "latin_ngrams": None}
+    component = LinearIntentClassifier(config, LocalModelStorage(tmp_path), Resource("intents"))
+    component.train(data)
+    component = LinearIntentClassifier.load(config, LocalModelStorage(tmp_path), Resource("intents"), None)
+    texts = ("收入三千五 会影响征信吗", "会影响征信吗", "收入三千五，" * 250)
+    run_on, single, long = (Message(data={"text": t}) for t in texts)
+    component.process([run_on, single, long])
+    assert [label for label, _ in run_on.get(CLAUSE_LABELS)] == ["inform_situation", "ask_overdue_consequence"]
+    assert single.get(CLAUSE_LABELS) is None and len(long.get(CLAUSE_LABELS)) == MAX_CLAUSES
