@@ -252,15 +252,28 @@ async def test_rehearsal_end_words_with_no_call_on_start_nothing() -> None:
 
 
 async def test_rehearsal_agent_answers_an_outside_question_briefly_then_resumes() -> None:
-    state = {"difficulty": "normal", "asked": "reason"}
+    """A question the agent has no answer of its own for: the chat's direct answer, briefly, then the call."""
+    state = {"difficulty": "normal", "asked": "reason", "case": get_knowledge().roleplay["cases"][0]}
+    tracker = rehearsal_tracker("我想投诉你们该找谁", state, requested_slot="rehearsal_turn")
+    tracker.latest_message["intent"] = {"name": "ask_legal_rights", "confidence": 0.95}
+    dispatcher = CollectingDispatcher()
+    await ValidateRehearsalForm().run(dispatcher, tracker, DOMAIN)
+    texts = [m["text"] for m in dispatcher.messages]
+    full = get_knowledge().answer("ask_legal_rights", {}).text
+    assert texts[0] and texts[0] in full and len(texts[0]) < len(full) / 2, "a short answer, not the whole card"
+    assert "接着练" in texts[1] and "原因" in texts[2]
+
+
+async def test_rehearsal_agent_answers_a_question_of_its_own_in_character() -> None:
+    """Calls to the family asked in a call: the agent's own answer (roleplay.yml answers), and the call goes on."""
+    state = {"difficulty": "normal", "asked": "reason", "case": get_knowledge().roleplay["cases"][0]}
     tracker = rehearsal_tracker("催收打我家人电话怎么办", state, requested_slot="rehearsal_turn")
     tracker.latest_message["intent"] = {"name": "report_harassment", "confidence": 0.95}
     dispatcher = CollectingDispatcher()
     await ValidateRehearsalForm().run(dispatcher, tracker, DOMAIN)
     texts = [m["text"] for m in dispatcher.messages]
-    full = get_knowledge().answer("report_harassment", {}).text
-    assert texts[0] and texts[0] in full and len(texts[0]) < len(full) / 2, "a short answer, not the whole card"
-    assert "接着练" in texts[1] and "原因" in texts[2]
+    assert "无关的人" in texts[0] and "接着练" not in "".join(texts), texts
+    assert "？" in texts[-1], "then the agent's next question"
 
 
 async def test_debrief_scores_the_call_from_the_agents_record() -> None:
