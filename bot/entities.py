@@ -121,7 +121,7 @@ _RATE_WAN = re.compile(
 
 # A date names a time, not a span: 2023年, 2024年3月, 去年3月份, 5月12号 / 5月12日.
 _DATE = re.compile(
-    r"(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?"
+    r"(?:19|20)\d{2}\s*年(?!化)(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?"
     r"|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{1,2}\s*月份|(?<![\d个])\d{1,2}\s*号(?!码)"
 )
 # After a listed number, a unit makes it a quantity after all: 逾期110天, 借了120块.
