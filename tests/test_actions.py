@@ -251,14 +251,19 @@ async def test_rehearsal_end_words_with_no_call_on_start_nothing() -> None:
     ]
 
 
-async def test_rehearsal_agent_answers_an_outside_question_briefly_then_resumes() -> None:
-    """A question the agent has no answer of its own for: the chat's direct answer, briefly, then the call."""
+async def asked_in_a_call(text: str, intent: str) -> List[str]:
+    """The agent's replies to a question asked in a call waiting for the reason (NLU sure of ``intent``)."""
     state = {"difficulty": "normal", "asked": "reason", "case": get_knowledge().roleplay["cases"][0]}
-    tracker = rehearsal_tracker("我想投诉你们该找谁", state, requested_slot="rehearsal_turn")
-    tracker.latest_message["intent"] = {"name": "ask_legal_rights", "confidence": 0.95}
+    tracker = rehearsal_tracker(text, state, requested_slot="rehearsal_turn")
+    tracker.latest_message["intent"] = {"name": intent, "confidence": 0.95}
     dispatcher = CollectingDispatcher()
     await ValidateRehearsalForm().run(dispatcher, tracker, DOMAIN)
-    texts = [m["text"] for m in dispatcher.messages]
+    return [m["text"] for m in dispatcher.messages]
+
+
+async def test_rehearsal_agent_answers_an_outside_question_briefly_then_resumes() -> None:
+    """A question the agent has no answer of its own for: the chat's direct answer, briefly, then the call."""
+    texts = await asked_in_a_call("我想投诉你们该找谁", "ask_legal_rights")
     full = get_knowledge().answer("ask_legal_rights", {}).text
     assert texts[0] and texts[0] in full and len(texts[0]) < len(full) / 2, "a short answer, not the whole card"
     assert "接着练" in texts[1] and "原因" in texts[2]
@@ -266,12 +271,7 @@ async def test_rehearsal_agent_answers_an_outside_question_briefly_then_resumes(
 
 async def test_rehearsal_agent_answers_a_question_of_its_own_in_character() -> None:
     """Calls to the family asked in a call: the agent's own answer (roleplay.yml answers), and the call goes on."""
-    state = {"difficulty": "normal", "asked": "reason", "case": get_knowledge().roleplay["cases"][0]}
-    tracker = rehearsal_tracker("催收打我家人电话怎么办", state, requested_slot="rehearsal_turn")
-    tracker.latest_message["intent"] = {"name": "report_harassment", "confidence": 0.95}
-    dispatcher = CollectingDispatcher()
-    await ValidateRehearsalForm().run(dispatcher, tracker, DOMAIN)
-    texts = [m["text"] for m in dispatcher.messages]
+    texts = await asked_in_a_call("催收打我家人电话怎么办", "report_harassment")
     assert "无关的人" in texts[0] and "接着练" not in "".join(texts), texts
     assert "？" in texts[-1], "then the agent's next question"
 
