@@ -10,6 +10,7 @@ ends (the agent closes it, the user hangs up or says 结束练习) the form comp
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
@@ -25,7 +26,7 @@ from actions.common import (
     send_to_page,
     to_page,
 )
-from bot import rehearsal, reply
+from bot import rehearsal, reply, scoring
 from bot.knowledge import Answer
 from bot.plans import Case
 from bot.text import normalise
@@ -35,16 +36,21 @@ TURN_SLOT = "rehearsal_turn"
 STATE_SLOT = "rehearsal"
 LAST_CASE = "last_case"  # kept in the state slot between calls
 STOPPED_FOR_SAFETY = "stopped_for_safety"  # ...and whether that call was stopped for the user's safety
+LAST_SCORE = "last_score"  # ...and its score (scoring.record), which a replay of the case is compared with
 
 
 def say(dispatcher: CollectingDispatcher, tracker: Tracker, move: rehearsal.Move, state: rehearsal.AgentState) -> None:
-    """The agent's lines; to the page with the call's state (banner, avatar, in-call quick replies)."""
-    for n, line in enumerate(move.lines):
+    """The coach's lines, then the agent's; to the page with the call's state and who speaks (banner, avatar and
+    name, in-call quick replies), elsewhere the coach's lines under the coach's name.
+    """
+    rp = get_knowledge().roleplay
+    for n, (line, speaker) in enumerate(zip(move.lines, move.speakers(state.started), strict=True)):
         buttons = move.buttons if n == len(move.lines) - 1 else []
         if to_page(tracker):
-            send_to_page(dispatcher, line, buttons, call=rehearsal.call_state(get_knowledge().roleplay, state))
+            send_to_page(dispatcher, line, buttons, call=rehearsal.call_state(rp, state, speaker))
         else:
-            dispatcher.utter_message(text=line, buttons=buttons)
+            text = f"【{rp['coach_name']}】{line}" if speaker == "coach" else line
+            dispatcher.utter_message(text=text, buttons=buttons)
 
 
 def _new_call(dispatcher: CollectingDispatcher, tracker: Tracker) -> rehearsal.AgentState:
@@ -62,8 +68,6 @@ def _new_call(dispatcher: CollectingDispatcher, tracker: Tracker) -> rehearsal.A
     slots = known_slots(tracker)
     # After a call stopped for the user's safety, "我没事 继续练吧" takes up that call's case again.
     resumed = bool(previous.get(LAST_CASE)) and bool(previous.get(STOPPED_FOR_SAFETY))
-    if resumed:
-        dispatcher.utter_message(text=rp["resume_after_crisis"])
     replay = bool(previous.get(LAST_CASE)) and (resumed or rehearsal.wants_replay(rp, normalise(text)))
     if replay:
         case = Case.from_dict(previous[LAST_CASE])
@@ -77,7 +81,9 @@ def _new_call(dispatcher: CollectingDispatcher, tracker: Tracker) -> rehearsal.A
         dispatcher.utter_message(text=echoed)
     for aside in reply.asides(kb, tracker.latest_message, slots, rp.get("practised_topics", [])):
         dispatcher.utter_message(text=aside)  # what else the message asked, before the call
-    state, move = rehearsal.start(rp, case, text)
+    state, move = rehearsal.start(rp, case, text, previous.get(LAST_SCORE) if replay else None)
+    if resumed:  # the coach says first that this is the same case, and where help is
+        move = replace(move, lines=[rp["resume_after_crisis"], *move.lines], coach=move.coach + 1)
     say(dispatcher, tracker, move, state)
     return state
 
@@ -104,7 +110,7 @@ class ValidateRehearsalForm(Action):
                 if to_page(tracker):  # the page ends the call's banner
                     send_to_page(dispatcher, "", [], call=rehearsal.call_state(kb.roleplay, state))
             else:
-                dispatcher.utter_message(text=kb.roleplay["resume_after_safety"])
+                say(dispatcher, tracker, rehearsal.Move([kb.roleplay["resume_after_safety"]], coach=1), state)
         else:
             turn = rehearsal.Turn.from_parse(tracker.latest_message.get("text") or "", tracker.latest_message)
             old = rehearsal.AgentState.from_dict(tracker.get_slot(STATE_SLOT))
@@ -140,6 +146,8 @@ class ActionRehearsalDebrief(Action):
         if state.aborted:  # never started, or stopped for the user's safety: no score
             return [SlotSet(STATE_SLOT, kept), SlotSet(TURN_SLOT, None)]
         result, text = rehearsal.debrief(rp, state)
+        if kept:
+            kept[LAST_SCORE] = scoring.record(result)
         buttons = [
             {"title": rp["debrief"]["again"], "payload": "/start_rehearsal"},
             {"title": rp["debrief"]["replay"], "payload": rp["debrief"]["replay"]},

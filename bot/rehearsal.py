@@ -119,6 +119,7 @@ class AgentState:
     aborted: bool = False  # stopped before it started, or for the user's safety: no debrief
     for_safety: bool = False  # stopped for the user's safety: "继续练吧" takes up the same case, gently
     undo: Dict[str, Any] | None = None  # the state before the last line, for 重说
+    previous: Dict[str, Any] | None = None  # a replay: the last attempt on this case (scoring.record)
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any] | None) -> AgentState:
@@ -143,11 +144,18 @@ class AgentState:
 
 @dataclass(frozen=True)
 class Move:
-    """The agent's reply to a turn: lines to say, buttons, and an outside question to answer first."""
+    """The reply to a turn: lines to say, buttons, and an outside question to answer first. The first ``coach``
+    lines are the coach's (the intro, hints, 重说, the end of the call), the rest the agent's.
+    """
 
     lines: List[str]
     buttons: List[Dict[str, str]] = field(default_factory=list)
     aside: str | None = None  # topic of an outside question the caller answers (briefly) before the lines
+    coach: int = 0
+
+    def speakers(self, started: bool) -> List[str]:
+        """Who says each line: before the call starts, only the coach speaks."""
+        return ["coach" if n < self.coach or not started else "agent" for n in range(len(self.lines))]
 
 
 # --- the case -------------------------------------------------------------------------------------
@@ -244,17 +252,20 @@ def wants_replay(rp: Mapping[str, Any], plain: str) -> bool:
 # --- the call ------------------------------------------------------------------------------------
 
 
-def start(rp: Mapping[str, Any], case: Case, first: str = "") -> Tuple[AgentState, Move]:
+def start(
+    rp: Mapping[str, Any], case: Case, first: str = "", previous: Mapping[str, Any] | None = None
+) -> Tuple[AgentState, Move]:
     """A new call on ``case``: the intro and the case card, then the difficulty asked; a message that
-    already names one (陪我练一下 严格一点) starts the call at once.
+    already names one (陪我练一下 严格一点) starts the call at once. ``previous``: the last attempt on the same
+    case (a replay), which the debrief compares with.
     """
-    state = AgentState(case=case.to_dict())
+    state = AgentState(case=case.to_dict(), previous=dict(previous) if previous else None)
     intro = [rp["intro"], case_words(rp, case)]
     chosen = chosen_difficulty(rp, normalise(first)) if first else None
     if chosen:
         state.difficulty, state.asked = chosen, "opening"
-        return state, Move(intro + [_line(rp, state, "opening")])
-    return state, Move(intro + [rp["ask_difficulty"]], difficulty_buttons(rp))
+        return state, Move(intro + [_line(rp, state, "opening")], coach=len(intro))
+    return state, Move(intro + [rp["ask_difficulty"]], difficulty_buttons(rp), coach=len(intro) + 1)
 
 
 def step(rp: Mapping[str, Any], state: AgentState, turn: Turn) -> Tuple[AgentState, Move]:
@@ -263,22 +274,25 @@ def step(rp: Mapping[str, Any], state: AgentState, turn: Turn) -> Tuple[AgentSta
     if is_end(rp, plain) or _matches(rp["restart_words"], plain):
         state.done = True
         state.aborted = not state.said  # nothing said on the call: nothing to score
-        return state, Move([] if state.said else [rp["ended_empty" if state.started else "ended_unstarted"]])
+        return state, Move([] if state.said else [rp["ended_empty" if state.started else "ended_unstarted"]], coach=1)
     if _matches(rp["undo_words"], plain) and len(plain) <= 12:
         if not state.undo:
-            return state, Move([rp["nothing_to_undo"]])
+            return state, Move([rp["nothing_to_undo"]], coach=1)
         previous = AgentState.from_dict(state.undo)
-        return previous, Move([rp["undone"], _question(rp, previous, again=True)])
+        return previous, Move([rp["undone"], _question(rp, previous, again=True)], coach=1)
     if _matches(rp["hint_words"], plain):
-        return state, Move([fill(rp["hints"].get(state.asked, rp["hints"]["default"]), _case_values(state.the_case))])
+        hint = fill(rp["hints"].get(state.asked, rp["hints"]["default"]), _case_values(state.the_case))
+        return state, Move([hint], coach=1)
     before = {k: v for k, v in state.to_dict().items() if k != "undo"}
     lines: List[str] = []
+    coach = 0
     if not state.started:
         chosen = chosen_difficulty(rp, plain)
         state.difficulty, state.asked = chosen or "normal", "opening"
         if chosen or _matches(rp["ready_words"], plain) and len(plain) <= 6:
             return state, Move([_line(rp, state, "opening")])
         lines.append(rp["started_normal"])  # the user started telling their case: the call is on
+        coach = 1
     if _matches(rp["about_agent_words"], plain):
         return state, Move([_line(rp, state, "about_agent"), _question(rp, state, again=True)])
     if turn.offers_private:  # a real agent stops it and says how to pay; the call goes on
@@ -303,12 +317,12 @@ def step(rp: Mapping[str, Any], state: AgentState, turn: Turn) -> Tuple[AgentSta
     heard, judged = _hear(rp, state, turn, items, rude)
     lines += heard
     if state.done:
-        return state, Move(lines)
+        return state, Move(lines, coach=coach)
     lines += _next(rp, state, turn, items, judged, answered=bool(answer))
     if lines == state.last_reply:  # never the same reply twice in a row
-        lines = [_line(rp, state, "same_again")] + lines[-1:]
+        lines, coach = [_line(rp, state, "same_again")] + lines[-1:], 0
     state.last_reply = lines
-    return state, Move(lines, aside=aside)
+    return state, Move(lines, aside=aside, coach=coach)
 
 
 def agent_answer(rp: Mapping[str, Any], state: AgentState, turn: Turn) -> str | None:
@@ -660,8 +674,12 @@ def result(rp: Mapping[str, Any], state: AgentState) -> scoring.Score:
 def plan_assessment(rp: Mapping[str, Any], state: AgentState) -> List[str]:
     """What the plan agreed on the call is worth: feasible or not, and what it costs (calculator)."""
     words = rp["debrief"]
+    if state.status == "declined":
+        return [words["declined"]]
+    if state.status != "accepted" and state.plan:  # a plan on the table, not settled before the call ended
+        return [fill(words["unsettled"], {"plan": agreed_plan(rp, state)})]
     if state.status != "accepted" or not state.plan:
-        return [words["declined"] if state.status == "declined" else words["agreed_nothing"]]
+        return [words["agreed_nothing"]]
     case, plan = state.the_case, Plan.from_dict(state.plan)
     verdict = plans.judge(rp["judge"], case, plan, state.income, state.affordable)
     lines = [fill(words["agreed"], {"plan": agreed_plan(rp, state)})]
@@ -677,12 +695,15 @@ def debrief(rp: Mapping[str, Any], state: AgentState) -> Tuple[scoring.Score, st
         rp["debrief"]["call"],
         {"case": state.the_case.title, "difficulty": rp["difficulties"][state.difficulty or "normal"]["title"]},
     )
-    return score, scoring.debrief(rp, score, plan_assessment(rp, state), call)
+    compared = scoring.progress(rp, score, state.previous)
+    next_line = scoring.next_practice(rp, score, state.difficulty or "normal")
+    return score, scoring.debrief(rp, score, plan_assessment(rp, state), call, compared, next_line)
 
 
 def score_card(rp: Mapping[str, Any], state: AgentState, score: scoring.Score) -> Dict[str, Any]:
     """The debrief's parts for the page's score card: the total, each item with the user's line or the
-    tip and model line, what the plan is worth, the case and difficulty, the weakest item.
+    tip and model line, what the plan is worth, the case and difficulty, the weakest item, each item's points
+    (kept in the page's history for its trend), the comparison with the last attempt, what to practise next.
     """
     weakest = score.weakest
     return {
@@ -697,10 +718,16 @@ def score_card(rp: Mapping[str, Any], state: AgentState, score: scoring.Score) -
             for i in score.items
         ],
         "plan": plan_assessment(rp, state),
+        "items_points": scoring.record(score)["items"],
+        "progress": scoring.progress(rp, score, state.previous),
+        "next": scoring.next_practice(rp, score, state.difficulty or "normal"),
     }
 
 
-def call_state(rp: Mapping[str, Any], state: AgentState) -> Dict[str, Any]:
-    """What the page shows of the call: whether it is on, at which difficulty, and who is speaking."""
+def call_state(rp: Mapping[str, Any], state: AgentState, speaker: str | None = None) -> Dict[str, Any]:
+    """What the page shows of the call: whether it is on, at which difficulty, and who is speaking (the agent
+    once the call has started, unless the coach is: hints, 重说).
+    """
     title = rp["difficulties"][state.difficulty]["title"] if state.difficulty else ""
-    return {"active": not state.done, "difficulty": title, "speaker": "agent" if state.started else "coach"}
+    speaker = speaker or ("agent" if state.started else "coach")
+    return {"active": not state.done, "difficulty": title, "speaker": speaker}

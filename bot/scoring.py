@@ -171,9 +171,69 @@ def slip_line(rp: Mapping[str, Any], result: Score) -> str:
     return fill(rp["debrief"]["slip"], {"quote": _short(result.slips[0]), "points": result.slip_penalty})
 
 
-def debrief(rp: Mapping[str, Any], result: Score, plan_words: List[str], call: str) -> str:
+def record(result: Score) -> Dict[str, Any]:
+    """What is kept of a call to compare the next attempt with: the total and each item's points."""
+    return {"total": result.total, "items": {i.id: i.weight if i.met else 0 for i in result.items}}
+
+
+def progress(rp: Mapping[str, Any], result: Score, previous: Mapping[str, Any] | None) -> List[str]:
+    """A replay against the last attempt on the same case: the total before and after, the items done this
+    time that were missed then, and the ones missed this time that were done then.
+    """
+    if not previous:
+        return []
+    words, before = rp["debrief"], previous.get("items", {})
+    change = result.total - int(previous["total"])
+    lines = [fill(words["progress"], {"before": previous["total"], "after": result.total, "change": f"{change:+d}"})]
+    gained = [i.label for i in result.items if i.met and before.get(i.id) == 0]
+    lost = [i.label for i in result.items if not i.met and before.get(i.id, 0) > 0]
+    if gained:
+        lines.append(fill(words["improved"], {"labels": "、".join(gained)}))
+    if lost:
+        lines.append(fill(words["worse"], {"labels": "、".join(lost)}))
+    return lines
+
+
+# The next call a step harder after a call scoring at least this with no safety slip, a step easier below this.
+HARDER_AT = 85
+EASIER_BELOW = 50
+
+
+def next_difficulty(rp: Mapping[str, Any], result: Score, difficulty: str) -> str:
+    """The difficulty to practise at next: a step up after a good call with no safety slip, a step down after
+    a poor one, else the same (温和 → 普通 → 严格, in roleplay.yml's order).
+    """
+    order = list(rp["difficulties"])
+    at = order.index(difficulty) if difficulty in order else 0
+    if result.total >= HARDER_AT and not result.slips:
+        at = min(at + 1, len(order) - 1)
+    elif result.total < EASIER_BELOW:
+        at = max(at - 1, 0)
+    return order[at]
+
+
+def next_practice(rp: Mapping[str, Any], result: Score, difficulty: str) -> str:
+    """What to practise next (the weakest item, or another case when every item was met) and at which
+    difficulty.
+    """
+    words = rp["debrief"]
+    practise = {item["id"]: item["practise"] for item in rp["rubric"]}
+    focus = practise[result.weakest.id] if result.weakest else words["next_all_met"]
+    title = rp["difficulties"][next_difficulty(rp, result, difficulty)]["title"]
+    return fill(words["next"], {"focus": focus, "difficulty": title})
+
+
+def debrief(
+    rp: Mapping[str, Any],
+    result: Score,
+    plan_words: List[str],
+    call: str,
+    compared: Sequence[str] = (),
+    next_line: str = "",
+) -> str:
     """The debrief as chat text: the 总分 line, the call (case, difficulty), each item with the borrower's
-    line or a tip and a model line, the penalty, the weakest item, and what the agreed plan is worth.
+    line or a tip and a model line, the penalty, the weakest item, what the agreed plan is worth, how it
+    ``compared`` with the last attempt on the same case, and what to practise next.
     The page keeps its list of earlier calls from the 总分, 练习情况 and 最需要加强 lines.
     """
     words = rp["debrief"]
@@ -202,5 +262,8 @@ def debrief(rp: Mapping[str, Any], result: Score, plan_words: List[str], call: s
     if result.weakest:
         lines.append(fill(words["weakest"], {"label": result.weakest.label}))
     lines += plan_words
+    lines += compared
+    if next_line:
+        lines.append(next_line)
     lines.append(words["reminder"])
     return "\n".join(lines)

@@ -286,9 +286,9 @@ async def test_debrief_scores_the_call_from_the_agents_record() -> None:
     # Only "我失业了" counts: situation (15) and calm (15).
     assert "总分：30/100" in message["text"].splitlines()
     assert message["buttons"][0] == {"title": "再练一次", "payload": "/start_rehearsal"}
-    assert {"event": "slot", "name": "rehearsal", "value": {"last_case": case}} in [
-        {k: e[k] for k in ("event", "name", "value")} for e in events
-    ], "the case is kept for a replay"
+    [kept] = [e["value"] for e in events if e.get("event") == "slot" and e.get("name") == "rehearsal"]
+    assert kept["last_case"] == case, "the case is kept for a replay"
+    assert kept["last_score"]["total"] == 30 and kept["last_score"]["items"]["situation"] == 15, "and its score"
 
 
 async def test_a_lower_monthly_amount_after_a_calculation_is_costed() -> None:

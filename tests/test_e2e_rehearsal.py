@@ -80,6 +80,15 @@ def test_again_starts_fresh_and_same_case_replays(chat: Chat) -> None:
     assert f"欠款 {card} 元" in "\n".join(r.get("text", "") for r in replay)
     chat.say("普通")
     assert "收入" in chat.say("我失业了还不上"), "a new call asks the income again"
+    chat.say("我现在每月收入3500")
+    first = score_of(chat.say("结束练习"))
+    chat.send("同一个情况再来一次")
+    chat.say("普通")
+    for message in PREPARED_CALL:
+        chat.say(message)
+    debrief = chat.say("结束练习")
+    assert f"和上次比：总分 {first} → {score_of(debrief)}" in debrief, "a replay is compared with the last attempt"
+    assert "这次做到了：" in debrief and "下次练：" in debrief
 
 
 def test_going_on_after_a_call_stopped_for_safety_takes_up_the_same_case(chat: Chat) -> None:
@@ -140,9 +149,12 @@ def test_an_offer_to_pay_the_agent_is_stopped_in_character_and_named_in_the_debr
 def test_a_hint_and_a_redo(chat: Chat) -> None:
     start(chat, "普通")
     chat.say("我失业了还不上")
-    assert "收入" in chat.say("给我提示")
+    hint = chat.say("给我提示")
+    assert "收入" in hint and hint.startswith("【练习教练】"), "the coach gives hints, not the agent"
     chat.say("你们这些骗子")
-    assert "不算" in chat.say("重说")
+    redo = chat.send("重说")
+    assert redo[0]["text"].startswith("【练习教练】") and "不算" in redo[0]["text"]
+    assert not redo[-1]["text"].startswith("【"), "then the agent asks again"
     debrief = chat.say("结束练习")
     assert "✔ 全程保持冷静和礼貌" in debrief
 

@@ -452,6 +452,79 @@ def test_redo_takes_back_the_last_line(rp) -> None:
     assert rehearsal.result(rp, state).items[-2].met, "calm again once the rude line is taken back"
 
 
+# --- the coach and progress (issue #21, criteria 5 and 6) ------------------------------------------
+
+
+def test_the_coach_speaks_the_intro_hints_and_redo_and_the_agent_the_call(rp) -> None:
+    state, move = rehearsal.start(rp, case_of(rp, "job_loss"))
+    assert set(move.speakers(state.started)) == {"coach"}, "before the call: the intro and the difficulty"
+    state, move = rehearsal.step(rp, state, turn("普通"))
+    assert move.speakers(state.started) == ["agent"], "the opening line is the agent's"
+    state, move = rehearsal.step(rp, state, turn("我失业了还不上"))
+    assert set(move.speakers(state.started)) == {"agent"}
+    _, hint = rehearsal.step(rp, state, turn("给我提示"))
+    assert hint.speakers(True) == ["coach"] and "3,500" in hint.lines[0]
+    state, _ = rehearsal.step(rp, state, turn("你们这些吸血鬼"))
+    state, redo = rehearsal.step(rp, state, turn("重说"))
+    assert redo.speakers(state.started) == ["coach", "agent"], "the coach takes the line back; the agent asks again"
+
+
+def test_a_replay_is_compared_with_the_last_attempt_item_by_item(rp) -> None:
+    first, _ = play(rp, ["你好 我失业了还不上", "你们这些吸血鬼"])
+    before = scoring.record(rehearsal.result(rp, first))
+    assert before["items"]["calm"] == 0 and before["items"]["situation"] > 0
+    state, _ = rehearsal.start(rp, case_of(rp, "job_loss"), previous=before)
+    for message in ["普通", *PREPARED]:
+        state, _ = rehearsal.step(rp, state, turn(message))
+        if state.done:
+            break
+    state.done = True
+    result, text = rehearsal.debrief(rp, state)
+    assert f"总分 {before['total']} → {result.total}（+{result.total - before['total']}）" in text
+    improved = next(line for line in text.splitlines() if line.startswith("这次做到了"))
+    assert "全程保持冷静和礼貌" in improved and "如实说明" not in improved, "only what was missed before"
+    card = rehearsal.score_card(rp, state, result)
+    assert card["progress"] and card["items_points"]["calm"] == 15
+
+
+def test_a_plan_on_the_table_when_the_call_ends_is_not_called_no_plan(rp) -> None:
+    state, _ = play(rp, ["你好 我失业了 每月收入3500 我想每月还1500分15期", "结束练习"])
+    result, text = rehearsal.debrief(rp, state)
+    assert next(i for i in result.items if i.id == "plan").met
+    assert "还没谈出具体方案" not in text and "还没谈到双方确认" in text and "1,500" in text
+
+
+def test_a_first_attempt_has_nothing_to_compare(rp) -> None:
+    state, _ = play(rp, PREPARED)
+    _, text = rehearsal.debrief(rp, state)
+    assert "和上次比" not in text
+
+
+@pytest.mark.parametrize(
+    "total, slips, difficulty, expected",
+    [
+        (90, (), "normal", "strict"),  # a good call: a step up
+        (90, ("卡号发你",), "normal", "normal"),  # ...but not after a safety slip
+        (95, (), "strict", "strict"),  # already the hardest
+        (40, (), "strict", "normal"),  # a poor call: a step down
+        (40, (), "mild", "mild"),
+        (70, (), "normal", "normal"),
+    ],
+)
+def test_the_next_difficulty_follows_the_score(rp, total, slips, difficulty, expected) -> None:
+    result = scoring.Score(total, (), 0, 0, slips)
+    assert scoring.next_difficulty(rp, result, difficulty) == expected
+
+
+def test_the_debrief_says_what_to_practise_next(rp) -> None:
+    state, _ = play(rp, ["你好 我失业了还不上 每个月能还一千五"])
+    state.done = True
+    result, text = rehearsal.debrief(rp, state)
+    line = next(line for line in text.splitlines() if line.startswith("下次练"))
+    practise = next(item["practise"] for item in rp["rubric"] if item["id"] == result.weakest.id)
+    assert practise in line and "温和" in line, "a poor call at 普通: its weakest item, one step down"
+
+
 # --- from 30 calls a helper played against the live stack ----------------------------------------
 
 

@@ -456,7 +456,10 @@ def test_call_mode_banner_agent_in_call_replies_and_score_card(sized) -> None:
     assert "客服（模拟）" in sized.locator(".Message.left .Message-author").last.inner_text()
     assert [r.strip() for r in sized.locator(".replies .reply").all_inner_texts()] == ["结束练习", "给我提示", "重说"]
     say(sized, "你好 我失业了 欠两万还不上 想每月还1500分15期 罚息能减免吗 麻烦发短信确认")
+    say(sized, "给我提示")
+    assert "练习教练" in sized.locator(".Message.left .Message-author").last.inner_text(), "hints are the coach's"
     say(sized, "卡号发给你吧 你直接从卡里扣")
+    assert "客服（模拟）" in sized.locator(".Message.left .Message-author").last.inner_text()
     before = sized.locator(BOT).count()
     sized.click("[data-testid=call-banner] button")
     wait_for_reply(sized, before, contains="总分")
@@ -470,6 +473,33 @@ def test_call_mode_banner_agent_in_call_replies_and_score_card(sized) -> None:
     assert "卡号发给你" in score.locator(".score-slip").inner_text(), "the offer of a card number, named first"
     assert sized.locator("[data-testid=call-banner]").count() == 0, "the call is over"
     assert score.locator(".score-actions button", has_text="再练一次").count() == 1
+    assert "练习教练" in sized.locator(".Message.left .Message-author").last.inner_text(), "the coach scores"
+    assert "建议难度" in score.locator("[data-testid=score-next]").inner_text()
+
+
+def test_a_replay_is_compared_and_the_history_shows_each_items_trend(sized) -> None:
+    sized.locator(".toolbar button", has_text="练协商").click()
+    sized.wait_for_selector(".replies .reply >> text=普通")
+    click_quick_reply(sized, "普通")
+    say(sized, "你好 我失业了还不上")
+    before = sized.locator(BOT).count()
+    sized.click("[data-testid=call-banner] button")
+    wait_for_reply(sized, before, contains="总分")
+    first = sized.locator("[data-testid=score]").last
+    first.locator(".score-actions button", has_text="同一个情况再来").click()
+    sized.wait_for_selector(".replies .reply >> text=普通")
+    click_quick_reply(sized, "普通")
+    say(sized, "你好 我失业了 欠两万还不上 现在每月收入3500 想每月还1500分15期 罚息能减免吗 麻烦发短信确认")
+    before = sized.locator(BOT).count()
+    sized.click("[data-testid=call-banner] button")
+    wait_for_reply(sized, before, contains="总分")
+    score = sized.locator("[data-testid=score]").last
+    assert "和上次比" in score.locator("[data-testid=score-progress]").first.inner_text()
+    score.locator(".score-history summary").click()
+    trend = score.locator("[data-testid=score-trend]")
+    assert trend.locator("tbody tr").count() == score.locator(".score-items li").count(), "one row per item"
+    assert "↑" in trend.inner_text(), "an item done this time that was missed before"
+    sized.screenshot(path=str(ARTIFACTS / "replay-progress.png"), full_page=False)
 
 
 def test_calculator_result_card_with_key_figure_table_and_chart(sized) -> None:

@@ -111,6 +111,8 @@ const avatar = (letter, colour) =>
   )}`;
 const AGENT = { name: "客服（模拟）", avatar: avatar("客", "#8a3ffc"), avatarAlt: "模拟客服头像" };
 const ASSISTANT = { name: "模拟助手", avatar: avatar("微", "#0b57d0"), avatarAlt: "模拟助手头像" };
+// The practice call's coach: the intro, hints, 重说 and the score card; never the agent's voice.
+const COACH = { name: "练习教练", avatar: avatar("练", "#0f7b6c"), avatarAlt: "练习教练头像" };
 // In a call, instead of the main menu.
 const CALL_REPLIES = [
   { name: "结束练习", payload: "结束练习" },
@@ -163,6 +165,16 @@ function ScoreCard({ score, calls, onAgain, onReplay, onDownload }) {
           {line}
         </p>
       ))}
+      {(score.progress || []).map((line) => (
+        <p key={line} className="score-progress" data-testid="score-progress">
+          {line}
+        </p>
+      ))}
+      {score.next && (
+        <p className="score-next" data-testid="score-next">
+          {score.next}
+        </p>
+      )}
       <div className="score-actions">
         <button type="button" onClick={onAgain}>
           再练一次
@@ -184,9 +196,33 @@ function ScoreCard({ score, calls, onAgain, onReplay, onDownload }) {
               </li>
             ))}
           </ul>
+          <ItemTrend score={score} calls={calls} />
         </details>
       )}
     </div>
+  );
+}
+
+const TREND_CALLS = 5;
+/** Each item's points over the last calls that recorded them (oldest first, this call last), with an arrow
+ * for the change since the call before. */
+function ItemTrend({ score, calls }) {
+  const recorded = calls.filter((c) => c.items).slice(0, TREND_CALLS).reverse();
+  if (recorded.length < 2) return null;
+  const arrow = (before, now) => (now > before ? "↑" : now < before ? "↓" : "→");
+  return (
+    <Table
+      className="score-trend"
+      testId="score-trend"
+      caption="每一项的变化（从早到晚）"
+      columns={["项目", ...recorded.map((c, n) => (n === recorded.length - 1 ? "这次" : `第${n + 1}次`)), "变化"]}
+      rows={score.items.map((item) => {
+        const points = recorded.map((c) => c.items[item.label] ?? "—");
+        const [before, now] = points.slice(-2);
+        const change = typeof before === "number" && typeof now === "number" ? arrow(before, now) : "";
+        return [item.label, ...points, change];
+      })}
+    />
   );
 }
 
@@ -271,13 +307,14 @@ export default function App() {
     const calc = message.calc?.key ? message.calc : null;
     const doc = message.doc?.sections ? message.doc : null;
     const agent = message.call?.active && message.call.speaker === "agent";
+    const coach = Boolean(score) || message.call?.speaker === "coach";
     if (message.call && !message.call.active) setCall(null);
     if (agent) setCall((on) => on || { difficulty: message.call.difficulty, startedAt: Date.now() });
     if (score) setCall(null);
     if (text) {
       const type = score ? "score" : calc ? "calc" : doc ? "doc" : card ? "card" : "text";
       const content = { text, buttons, card, score, calc, doc };
-      appendMsg({ type, content, position: "left", user: agent ? AGENT : ASSISTANT });
+      appendMsg({ type, content, position: "left", user: agent ? AGENT : coach ? COACH : ASSISTANT });
       setAnnounce(spoken(text, card));
       // A long new answer opens at its top, not at its end.
       setTimeout(() => {
@@ -289,7 +326,7 @@ export default function App() {
     }
     setReplies(buttons.length ? toQuickReplies(buttons) : message.call?.active ? CALL_REPLIES : DEFAULT_REPLIES);
     if (callModeRef.current && text) speak(spoken(text, card));
-    const ended = callSummary(text);
+    const ended = callSummary(text, new Date(), score);
     if (ended) {
       setCalls((before) => {
         const kept = [ended, ...before].slice(0, MAX_CALLS);

@@ -12,7 +12,7 @@ export function lastDebrief(messages) {
   return -1;
 }
 
-/** The lines of the last rehearsal, speaker first, or null when no rehearsal has ended. */
+/** The lines of the last rehearsal, each after who said it (me, the agent, the coach), or null when none has ended. */
 export function rehearsalTranscript(messages) {
   const end = lastDebrief(messages);
   if (end < 0) return null;
@@ -21,7 +21,7 @@ export function rehearsalTranscript(messages) {
   return messages
     .slice(start, end + 1)
     .filter((m) => typeof m.content?.text === "string")
-    .map((m) => `${m.position === "right" ? "我" : "客服（模拟）"}：${m.content.text}`)
+    .map((m) => `${m.position === "right" ? "我" : m.user?.name || "客服（模拟）"}：${m.content.text}`)
     .join("\n\n");
 }
 
@@ -39,9 +39,9 @@ export function download(text, name) {
 
 /**
  * One ended call, for the list of earlier calls kept in this browser: read from the debrief's lines
- * (总分, 练习情况, 最需要加强), or null when the text is no debrief.
+ * (总分, 练习情况, 最需要加强) and the score card's items, or null when the text is no debrief.
  */
-export function callSummary(text, date = new Date()) {
+export function callSummary(text, date = new Date(), card = null) {
   const score = /^总分：(\d+)\/100$/m.exec(text || "");
   if (!score) return null;
   const call = /^练习情况：(.+?) · 难度：(.+)$/m.exec(text);
@@ -52,5 +52,7 @@ export function callSummary(text, date = new Date()) {
     case: call ? call[1] : "",
     difficulty: call ? call[2] : "",
     weakest: weakest ? weakest[1] : "",
+    // Each item's points (label → points), from the page's score card: the history shows each item's trend.
+    items: card?.items ? Object.fromEntries(card.items.map((i) => [i.label, i.met ? i.weight : 0])) : null,
   };
 }
