@@ -120,6 +120,8 @@ class AgentState:
     for_safety: bool = False  # stopped for the user's safety: "继续练吧" takes up the same case, gently
     undo: Dict[str, Any] | None = None  # the state before the last line, for 重说
     previous: Dict[str, Any] | None = None  # a replay: the last attempt on this case (scoring.record)
+    hints: int = 0  # hints asked for, and lines taken back with 重说: listed in the debrief (a real call has neither)
+    takebacks: int = 0
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any] | None) -> AgentState:
@@ -279,8 +281,10 @@ def step(rp: Mapping[str, Any], state: AgentState, turn: Turn) -> Tuple[AgentSta
         if not state.undo:
             return state, Move([rp["nothing_to_undo"]], coach=1)
         previous = AgentState.from_dict(state.undo)
+        previous.hints, previous.takebacks = state.hints, state.takebacks + 1
         return previous, Move([rp["undone"], _question(rp, previous, again=True)], coach=1)
     if _matches(rp["hint_words"], plain):
+        state.hints += 1
         hint = fill(rp["hints"].get(state.asked, rp["hints"]["default"]), _case_values(state.the_case))
         return state, Move([hint], coach=1)
     before = {k: v for k, v in state.to_dict().items() if k != "undo"}
@@ -695,9 +699,16 @@ def debrief(rp: Mapping[str, Any], state: AgentState) -> Tuple[scoring.Score, st
         rp["debrief"]["call"],
         {"case": state.the_case.title, "difficulty": rp["difficulties"][state.difficulty or "normal"]["title"]},
     )
-    compared = scoring.progress(rp, score, state.previous)
+    compared = [*aids_used(rp, state), *scoring.progress(rp, score, state.previous)]
     next_line = scoring.next_practice(rp, score, state.difficulty or "normal")
     return score, scoring.debrief(rp, score, plan_assessment(rp, state), call, compared, next_line)
+
+
+def aids_used(rp: Mapping[str, Any], state: AgentState) -> List[str]:
+    """The hints asked for and the lines taken back, counted: a real call has neither."""
+    if not (state.hints or state.takebacks):
+        return []
+    return [fill(rp["debrief"]["aids"], {"hints": state.hints, "takebacks": state.takebacks})]
 
 
 def score_card(rp: Mapping[str, Any], state: AgentState, score: scoring.Score) -> Dict[str, Any]:
@@ -719,7 +730,7 @@ def score_card(rp: Mapping[str, Any], state: AgentState, score: scoring.Score) -
         ],
         "plan": plan_assessment(rp, state),
         "items_points": scoring.record(score)["items"],
-        "progress": scoring.progress(rp, score, state.previous),
+        "progress": [*aids_used(rp, state), *scoring.progress(rp, score, state.previous)],
         "next": scoring.next_practice(rp, score, state.difficulty or "normal"),
     }
 

@@ -66,17 +66,24 @@ def stuffed(rp: Mapping[str, Any], plain: str) -> bool:
 
 def evidence(rp: Mapping[str, Any], plain: str, entities: Sequence[Mapping[str, Any]] = ()) -> Set[str]:
     """The rubric items shown by the words of one message (``plan`` and ``numbers`` are judged by the
-    agent from the numbers; ``calm`` over the whole call).
+    agent from the numbers; ``calm`` over the whole call). An item's ``general`` words in a clause that asks
+    (``asking_words``) show nothing: "要准备什么材料" asks which papers and offers none, "离职证明行吗" offers one.
     """
     if stuffed(rp, plain):
         return set()
     negations = rp["negations"]
+    asking = rp["asking_words"]
     shown = set()
     for item in rp["rubric"]:
         if not item.get("words"):
             continue
         before, after = (negations, rp["negations_after"]) if item.get("deniable", True) else ((), ())
-        if any(_said(item["words"], c, before, after) for c in clauses(plain)):
+        general = item.get("general", [])
+        specific = [w for w in item["words"] if w not in general]
+        if any(
+            _said(specific if any(a in c for a in asking) else item["words"], c, before, after)
+            for c in clauses(plain)
+        ):
             shown.add(item["id"])
         elif any(e.get("entity") in item.get("entities", []) for e in entities):
             shown.add(item["id"])

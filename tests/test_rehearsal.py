@@ -452,6 +452,33 @@ def test_redo_takes_back_the_last_line(rp) -> None:
     assert rehearsal.result(rp, state).items[-2].met, "calm again once the rude line is taken back"
 
 
+@pytest.mark.parametrize(
+    "line, offers",
+    [
+        ("要准备什么材料", False),
+        ("那需要哪些证明啊", False),
+        ("行 那我需要准备点啥证明", False),
+        ("我可以提供证明", True),
+        ("离职证明行吗", True),
+        ("要什么材料？我有病历", True),
+        ("我能提供收入证明，还要别的材料吗", True),
+    ],
+)
+def test_asking_which_papers_offers_none(rp, line, offers) -> None:
+    """Issue #21: the materials item was credited for asking what to bring."""
+    assert ("materials" in scoring.evidence(rp, normalise(line))) == offers
+
+
+def test_hints_and_take_backs_are_listed_and_counted(rp) -> None:
+    state, _ = play(rp, ["给我提示", "我失业了还不上", "给我提示", "你们这些吸血鬼", "重说", "我现在每月收入3500"])
+    assert (state.hints, state.takebacks) == (2, 1), "a take-back keeps the count of hints and take-backs"
+    state.done = True
+    _, text = rehearsal.debrief(rp, state)
+    assert "用了 2 次提示、收回了 1 句话" in text
+    calm, _ = play(rp, ["我失业了还不上"])
+    assert "次提示" not in rehearsal.debrief(rp, calm)[1], "none used: nothing said of them"
+
+
 # --- the coach and progress (issue #21, criteria 5 and 6) ------------------------------------------
 
 
