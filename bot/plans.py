@@ -43,6 +43,7 @@ class Case:
     title: str = ""
     reason: str = ""  # the card's story, told to the user (你三个月前被公司裁员…)
     reason_said: str = ""  # the same, as the user would say it (我三个月前被公司裁员…)
+    history: str = ""  # what the agent's records show beyond the sums (a plan broken before, a part already paid)
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> Case:

@@ -347,7 +347,7 @@ def _gives_numbers(state: AgentState, turn: Turn) -> bool:
     """"1500吧 能不能先还半年利息", "行 15期 话说还能再借吗": an outside question that also answers the
     agent, so the call hears it as well as answering the question.
     """
-    return bool(_facts_given(state, turn)) or bool(turn.values("term_months"))
+    return bool(facts_given(state, turn)) or bool(turn.values("term_months"))
 
 
 def _hear(rp: Mapping[str, Any], state: AgentState, turn: Turn, items: set, rude: bool) -> Tuple[List[str], bool]:
@@ -355,7 +355,7 @@ def _hear(rp: Mapping[str, Any], state: AgentState, turn: Turn, items: set, rude
     lines = []
     plain = turn.plain
     case = state.the_case
-    facts = _facts_given(state, turn)
+    facts = facts_given(state, turn)
     if "owed" in facts and facts["owed"] != case.owed:
         case = replace(case, owed=facts["owed"])
         lines.append(_line(rp, state, "owed_noted", {"owed": money(case.owed)}))
@@ -409,6 +409,8 @@ def _hear(rp: Mapping[str, Any], state: AgentState, turn: Turn, items: set, rude
     if not state.case_told and (state.said and (items or facts or len(plain) > 8)):
         state.case_told = True
         lines.append(_line(rp, state, "case_seen", _case_values(case)))
+        if case.history:
+            lines.append(case.history)
     if not state.rate_explained and (turn.intent == "negotiate_rate" or _RATE_REQUEST.search(plain)):
         state.rate_explained = True
         lines.append(_line(rp, state, "rate_fixed"))
@@ -430,7 +432,7 @@ def _hear(rp: Mapping[str, Any], state: AgentState, turn: Turn, items: set, rude
     return lines, verdict is not None
 
 
-def _facts_given(state: AgentState, turn: Turn) -> Dict[str, float]:
+def facts_given(state: AgentState, turn: Turn) -> Dict[str, float]:
     """The numbers this message states: the debt (while the user describes their case, or said with
     欠), time overdue, income and what they can pay; a bare number answers the agent's question.
     """

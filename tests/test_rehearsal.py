@@ -479,6 +479,20 @@ def test_hints_and_take_backs_are_listed_and_counted(rp) -> None:
     assert "次提示" not in rehearsal.debrief(rp, calm)[1], "none used: nothing said of them"
 
 
+@pytest.mark.parametrize("case_id", ["partial_payment", "overdue_again", "several_debts", "plan_broken"])
+def test_the_newer_cases_keep_their_own_numbers_through_a_call(rp, case_id) -> None:
+    """Issue #21: at least eight cases (a part paid, overdue again after a plan, several debts, a plan broken once),
+    each with its own numbers, said back as the card has them.
+    """
+    card = case_of(rp, case_id)
+    state, replies = play(rp, [card.reason_said, "结束练习"], case=case_id)
+    said = "\n".join(replies[0])
+    assert f"欠款 {money(card.owed)} 元" in said and f"已逾期 {card.overdue_days} 天" in said
+    assert not card.history or card.history in said, "what the agent's records show, with the sums"
+    assert state.the_case.owed == card.owed and state.the_case.income == card.income
+    assert len(rp["cases"]) >= 8 and len({c["id"] for c in rp["cases"]}) == len(rp["cases"])
+
+
 # --- the coach and progress (issue #21, criteria 5 and 6) ------------------------------------------
 
 
