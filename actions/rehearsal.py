@@ -18,15 +18,17 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
+    CRISIS_INTENT,
     answer_danger,
     get_knowledge,
     in_danger,
     known_slots,
+    latest_intent,
     send,
     send_to_page,
     to_page,
 )
-from bot import rehearsal, reply, scoring
+from bot import concerns, rehearsal, reply, scoring
 from bot.knowledge import Answer
 from bot.plans import Case
 from bot.text import normalise
@@ -101,6 +103,14 @@ class ValidateRehearsalForm(Action):
         after: List[Dict[str, Any]] = []
         if tracker.get_slot("requested_slot") != TURN_SLOT:  # the form has just started
             state = _new_call(dispatcher, tracker)
+        elif latest_intent(tracker) == CRISIS_INTENT and tracker.latest_message.get(concerns.DANGER_UNSURE):
+            # Only the classifier reads danger, unsure ("我自己手机录音可以吧", "睡不着觉"): the coach gives the help
+            # first in a line, and the agent hears the line and the call goes on.
+            state = rehearsal.AgentState.from_dict(tracker.get_slot(STATE_SLOT))
+            say(dispatcher, tracker, rehearsal.Move([kb.roleplay["check_in_unsure"]], coach=1), state)
+            turn = rehearsal.Turn.from_parse(tracker.latest_message.get("text") or "", tracker.latest_message)
+            state, move = rehearsal.step(kb.roleplay, state, turn)
+            say(dispatcher, tracker, move, state)
         elif in_danger(tracker):
             # Danger comes before the role-play: the help first; a crisis ends the call, unscored.
             state = rehearsal.AgentState.from_dict(tracker.get_slot(STATE_SLOT))

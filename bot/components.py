@@ -236,6 +236,8 @@ class ChineseEntityExtractor(LexiconComponent, EntityExtractorMixin):
             }
             if found.role:
                 entity[ENTITY_ATTRIBUTE_ROLE] = found.role
+            if found.guessed:  # 一个月一千五: pay by default; the rehearsal hears it as the answer to its question
+                entity[entities.GUESSED_ROLE] = True
             result.append(entity)
         return result
 
@@ -630,6 +632,7 @@ class ConcernDetector(LexiconComponent):
             message.set(concerns.POSSIBLE_FOLLOW_UP, reading.possible_follow_up, add_to_output=True)
             message.set(concerns.FEELING, reading.feeling, add_to_output=True)
             message.set(concerns.QUESTIONS, reading.questions, add_to_output=True)
+            message.set(concerns.DANGER_UNSURE, reading.danger_unsure, add_to_output=True)
             message.set(concerns.TRACE, list(reading.trace), add_to_output=True)
             if reading.intent != intent:
                 new = {INTENT_NAME_KEY: reading.intent, PREDICTED_CONFIDENCE_KEY: 1.0}

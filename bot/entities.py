@@ -40,6 +40,7 @@ class Entity:
     start: int
     end: int
     role: str | None = None
+    guessed: bool = False  # the role is a guess from 每月/一个月 alone: an answer to the agent's question overrules it
 
 
 # --- numbers -------------------------------------------------------------------------------------
@@ -229,6 +230,9 @@ def _nearest(window: str, cues: Sequence[Tuple[str | None, re.Pattern]]) -> Tupl
 
 
 _PER_MONTH_ROLE = "per_month"
+# Left over (剩下的一千), not still owed (还剩一万): before an amount said as what can be paid (_PAY_AFTER).
+_LEFT_OVER_BEFORE = re.compile(r"(?<!还)剩(?:下)?(?:的|来的)?(?:钱)?(?:就|也就|大概|差不多)?$")
+_PAY_AFTER = re.compile(r"\s*(?:元|块)?(?:左右)?(?:应该|大概|估计|差不多|也就|就|都)?(?:能还|能拿出|出来|能给|能出)")
 # Amount roles. ``None``: words for the money owed or borrowed, which also make a bare number money.
 _AMOUNT_CUES = _cues(
     {
@@ -278,7 +282,7 @@ _NOT_SENT_ROLES = ("income", "affordable", "expense", "installment")
 # Cues right after an amount, used when no word before the amount says what it is.
 # A cue word after one amount that is followed by another number is that number's (被骗了100).
 _NO_NUMBER_NEXT = (
-    r"(?!\s*(?:了|是|有|要|就|才|都|也|得|光|大概|差不多|约|\s)*"
+    r"(?!\s*(?:了|是|有|要|就|才|都|也|得|光|大概|差不多|约|的话|\s)*"
     r"(?:\d|[一二两三四五六七八九十](?!期|个|年|天|月|周|共|下|起|直|点)))"
 )
 _AMOUNT_AFTER = _cues(
@@ -290,7 +294,7 @@ _AMOUNT_AFTER = _cues(
         "expense": rf"^\s*(?:元|块)?的?(?:房租|房贷|车贷|生活费|学费|开销){_NO_NUMBER_NEXT}",
         "paid": rf"^\s*(?:元|块)?(?:已经)?还(?:了|掉了|上了|清了){_NO_NUMBER_NEXT}",
         # 每个月800行不行: a payment offered, asking whether it is accepted
-        "affordable": rf"^\s*(?:元|块)?(?:左右)?"
+        "affordable": rf"^\s*(?:元|块)?(?:左右)?(?:的样子)?(?:应该|大概|估计|差不多|也就|就|都|总)?"
         rf"(?:能还|还得起|可以还|能拿出|能承受|行不行|行吗|可以吗|可不可以|成不成|出来){_NO_NUMBER_NEXT}",
     }
 )
@@ -604,9 +608,10 @@ def _all_durations(text: str, numbers: Sequence[Tuple[int, int]]) -> List[Entity
     return found
 
 
-def _amount_role(text: str, start: int, end: int, floor: int) -> Tuple[str | None, bool, int]:
-    """The role of the amount at ``text[start:end]``, whether the words around make it money, and where
-    the words read after it end (a cue after one amount is not a cue before the next).
+def _amount_role(text: str, start: int, end: int, floor: int) -> Tuple[str | None, bool, int, bool]:
+    """The role of the amount at ``text[start:end]``, whether the words around make it money, where
+    the words read after it end (a cue after one amount is not a cue before the next), and whether the role
+    is only the guess for a sum per month (一个月一千五: pay, unless a term is beside it).
 
     In order: a fee asked in advance (先交三千手续费) is lost to a scam; a role word right before the
     number (月供1600, 能不能先付100) says what it is; so does 利息 right after it (要还一千多利息); in a
@@ -620,11 +625,11 @@ def _amount_role(text: str, start: int, end: int, floor: int) -> Tuple[str | Non
     verb_before = _MONEY_VERB.search(before.rstrip())
     adjacent = cue_adjacent or bool(_QUANTITY_BEFORE.search(before) or verb_before)
     if role == "down_payment" and _ADVANCE_FEE_AFTER.match(text, end):
-        return "lost", adjacent, end
+        return "lost", adjacent, end, False
     after_text = _CLAUSE_BREAK.split(text[end : end + 6])[0]
     after = next(((kind, end + m.end()) for kind, p in _AMOUNT_AFTER if (m := p.match(after_text))), None)
     if role == "income" and after and after[0] == "affordable" and text[after[1] - 2 : after[1]] == "出来":
-        return "affordable", True, after[1]  # 一个月能拿一千出来: taken out to pay, not earned
+        return "affordable", True, after[1], False  # 一个月能拿一千出来: taken out to pay, not earned
     if role == _PER_MONTH_ROLE and not cue_adjacent:
         role = None
     elif role == _PER_MONTH_ROLE:
@@ -632,9 +637,9 @@ def _amount_role(text: str, start: int, end: int, floor: int) -> Tuple[str | Non
         near = _clause_before(text, start, 14, floor)  # 能拿出来还款的一个月两千五: a longer look back
         named = _nearest(near, _BUDGET_CUES)
         if named:
-            return named[0], True, end
+            return named[0], True, end, False
         if after:
-            return after[0], True, after[1]
+            return after[0], True, after[1], False
         # across the number of 分24期; 一年半还完行吗。。每月一千: the clause before too when 每月 opens its own
         preceding = _CLAUSE_BREAK.split(text[max(0, start - 14) : start])
         wide = preceding[-1] if len(preceding) < 2 or len(preceding[-1].strip()) > 4 else "".join(preceding[-3:])
@@ -643,25 +648,28 @@ def _amount_role(text: str, start: int, end: int, floor: int) -> Tuple[str | Non
         after_clause = following[0] if following[0].strip() or len(following) < 2 else following[1]
         beside_term = _TERM_BEFORE.search(wide) or _TERM_BEFORE.search(after_clause)
         beside_term = beside_term or _OFFERED_MONTHLY.search(near)
-        return ("affordable" if beside_term else "income"), True, end
+        return ("affordable" if beside_term else "income"), True, end, True
     if role not in (None, "paid") and cue_adjacent:
-        return role, adjacent, end
+        return role, adjacent, end, False
     interest = _INTEREST_AFTER.match(text, end)
     # 要还一千多利息 is interest; 欠八千 罚息要多少 is a debt, then a question (a space ends a clause here)
     asked_next = cue_adjacent and text[end : end + 1].isspace()
     if interest and role is None and not asked_next:
-        return "interest", True, interest.end()
+        return "interest", True, interest.end(), False
     sent = verb_before or _SENT_AFTER.match(text, end)
     if sent and role not in _NOT_SENT_ROLES and _FRAUD_CONTEXT.search(text):
-        return "lost", True, after[1] if after and after[0] == "lost" else end
+        return "lost", True, (after[1] if after and after[0] == "lost" else end), False
     fee = _FEE_AFTER.match(text, end)
     if fee and role is None:  # 收我三千块服务费: a charge asked, not a sum owed
-        return "interest", True, fee.end()
+        return "interest", True, fee.end(), False
     if role is not None:
-        return role, adjacent, end
+        return role, adjacent, end, False
     if after and not cue_adjacent:  # 借了三千房租一千五: 房租 is the next one's
-        return after[0], True, after[1]
-    return None, adjacent, end
+        return after[0], True, after[1], False
+    # 剩下的一千块应该能拿出来: what is left over after costs, said as what they can pay, is no sum owed
+    if after and after[0] == "affordable" and _LEFT_OVER_BEFORE.search(before) and _PAY_AFTER.match(text, end):
+        return "affordable", True, after[1], False
+    return None, adjacent, end, False
 
 
 def find_amounts(text: str, taken: Sequence[Tuple[int, int]] = ()) -> list[Entity]:
@@ -677,7 +685,7 @@ def find_amounts(text: str, taken: Sequence[Tuple[int, int]] = ()) -> list[Entit
         end = m.end()
         while end > m.start() and text[end - 1].isspace():
             end -= 1
-        role, cued, read_to = _amount_role(text, m.start(), end, _floor(read, m.start()))
+        role, cued, read_to, guessed = _amount_role(text, m.start(), end, _floor(read, m.start()))
         cued = cued or bool(_CORRECTION_BEFORE.search(text[max(0, m.start() - 10) : m.start()]))  # 其实是1200
         magnitude = unit or re.search("[万千百萬仟佰]", m.group("num"))
         if not magnitude and not currency and (not cued or not re.match(r"\d", m.group("num"))):
@@ -685,7 +693,7 @@ def find_amounts(text: str, taken: Sequence[Tuple[int, int]] = ()) -> list[Entit
         n = parse_number(m.group("num"))
         if n is None or n <= 0:
             continue
-        found.append(Entity("amount", _whole(round(_scale(n, unit), 2)), m.start(), end, role))
+        found.append(Entity("amount", _whole(round(_scale(n, unit), 2)), m.start(), end, role, guessed))
         read.append((m.start(), read_to))
     return found
 
@@ -759,12 +767,32 @@ _CORRECTION_BEFORE = re.compile(
 )
 
 
+# 好的时候五千 差的时候三千 平均四千吧: the average stands for every figure of its kind before it.
+_AVERAGE_BEFORE = re.compile(r"平均(?:下来|算下来|算|起来|一下)?(?:的话)?(?:大概|差不多|也就|就)?(?:是|有|算)?\s*$")
+# 不是九十天, 工资不是六千: a number the user says it is not (the one they correct, or the one read back wrongly).
+_DENIED_BEFORE = re.compile(r"不是(?:说)?\s*$")
+DENIED = "denied"  # the role of an amount the user says it is not (the rehearsal corrects what had that value)
+GUESSED_ROLE = "guessed_role"  # in an entity dict: its role is only the guess for a sum per month (Entity.guessed)
+
+
 def _corrected(text: str, found: List[Entity]) -> List[Entity]:
-    """A number right after a correction takes the place (and the role) of the last one of its kind."""
+    """A number right after a correction takes the place (and the role) of the last one of its kind; an average
+    takes the place of every one of its kind and role before it; a number said not to be (不是六千) is no
+    duration or rate, and an amount with the role ``denied``.
+    """
     out: List[Entity] = []
     for entity in found:
-        earlier = [e for e in out if e.entity == entity.entity]
-        if earlier and _CORRECTION_BEFORE.search(text[max(0, entity.start - 10) : entity.start]):
+        earlier = [e for e in out if e.entity == entity.entity and e.role != DENIED]
+        before = text[max(0, entity.start - 10) : entity.start]
+        if _DENIED_BEFORE.search(before):
+            if entity.entity == "amount":
+                out.append(replace(entity, role=DENIED))
+            continue
+        if earlier and _AVERAGE_BEFORE.search(before):
+            role = entity.role or earlier[-1].role
+            out = [e for e in out if not (e in earlier and e.role == role)]
+            entity = replace(entity, role=role)
+        elif earlier and _CORRECTION_BEFORE.search(before):
             replaced = earlier[-1]
             out.remove(replaced)
             entity = replace(entity, role=entity.role or replaced.role)

@@ -184,16 +184,23 @@ def judge(limits: Mapping[str, Any], case: Case, plan: Plan, income: float | Non
         return Verdict("too_little", values, counter_offer(limits, case, income, affordable, values, rest))
     # A few yuan short of the exact installment is rounding, not a plan that falls short.
     if n is not None and monthly < payment_for(rest, case.daily_rate, n) * (1 - _ROUNDING):
-        values.update(n=n, needed=needed, monthly_for_n=money(math.ceil(payment_for(rest, case.daily_rate, n))))
-        values.update(counter_monthly=money(monthly), counter_n=needed)
-        return Verdict("short", values, Plan(monthly=monthly, installments=needed, down=plan.down))
+        for_n = round(payment_for(rest, case.daily_rate, n))  # as the plan summary says it
+        values.update(n=n, needed=needed, monthly_for_n=money(for_n))
+        # their own term at the payment it needs, when that is within what they said they can pay (less interest
+        # for them); else their own payment over the term it needs
+        counter = Plan(monthly=for_n, installments=n, down=plan.down)
+        if affordable is None or for_n > affordable * (1 + _ROUNDING):
+            counter = Plan(monthly=monthly, installments=needed, down=plan.down)
+        values.update(counter_monthly=money(counter.monthly), counter_n=counter.installments)
+        return Verdict("short", values, counter)
     if n is not None and n > needed and monthly > payment_for(rest, case.daily_rate, n) * _OVERPAY:
         values["asked_n"] = n  # 每月2500分24期 on 12000: it works, in far fewer installments
         n = needed
     n = n or needed
-    values.update(
-        n=n, interest=money(cost(rest, case.daily_rate, n)), payment=money(round(payment_for(rest, case.daily_rate, n)))
-    )
+    # the payment as agreed (每月还 1,000 元, the last one smaller), not the schedule's exact figure (957)
+    exact = payment_for(rest, case.daily_rate, n)
+    payment = monthly if plan.monthly is not None or abs(monthly - exact) <= exact * _ROUNDING else round(exact)
+    values.update(n=n, interest=money(cost(rest, case.daily_rate, n)), payment=money(payment))
     return Verdict(None, values)
 
 
@@ -218,8 +225,8 @@ def counter_offer(
         return None
     n = periods_for(rest, case.daily_rate, monthly, longest)
     values["counter_beyond"] = n is None  # even the longest term needs more than they can pay
-    if n is None:
+    if n is None:  # the longest term's payment; else what they can pay, as they said it (1,000, not 957)
         n = longest
-    monthly = math.ceil(payment_for(rest, case.daily_rate, n))
+        monthly = math.ceil(payment_for(rest, case.daily_rate, n))
     values.update(counter_monthly=money(monthly), counter_n=n)
     return Plan(monthly=monthly, installments=n)

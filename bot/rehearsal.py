@@ -19,7 +19,7 @@ from typing import Any, Dict, List, Mapping, Sequence, Tuple
 
 from bot import calculator as calc
 from bot import concerns, plans, scoring
-from bot.entities import finite, parse_number
+from bot.entities import DENIED, GUESSED_ROLE, finite, parse_number
 from bot.hardship import money
 from bot.knowledge import fill
 from bot.plans import Case, Plan
@@ -384,8 +384,12 @@ def _hear(rp: Mapping[str, Any], state: AgentState, turn: Turn, items: set, rude
     if state.income is not None and state.affordable is not None and said and not listed:
         items.add("numbers")
     plan = plans.read(plain, turn.entities, waiver="waiver" in items)
-    if plan and plan.monthly and plan == Plan(monthly=plan.monthly, waiver=plan.waiver) and not _offers(state, plain):
-        plan = None  # 每个月最多能还1500: what they can pay, not yet a plan
+    monthly_only = plan and plan.monthly and plan == Plan(monthly=plan.monthly, waiver=plan.waiver)
+    # 每个月最多能还1500: what they can pay, not yet a plan, even when the agent asked for one (it counters at
+    # that amount, and a plan is agreed when they accept it); 我想每月还1500 offers one
+    capacity = bool(turn.values("amount:affordable")) and not _OFFER.search(plain)
+    if monthly_only and (not _offers(state, plain) or capacity):
+        plan = None
     verdict = None
     if plan is not None:
         verdict = plans.judge(rp["judge"], case, plan, state.income, state.affordable)
@@ -442,11 +446,23 @@ def facts_given(state: AgentState, turn: Turn) -> Dict[str, float]:
     # 我欠的是三万: said with 欠, the debt, whatever the agent just asked
     owing = [e for e in unroled if plans.said_as_debt(turn.plain, e)]
     owed = [] if owing else unroled  # 我欠的是三万 不是两万: no other sum answers the question
+    # 不是四千 是三千四: the figure said not to be names what the new one corrects (what was heard before)
+    denied = turn.values(f"amount:{DENIED}")
+    owed_heard = state.the_case.owed if state.case else None
+    heard = {"income": state.income, "affordable": state.affordable, "owed": owed_heard}
+    corrects = next((name for name, value in heard.items() if value is not None and value in denied), None)
+    if corrects and owed:
+        facts[corrects] = float(owed[0]["value"])
+        owed, unroled = owed[1:], unroled[1:]
     bare = None
-    if not unroled:  # "1500", or "1500吧 能不能先还半年利息": a number opening the message answers the question
+    if not unroled and not corrects:  # "1500", "1500吧 能不能先还半年利息": a number opening the message answers
         head = _LEADING_NUMBER.match(turn.plain)
         bare = parse_number(turn.plain.strip(" 元块左右大概吧啊嗯差不多")) or (head and parse_number(head.group(1)))
         bare = bare if finite(bare) else None
+    # 一个月一千五吧 最多了, said when the agent asked what they can pay: the answer, not their pay
+    guessed_pay = [e["value"] for e in turn.entities if e.get("role") == "income" and e.get(GUESSED_ROLE)]
+    if state.asked == "affordable" and not affordable and guessed_pay and len(guessed_pay) == len(income):
+        affordable, income = guessed_pay[:1], []
     if state.asked == "income" and not income and (owed or bare):
         income = [owed[0]["value"] if owed else bare]
         owed = []
@@ -531,12 +547,35 @@ def _judge(rp: Mapping[str, Any], state: AgentState, plan: Plan, verdict: plans.
         state.asked = "plan"
         return lines
     state.counter = None
+    low = _low_offer(rp, state, plan, values)
+    if low:  # a strict agent asks for what they said they can pay, once; the counter is that
+        state.counter, state.asked = low.to_dict(), "plan"
+        state.asks["low_offer"] = 1
+        extra = {"counter_monthly": money(low.monthly), "counter_n": low.installments}
+        return [_line(rp, state, "strict_low_offer", {**values, "affordable": money(state.affordable), **extra})]
     lines = []
     if "asked_n" in values:  # fewer installments than asked pay it off: the plan is that
         plan = replace(plan, installments=values["n"])
         state.plan = plan.to_dict()
         lines.append(_line(rp, state, "fewer_installments", values))
     return lines + [_line(rp, state, _worded("plan_summary", values), values)] + _submit(rp, state)
+
+
+def _low_offer(rp: Mapping[str, Any], state: AgentState, plan: Plan, values: Mapping[str, Any]) -> Plan | None:
+    """A strict agent's counter to a workable plan well below what the borrower said they can pay a month
+    (800 offered on 2,000 they can pay): that amount over the term it needs. Asked once a call.
+    """
+    share = float(rp["judge"]["low_offer_share"])
+    if state.difficulty != "strict" or state.affordable is None or state.asks.get("low_offer"):
+        return None
+    if "payment" not in values:  # a lump sum, a deferral
+        return None
+    monthly = plan.monthly if plan.monthly is not None else parse_number(str(values["payment"]).replace(",", ""))
+    if monthly is None or monthly >= state.affordable * share:
+        return None
+    rest = state.the_case.owed - (plan.down or 0)
+    n = plans.periods_for(rest, state.the_case.daily_rate, state.affordable, int(rp["judge"]["max_installments"]))
+    return Plan(monthly=state.affordable, installments=n, down=plan.down) if n else None
 
 
 def _worded(line: str, values: Mapping[str, Any]) -> str:
@@ -585,12 +624,14 @@ def _next(
         return [_line(rp, state, "accepted_without_proof", {"plan": agreed_plan(rp, state)}), _ask_agreement(rp, state)]
     if state.status == "declined" and state.asked == "agreement":
         return []
-    if (
-        state.status not in ("accepted", "declined")
-        and state.asked == "plan"
-        and not state.plan
-        and _PROPOSES.search(turn.plain)
-    ):
+    open_plan = state.status not in ("accepted", "declined") and state.asked == "plan" and not state.plan
+    if open_plan and turn.values("amount:affordable") and state.affordable and not judged:
+        values: Dict[str, Any] = {}  # what they can pay, told when asked for a plan: the agent's plan at it
+        counter = plans.counter_offer(rp["judge"], state.the_case, state.income, state.affordable, values)
+        if counter:
+            state.counter = counter.to_dict()
+            return [_line(rp, state, "counter_beyond" if values.get("counter_beyond") else "counter", values)]
+    if open_plan and _PROPOSES.search(turn.plain):
         return [_vague_plan(rp, state)]
     if judged and state.status not in ("accepted", "declined"):
         return []  # the counter-offer is the agent's turn
@@ -692,7 +733,30 @@ def plan_assessment(rp: Mapping[str, Any], state: AgentState) -> List[str]:
     kind = _worded("cost", verdict.values)
     if verdict.feasible and "interest" in verdict.values or kind != "cost":
         lines.append(fill(words[kind], verdict.values))
-    return lines
+    return lines + _against_capacity(rp, state, plan, verdict.values)
+
+
+def _against_capacity(rp: Mapping[str, Any], state: AgentState, plan: Plan, values: Mapping[str, Any]) -> List[str]:
+    """The agreed monthly amount against what the borrower said they can pay: above it, a warning; well below
+    it, what the longer plan costs them against paying what they can (a realistic counter).
+    """
+    words, affordable = rp["debrief"], state.affordable
+    if affordable is None or plan.monthly is None or "n" not in values:
+        return []
+    if plan.monthly > affordable * 1.02:
+        return [fill(words["above_capacity"], {"monthly": money(plan.monthly), "affordable": money(affordable)})]
+    if plan.monthly >= affordable * float(rp["judge"]["low_offer_share"]):
+        return []
+    case, rest = state.the_case, state.the_case.owed - (plan.down or 0)
+    n = plans.periods_for(rest, case.daily_rate, affordable, int(rp["judge"]["max_installments"]))
+    if not n:
+        return []
+    agreed = plans.cost(rest, case.daily_rate, int(values["n"]))
+    realistic = plans.cost(rest, case.daily_rate, n)
+    return [fill(words["below_capacity"], {
+        "monthly": money(plan.monthly), "affordable": money(affordable), "n": n,
+        "interest": money(realistic), "extra": money(agreed - realistic),
+    })]  # fmt: skip
 
 
 def debrief(rp: Mapping[str, Any], state: AgentState) -> Tuple[scoring.Score, str]:

@@ -23,6 +23,7 @@ _REPORTED = re.compile(
 )
 _ADDRESSED = re.compile(r"(你|你们|您)")
 _NON_CONTENT = re.compile(r"[\W_\d]+")
+_PUNCTUATION = re.compile(r"[\W_]+")
 
 
 def _said(words: Sequence[str], clause: str, before: Sequence[str], after: Sequence[str]) -> str | None:
@@ -47,13 +48,13 @@ def stuffed(rp: Mapping[str, Any], plain: str) -> bool:
     )
 
     def strip(text: str) -> Tuple[str, int]:
-        rest, hit = _NON_CONTENT.sub("", text), 0
+        rest, hit = _PUNCTUATION.sub("", text), 0  # a figure is content: "每月1000 分18期" is a plan, not a list
         for word in words:
             if word in rest:
                 rest, hit = rest.replace(word, ""), hit + 1
         return rest, hit
 
-    content = _NON_CONTENT.sub("", plain)
+    content = _PUNCTUATION.sub("", plain)
     rest, hit = strip(plain)
     if not hit:
         return False
@@ -67,12 +68,14 @@ def stuffed(rp: Mapping[str, Any], plain: str) -> bool:
 def evidence(rp: Mapping[str, Any], plain: str, entities: Sequence[Mapping[str, Any]] = ()) -> Set[str]:
     """The rubric items shown by the words of one message (``plan`` and ``numbers`` are judged by the
     agent from the numbers; ``calm`` over the whole call). An item's ``general`` words in a clause that asks
-    (``asking_words``) show nothing: "要准备什么材料" asks which papers and offers none, "离职证明行吗" offers one.
+    (``asking_words``) show nothing: "要准备什么材料" asks which papers and offers none, "离职证明行吗" offers one;
+    nor beside the words of the item ``general_not_beside`` names: "信用卡账单也能截图" is proof, not a record.
     """
     if stuffed(rp, plain):
         return set()
     negations = rp["negations"]
     asking = rp["asking_words"]
+    words_of = {item["id"]: item.get("words", []) for item in rp["rubric"]}
     shown = set()
     for item in rp["rubric"]:
         if not item.get("words"):
@@ -80,9 +83,10 @@ def evidence(rp: Mapping[str, Any], plain: str, entities: Sequence[Mapping[str, 
         before, after = (negations, rp["negations_after"]) if item.get("deniable", True) else ((), ())
         general = item.get("general", [])
         specific = [w for w in item["words"] if w not in general]
+        # asked about, or said of another item's words (流水截图 is proof): the general words show nothing
+        void = [*asking, *words_of.get(item.get("general_not_beside", ""), [])]
         if any(
-            _said(specific if any(a in c for a in asking) else item["words"], c, before, after)
-            for c in clauses(plain)
+            _said(specific if any(w in c for w in void) else item["words"], c, before, after) for c in clauses(plain)
         ):
             shown.add(item["id"])
         elif any(e.get("entity") in item.get("entities", []) for e in entities):

@@ -276,6 +276,24 @@ async def test_rehearsal_agent_answers_a_question_of_its_own_in_character() -> N
     assert "？" in texts[-1], "then the agent's next question"
 
 
+@pytest.mark.parametrize("unsure, call_goes_on", [(True, True), (False, False)])
+async def test_an_unsure_crisis_in_a_call_gets_the_help_first_and_the_call_goes_on(unsure, call_goes_on) -> None:
+    """Round two: "我这段时间天天晚上睡不着觉…" read as a crisis (the classifier alone, unsure) ended a call. Unsure:
+    the help first, then the agent; sure: the crisis answer, and the call ends for the user's safety.
+    """
+    state = {"difficulty": "normal", "asked": "reason", "case": get_knowledge().roleplay["cases"][0]}
+    tracker = rehearsal_tracker("我这段时间天天晚上睡不着觉 一直在想这个事", state, requested_slot="rehearsal_turn")
+    tracker.latest_message.update(intent={"name": "safety_crisis", "confidence": 0.4}, danger_unsure=unsure)
+    dispatcher = CollectingDispatcher()
+    events = await ValidateRehearsalForm().run(dispatcher, tracker, DOMAIN)
+    texts = [m["text"] for m in dispatcher.messages]
+    assert "12356" in texts[0], "the help first, either way"
+    [kept] = [e["value"] for e in events if e.get("event") == "slot" and e.get("name") == "rehearsal"]
+    assert (not kept.get("done")) is call_goes_on and (len(texts) > 1) is call_goes_on
+    if call_goes_on:
+        assert "？" in texts[-1] and kept["said"], "the agent heard the line and asks on"
+
+
 async def test_debrief_scores_the_call_from_the_agents_record() -> None:
     said = [{"text": "我失业了", "items": ["situation"], "rude": False}]
     case = get_knowledge().roleplay["cases"][0]

@@ -630,3 +630,23 @@ def test_a_question_in_a_clause_of_its_own_is_read_beside_the_facts() -> None:
     assert reading.questions == ["ask_overdue_consequence"]
     unsure = [("inform_situation", 0.9), ("ask_overdue_consequence", 0.5)]
     assert concerns.read(LEXICON, "四千五左右 征信呢", "inform_situation", clause_labels=unsure).questions == []
+
+
+@pytest.mark.parametrize(
+    "text, confidence, scores, unsure",
+    [
+        ("最后问一句 我自己手机录音可以吧？不违法吧", 0.30, {}, True),  # round two: a crisis at 0.30 ended a call
+        ("最后问一句 我自己手机录音可以吧？不违法吧", 0.8, {}, False),  # sure enough
+        ("我不想活了 录音可以吧", 0.30, {}, False),  # its words say it
+        ("最后问一句 我自己手机录音可以吧", 0.30, {"safety_crisis": 0.9}, False),  # the learned danger reading says it
+    ],
+)
+def test_a_danger_only_the_intent_classifier_reads_unsure_is_still_danger_marked_unsure(
+    text, confidence, scores, unsure
+) -> None:
+    """Danger stays danger (safety first); under UNSURE_DANGER, with no danger words or learned kind, the reading
+    says it is unsure, and a practice call then gives the help first and goes on (actions.rehearsal).
+    """
+    reading = concerns.read(LEXICON, normalise(text), "safety_crisis", [], None, confidence, None, scores)
+    assert reading.intent == "safety_crisis" or "safety_crisis" in reading.urgent
+    assert reading.danger_unsure is unsure, reading.trace

@@ -130,6 +130,23 @@ def test_a_question_with_facts_mid_call_is_answered_and_the_facts_heard(chat: Ch
     assert "征信" in middle.splitlines()[0] and "3,500" in middle, middle
 
 
+def test_questions_round_two_left_unanswered_get_the_agents_answer_and_stress_keeps_the_call(chat: Chat) -> None:
+    """Issue #21, round two's calls: recording, the review and the calls went unanswered, and three lines of stress
+    or about the calls were read as a crisis, which ended the call.
+    """
+    start(chat, "普通")
+    chat.say("你好 我失业了 欠两万还不上")
+    stressed = chat.say("你好。。我微粒贷逾期一个多月了，两万块，我这段时间天天晚上睡不着觉，一直在想这个事，我想好好把它还上")  # noqa: E501
+    assert "谢谢你愿意说出来" not in stressed and "总分" not in stressed, "no crisis card: the call goes on"
+    assert "？" in stressed.splitlines()[-1], "the agent asks on"
+    recording = chat.say("这个电话你们那边有录音吗")
+    assert "全程录音" in recording and "谢谢你愿意说出来" not in recording, "the agent's own answer on recording"
+    review = chat.say("那我提交了以后大概要审核多久啊")
+    assert "以审核结果为准" in review, review
+    calls = chat.say("行 十五期就十五期 那谈好了以后你们别再天天打电话了行不")
+    assert "谢谢你愿意说出来" not in calls and "22 点" in calls, "the calls to them, not to their family; no crisis"
+
+
 def test_an_offer_to_pay_the_agent_is_stopped_in_character_and_named_in_the_debrief(chat: Chat) -> None:
     """Issue #21: "transfer to the account you name" got the plan submitted; then it broke the call with the
     fraud card. A real agent stops it and says how to pay, and the call goes on (tests/families/offer_to_agent

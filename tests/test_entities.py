@@ -367,6 +367,19 @@ def money(value: float, role: str | None = None) -> tuple:
         ("去年三月借的五万 分十二期", [money(50000), ("term_months", 12, None)]),
         ("工地停了歇到现在快四个月 逾期整整三个月了", [("overdue_days", 90, None)]),
         ("去年8月借的分二十期 逾期到今天是十二天", [("term_months", 20, None), ("overdue_days", 12, None)]),
+        # families income_answer and correction (issue #21): an average stands for the figures before it; a figure
+        # said not to be is marked (the rehearsal corrects what was heard as it) or, a span, dropped; 能还的话八百
+        ("好的时候五千 差的时候三千 平均四千吧", [money(4000)]),
+        ("每月底薪三千 加提成 平均下来四千吧", [money(4000, "income")]),
+        ("不是四千 我说的是三千四", [money(4000, "denied"), money(3400)]),
+        ("欠的是两万五不是两万", [money(25000), money(20000, "denied")]),
+        ("逾期三十五天，不是九十天", [("overdue_days", 35, None)]),
+        ("一个月三千八 能还的话八百吧", [money(3800, "income"), money(800, "affordable")]),
+        # issue #21: what is left over after costs, said as what they can pay, is no sum owed; 还剩 still is
+        ("吃饭买药一个月一千多 剩下的一千块应该能拿出来吧", [money(1000, "expense"), money(1000, "affordable")]),
+        ("剩下一千能还", [money(1000, "affordable")]),
+        ("还剩一万能还吗", [money(10000)]),
+        ("剩下两万能分期吗", [money(20000)]),
     ],
 )  # fmt: skip
 def test_numbers_bound_to_their_clause(text: str, expected: list) -> None:

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from bot import knowledge, plans, rehearsal, scoring
 from bot.config import ROOT
-from bot.entities import extract
+from bot.entities import GUESSED_ROLE, extract
 from bot.hardship import money
 from bot.text import normalise
 
@@ -44,7 +44,9 @@ def rp() -> Dict[str, Any]:
 def turn(text: str, intent: str = "inform_situation", confidence: float = 0.5) -> rehearsal.Turn:
     """A message as the pipeline would read it: entities found by the real extractor."""
     found = extract(normalise(text), LEXICON)
-    entities = tuple({"entity": e.entity, "value": e.value, "role": e.role, "start": e.start} for e in found)
+    entities = tuple(
+        {"entity": e.entity, "value": e.value, "role": e.role, "start": e.start, GUESSED_ROLE: e.guessed} for e in found
+    )
     return rehearsal.Turn(text, intent, confidence, entities)
 
 
@@ -469,6 +471,39 @@ def test_asking_which_papers_offers_none(rp, line, offers) -> None:
     assert ("materials" in scoring.evidence(rp, normalise(line))) == offers
 
 
+def test_a_correction_replaces_what_was_heard_as_the_figure_denied(rp) -> None:
+    """Issue #21: "不是四千 平均三千五" after the agent read back 4,000 as the income."""
+    state, replies = play(rp, ["我失业了还不上", "好的时候四千 差的时候三千", "不是四千 是平均三千五"])
+    assert state.income == 3500 and "3,500" in "".join(replies[-1]), "the corrected income, read back"
+    state, _ = play(rp, ["我失业了还不上", "收入三千五", "一个月一千五吧 最多了", "不是一千五 是一千二"])
+    assert (state.income, state.affordable) == (3500, 1200)
+
+
+@pytest.mark.parametrize(
+    "line, shown",
+    [
+        # round three's calls: a screenshot or a receipt of one's papers is proof, not a record of the call
+        ("有派出所的报案回执 工资流水也有", {"materials"}),
+        ("银行流水可以拉 信用卡账单也能截图", {"materials"}),
+        ("那方案批下来给我发个短信确认 我截图存着", {"record"}),
+        ("这个电话我在录音", {"record"}),
+        # a terse plan with its figures is a plan, not a list of rubric words
+        ("每月1000 分18期 罚息能免吗", {"waiver"}),
+        ("分期 减免 证明 书面", set()),
+    ],
+)
+def test_evidence_is_read_for_what_the_words_are_about(rp, line, shown) -> None:
+    assert scoring.evidence(rp, normalise(line)) == shown
+    assert not scoring.stuffed(rp, normalise(line)) or not shown
+
+
+def test_a_terse_plan_with_figures_earns_the_plan_item(rp) -> None:
+    """Round three: "每月1000 分18期 罚息能免吗" was taken for a keyword list in a replay: 0 for the plan."""
+    lines = ["上个月住院动手术 工资只有两千八", "一千 多了真没有", "每月1000 分18期 罚息能免吗"]
+    state, _ = play(rp, lines, case="illness")
+    assert next(i for i in rehearsal.result(rp, state).items if i.id == "plan").met
+
+
 def test_hints_and_take_backs_are_listed_and_counted(rp) -> None:
     state, _ = play(rp, ["给我提示", "我失业了还不上", "给我提示", "你们这些吸血鬼", "重说", "我现在每月收入3500"])
     assert (state.hints, state.takebacks) == (2, 1), "a take-back keeps the count of hints and take-backs"
@@ -491,6 +526,37 @@ def test_the_newer_cases_keep_their_own_numbers_through_a_call(rp, case_id) -> N
     assert not card.history or card.history in said, "what the agent's records show, with the sums"
     assert state.the_case.owed == card.owed and state.the_case.income == card.income
     assert len(rp["cases"]) >= 8 and len({c["id"] for c in rp["cases"]}) == len(rp["cases"])
+
+
+CAN_PAY_2000 = ["你好 我失业了还不上 欠两万", "我现在每月收入5000", "每月最多能还2000"]
+
+
+def test_a_short_plan_is_countered_at_its_own_term_when_they_can_pay_that(rp) -> None:
+    """Issue #21: 800 × 25 on 20,000 from someone who can pay 2,000 was countered at 800 × 32 (more interest)."""
+    _, replies = play(rp, [*CAN_PAY_2000, "我想每月还800 分25期"])
+    needed = round(plans.payment_for(20000, 0.0005, 25))
+    assert f"每月还 {money(needed)} 元，分 25 期" in replies[-1][-1]
+    _, replies = play(rp, [*CAN_PAY_2000[:2], "每月最多能还850", "我想每月还800 分25期"])
+    assert "每月还 800 元，分 32 期" in replies[-1][-1], "beyond what they can pay: their payment, longer"
+
+
+def test_strict_pushes_back_once_on_an_offer_well_below_what_they_can_pay(rp) -> None:
+    state, replies = play(rp, [*CAN_PAY_2000, "我想每月还800 分32期"], difficulty="严格")
+    assert "2,000" in replies[-1][0] and "800" in replies[-1][0] and state.counter["monthly"] == 2000
+    state, replies = play(rp, [*CAN_PAY_2000, "我想每月还800 分32期", "我想每月还800 分32期"], difficulty="严格")
+    assert "只报" not in "".join(replies[-1]), "asked once: then judged as any plan"
+    _, replies = play(rp, [*CAN_PAY_2000, "我想每月还800 分32期"], difficulty="普通")
+    assert "只报" not in "".join(replies[-1]), "a normal agent takes it"
+
+
+def test_the_debrief_weighs_the_plan_against_what_they_said_they_can_pay(rp) -> None:
+    state, _ = play(rp, [*CAN_PAY_2000, "我想每月还800 分32期", "我有离职证明", "行"])
+    assert state.status == "accepted"
+    state.done = True
+    _, text = rehearsal.debrief(rp, state)
+    extra = plans.cost(20000, 0.0005, 32) - plans.cost(20000, 0.0005, 11)
+    assert f"少付约 {money(extra)} 元" in text and "约 11 期还清" in text
+    assert "每月约 800 元、分 32 期" in text, "the payment as agreed, not the schedule's 792"
 
 
 # --- the coach and progress (issue #21, criteria 5 and 6) ------------------------------------------

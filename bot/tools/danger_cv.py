@@ -28,6 +28,9 @@ from bot.tools import families
 # alone (a message of it read with any danger kind).
 DANGER_FAMILIES = ("crisis", "threat_received", "fake_authority", "money_or_code_given")
 THRESHOLDS = (0.5, 0.7, 0.8, 0.9, 0.95)
+# ``--floors``: below each, a safety intent is not taken (the next reading is); the danger words and the learned
+# kinds still find danger. Measured, not adopted (concerns.UNSURE_DANGER says why).
+FLOORS = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7)
 # The kinds learned by default (``--kinds`` for others): each column finds these at its threshold.
 KINDS = "safety_crisis,safety_threat"
 
@@ -40,15 +43,26 @@ def component_config(name: str) -> Dict[str, Any]:
 
 
 def reading(
-    lexicon: concerns.Lexicon, message: str, scored: Any, classes: Sequence[str], scores: Any, levels: Mapping
+    lexicon: concerns.Lexicon,
+    message: str,
+    scored: Any,
+    classes: Sequence[str],
+    scores: Any,
+    levels: Mapping,
+    floor: float = 0.0,
 ) -> Dict:
     """The parse data ``families.passes`` checks, from both readings of one message."""
-    best = max(range(len(classes)), key=lambda n: scored[n])
-    label, confidence = classes[best], float(scored[best])
+    ranked = sorted(((str(c), float(p)) for c, p in zip(classes, scored, strict=True)), key=lambda r: -r[1])
+    label, confidence = ranked[0]
     intent, key = ("faq", label) if label.startswith("faq/") else (label, None)
     if confidence < 0.2:  # config.yml's FallbackClassifier threshold
         intent = concerns.FALLBACK_INTENT
-    read = concerns.read(lexicon, message, intent, (), key, confidence, label.split("/")[0], scores, levels)
+    if intent.startswith(concerns.SAFETY_PREFIX) and confidence < floor:  # --floors: not taken under the floor
+        label, confidence = next(((c, p) for c, p in ranked if not c.startswith(concerns.SAFETY_PREFIX)), ("", 0.0))
+        intent, key = ("faq", label) if label.startswith("faq/") else (label, None)
+    read = concerns.read(
+        lexicon, message, intent, (), key, confidence, label.split("/")[0], scores, levels, ranked=ranked
+    )
     return {"intent": {"name": read.intent}, concerns.URGENT: read.urgent, concerns.TOPIC: read.topic}
 
 
@@ -58,6 +72,10 @@ def main(argv: List[str] | None = None) -> int:
     options.add_argument("--set", action="append", default=[], help="a DangerClassifier setting: name=YAML value")
     options.add_argument(
         "--without", action="store_true", help="only the reading without the learned kinds (to judge training data)"
+    )
+    options.add_argument(
+        "--floors", action="store_true",
+        help="the floor under a danger the intent classifier alone reads, at each of FLOORS (learned kinds as set)",
     )
     args = options.parse_args(argv)
     kinds = args.kinds.split(",")
@@ -78,6 +96,8 @@ def main(argv: List[str] | None = None) -> int:
         danger_config[name] = yaml.safe_load(value)
     result: Dict[str, Dict[str, List[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     columns = ["without", *(() if args.without else (f"at {t}" for t in THRESHOLDS))]
+    if args.floors:
+        columns = [f"floor {f}" for f in FLOORS]
     for writer in sorted({c.writer for c in cases}):
         left_out = {text.normalise(c.text) for c in every if c.writer == writer}
         kept = [(t, label) for t, label in examples if t not in left_out]
@@ -86,15 +106,19 @@ def main(argv: List[str] | None = None) -> int:
         mine = [c for c in cases if c.writer == writer]
         messages = [text.normalise(c.text) for c in mine]
         learned = [[0.0] * len(danger_config["kinds"])] * len(messages)
-        if not args.without:
+        if not args.without or args.floors:
             learned = fit_danger(texts, labels, danger_config).predict_proba(messages)
         for case, message, scored, kinds_scored in zip(
             mine, messages, intents.predict_proba(messages), learned, strict=True
         ):
             scores = dict(zip(danger_config["kinds"], map(float, kinds_scored), strict=True))
             for column in columns:
-                levels = {} if column == "without" else {kind: float(column[3:]) for kind in kinds}
-                parse = reading(lexicon, message, scored, intents.classes_, scores, levels)
+                if column.startswith("floor"):
+                    levels, floor = concerns.LEARNED_KIND_CONFIDENCE, float(column[6:])
+                else:
+                    levels = {} if column == "without" else {kind: float(column[3:]) for kind in kinds}
+                    floor = 0.0
+                parse = reading(lexicon, message, scored, intents.classes_, scores, levels, floor)
                 row = result[case.family][column]
                 if case.family in DANGER_FAMILIES:
                     row[0] += families.passes(expected[case.family], parse, case)

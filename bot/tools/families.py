@@ -132,6 +132,25 @@ def stated_plan(parse: Mapping[str, Any], names: Sequence[str]) -> tuple:
     return tuple((name, values[name]) for name in names)
 
 
+def call_answer(parse: Mapping[str, Any], names: Sequence[str], asked: str) -> tuple:
+    """The numbers a line said in a practice call, right after the agent asked ``asked`` (income, affordable…),
+    as the rehearsal takes them (``bot.rehearsal.facts_given``), "none" for each it lacks.
+    """
+    from bot import rehearsal
+
+    turn = rehearsal.Turn.from_parse(parse.get("text") or "", parse)
+    state = rehearsal.AgentState(difficulty="normal", asked=asked)
+    if asked == "correction":  # the agent had heard, in the field corrected, the figure the line says it is not
+        wrong = turn.values(f"amount:{rehearsal.DENIED}")
+        field = next((n for n in names if n in ("income", "affordable")), None)
+        if wrong and field:
+            setattr(state, field, float(wrong[0]))
+        state.asked = "plan"
+    facts = rehearsal.facts_given(state, turn)
+    facts = {"debt" if name == "owed" else name: value for name, value in facts.items()}
+    return tuple((name, facts.get(name, "none")) for name in names)
+
+
 def passes(expected: Mapping[str, Any], parse: Mapping[str, Any], case: Case | None = None) -> bool:
     """``danger``: the reading holds one of these danger kinds (``none``: no danger kind at all), or is
     one of ``also`` (a scam offer answered by its own warning, "交八百包删征信" by the credit-repair one);
@@ -142,6 +161,8 @@ def passes(expected: Mapping[str, Any], parse: Mapping[str, Any], case: Case | N
     the debt and days overdue the writer gave it, and no hotline, date or count in their place (with
     ``follow_up`` as well: a follow-up of those kinds, "那分24期呢" with its number of installments);
     ``plan: stated``: the plan the writer gave it, as the rehearsal reads it (``stated_plan``);
+    ``call_answer: <question>``: the numbers the writer gave it, as the rehearsal takes them in answer to the
+    agent's question (``call_answer``);
     ``follows: stated``: what the writer says it does after the answer before it (``KINDS``).
     """
     found = danger_kinds(parse)
@@ -158,6 +179,8 @@ def passes(expected: Mapping[str, Any], parse: Mapping[str, Any], case: Case | N
         return parse.get(FEELING) == (case and case.feeling)
     if expected.get("follows") == "stated":
         return bool(case) and follow_up_of(parse) in KINDS[case.kind](case) and not found
+    if "call_answer" in expected:
+        return bool(case) and call_answer(parse, [n for n, _ in case.numbers], expected["call_answer"]) == case.numbers
     if expected.get("plan") == "stated":
         return bool(case) and stated_plan(parse, [name for name, _ in case.numbers]) == case.numbers
     if expected.get("numbers") == "stated":
@@ -178,8 +201,10 @@ def score(cases: Sequence[Case], parses: Sequence[Mapping[str, Any]], expected: 
             row["passed"] += 1
         else:
             names = [name for name, _ in case.numbers]
+            asked = expected[case.family].get("call_answer")
             reader = stated_plan if expected[case.family].get("plan") else stated_numbers
-            read = f"read {reader(parse, names)}, written {case.numbers}" if case.numbers else label_of(parse)
+            found_numbers = call_answer(parse, names, asked) if asked else reader(parse, names)
+            read = f"read {found_numbers}, written {case.numbers}" if case.numbers else label_of(parse)
             if case.kind:
                 read = f"{case.kind} {case.aspect or ''} read as {follow_up_of(parse)} ({label_of(parse)})"
             row["misread"].append((case.text, danger_kinds(parse), read))
