@@ -168,7 +168,8 @@ def test_full_rehearsal_ends_with_the_score_a_transcript_and_the_list_of_calls(p
     with page.expect_download() as download:
         page.locator("[data-testid=download-score]").last.click()
     text = Path(download.value.path()).read_text(encoding="utf-8")
-    assert "总分：" in text and "我：我现在每月收入3000" in text and text.startswith("客服（模拟）：")
+    assert "总分：" in text and "我：我现在每月收入3000" in text
+    assert text.startswith("练习教练：") and "\n客服（模拟）：" in text, "each line after who said it: coach, agent, me"
     score = re.search(r"总分：(\d+)/100", debrief).group(1)
     page.click("[data-testid=calls]")
     row = page.inner_text("[data-testid=calls-table] tbody tr")
@@ -477,23 +478,23 @@ def test_call_mode_banner_agent_in_call_replies_and_score_card(sized) -> None:
     assert "建议难度" in score.locator("[data-testid=score-next]").inner_text()
 
 
+def practise_one_line(page, start, line: str):
+    """Starts a call with ``start`` (a button's locator), picks 普通, says one line, hangs up: the score card."""
+    start.click()
+    page.wait_for_selector(".replies .reply >> text=普通")
+    click_quick_reply(page, "普通")
+    say(page, line)
+    before = page.locator(BOT).count()
+    page.click("[data-testid=call-banner] button")
+    wait_for_reply(page, before, contains="总分")
+    return page.locator("[data-testid=score]").last
+
+
 def test_a_replay_is_compared_and_the_history_shows_each_items_trend(sized) -> None:
-    sized.locator(".toolbar button", has_text="练协商").click()
-    sized.wait_for_selector(".replies .reply >> text=普通")
-    click_quick_reply(sized, "普通")
-    say(sized, "你好 我失业了还不上")
-    before = sized.locator(BOT).count()
-    sized.click("[data-testid=call-banner] button")
-    wait_for_reply(sized, before, contains="总分")
-    first = sized.locator("[data-testid=score]").last
-    first.locator(".score-actions button", has_text="同一个情况再来").click()
-    sized.wait_for_selector(".replies .reply >> text=普通")
-    click_quick_reply(sized, "普通")
-    say(sized, "你好 我失业了 欠两万还不上 现在每月收入3500 想每月还1500分15期 罚息能减免吗 麻烦发短信确认")
-    before = sized.locator(BOT).count()
-    sized.click("[data-testid=call-banner] button")
-    wait_for_reply(sized, before, contains="总分")
-    score = sized.locator("[data-testid=score]").last
+    first = practise_one_line(sized, sized.locator(".toolbar button", has_text="练协商"), "你好 我失业了还不上")
+    again = first.locator(".score-actions button", has_text="同一个情况再来")
+    prepared = "你好 我失业了 欠两万还不上 现在每月收入3500 想每月还1500分15期 罚息能减免吗 麻烦发短信确认"
+    score = practise_one_line(sized, again, prepared)
     assert "和上次比" in score.locator("[data-testid=score-progress]").first.inner_text()
     score.locator(".score-history summary").click()
     trend = score.locator("[data-testid=score-trend]")
