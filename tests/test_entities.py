@@ -380,6 +380,9 @@ def money(value: float, role: str | None = None) -> tuple:
         ("剩下一千能还", [money(1000, "affordable")]),
         ("还剩一万能还吗", [money(10000)]),
         ("剩下两万能分期吗", [money(20000)]),
+        # round three: 期数 after a sum is the word "number of periods", not 1,100 installments
+        ("每个月还1100 期数拉长点", [money(1100, "affordable")]),
+        ("分12期", [("term_months", 12, None)]),
     ],
 )  # fmt: skip
 def test_numbers_bound_to_their_clause(text: str, expected: list) -> None:
