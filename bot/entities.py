@@ -250,11 +250,13 @@ _AMOUNT_CUES = _cues(
         r"(?:最多|顶多|至多|撑死|顶天)(?:也)?(?:就)?(?:能|可以)?(?:还|给|付|出)?(?:个)?|"
         # 能拿来还的就一千五: what is left over for the debt
         r"(?:能|可以)?拿(?:出)?来还(?:款|债)?的?(?:钱)?(?:就|也就|只有|有)?",
-        "paid": r"还了|已还|已经还了?|还过|还掉了?|已经还款|还上了|已经付了|已经给了|已经交了|还进去了?|已经还清了?|"
-        r"还款了|已经打了",
+        "paid": r"还了|已还|已经还了?|还过|还掉了?|已经还款|还上了|已经付了|已经给了|已经交了|还进去了|已经还清了?|"
+        r"还款了|已经打了|已经转了|转过了?",
         # 一次性还一万八: a lump sum offered to settle (the rehearsal's plans)
         "lump_sum": r"一次性(?:还清?|付清?|结清|给)?|一口气(?:还清?)?|一次还清|一次性全部还?",
-        "down_payment": r"先还了?|首付了?|先付了?|先给了?|先交了?|先拿出?|先打了?|先凑了?|首期",
+        # 今天再还两千: one more sum now (每个月再还 is the monthly sum)
+        "down_payment": r"先还了?|首付了?|先付了?|先给了?|先交了?|先拿出?|先打了?|先凑了?|首期|先把(?:这|那)?|"
+        r"(?<![月期])再(?:还|给|交|打|付)",
         "expense": r"(?:房贷|房租|租金|车贷|生活费|学费|花销|开销|开支|花费|伙食费|医药费|药费|水电费?|话费|抚养费|"
         r"赡养费|吃饭|吃喝|日常开支|孩子上学|奶粉钱?|托管费?|保险|物业费?|交通费?|房费|"
         r"信用卡(?:最低)?(?:还款)?|(?:花呗|借呗|白条|别的网贷|其他网贷)(?:分期)?|(?:要|得)?(?:给|寄给?)(?:家里|老人|父母|爸妈|老家)(?:寄)?|寄回家|"
@@ -754,7 +756,8 @@ def extract(text: str, lexicon: Lexicon | None = None) -> list[Entity]:
     family = (lexicon or {}).get(FAMILY_MEMBERS)
     if family:
         keywords = [_of_family(text, k, family) for k in keywords]
-    found = _corrected(text, resolve_overlaps(specific + _still_due(_principal_apart(text, amounts)) + keywords))
+    amounts = _paid_once(text, _still_due(_principal_apart(text, amounts)))
+    found = _corrected(text, resolve_overlaps(specific + amounts + keywords))
     not_yet = (lexicon or {}).get(NOT_YET_BEFORE)
     return [e for e in found if not (not_yet and _not_yet(text, e, not_yet))]
 
@@ -853,6 +856,39 @@ def _still_due(amounts: List[Entity]) -> List[Entity]:
         replace(a, role="installment" if incomes and a.value <= max(incomes) else None) if a in due else a
         for a in amounts
     ]
+
+
+# 一次性, 一次拿两万出来, 一口气: paid once; not 一次性还不上 or 没法一次性.
+_ONCE = re.compile(
+    r"(?<!没法)(?<!没办法)(?<!不能)(?<!不可能)(?:一次性|一次|一口气)(?!都|也)(?![^\s，。,!?！？]{0,3}[不没])"
+)
+_FIRST_PART = re.compile(r"首期|首付|头期")  # 首期我能付三千五: the first part, not the monthly sum
+_PER_MONTH_BEFORE = re.compile(r"每个?月|一个月|每期|月供")
+_IN_PARTS = re.compile(r"分[^，。,!?！？\s]{0,4}[次期]")
+_DEBT_BEFORE = re.compile(r"(?:欠|总共|一共|总额|本金|连本带息|还剩|还差)[^\s，。,!?！？\d]{0,4}$")
+
+
+def _paid_once(text: str, amounts: List[Entity]) -> List[Entity]:
+    """凑了一万五 一次性还给你们, 拿出1w一次性还, 我一次拿两万出来: a sum whose clause (or the next one, when it
+    opens with it) says it is paid once is a lump sum, not a month's pay and not the debt; 首期我能付三千五 is a
+    down payment. A sum said as owed (总共欠三万二) or per month stays what it is.
+    """
+    out: List[Entity] = []
+    for a in amounts:
+        since = max([b.end for b in amounts if b.end <= a.start], default=0)  # the words since the last sum
+        head = re.split(r"[，。,!?！？;；\s]", text[since : a.start])[-1]
+        said_as_other = _PER_MONTH_BEFORE.search(head) or _DEBT_BEFORE.search(head)
+        if a.role in (None, "affordable", "income") and not a.guessed and not said_as_other:
+            tail = re.split(r"[，。,!?！？;；\s]", text[a.end :])
+            after = tail[0] + (" " + tail[1] if len(tail) > 1 and _ONCE.match(tail[1]) else "")
+            clause = head + text[a.start : a.end] + after
+            in_parts = _IN_PARTS.search(clause + " " + " ".join(tail[1:2]))  # 一次两千 分十次: each part, not one sum
+            if _FIRST_PART.search(head) and a.role != "income":
+                a = replace(a, role="down_payment")
+            elif _ONCE.search(clause) and not in_parts:
+                a = replace(a, role="lump_sum")
+        out.append(a)
+    return out
 
 
 def _principal_apart(text: str, amounts: List[Entity]) -> List[Entity]:

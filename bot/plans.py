@@ -24,7 +24,9 @@ _ROUNDING = 0.03
 # Paying this much more a month than the term needs pays off sooner; a lump this far over the debt is a slip.
 _OVERPAY = 1.2
 # Words right before an amount that make it the debt, not a payment (我欠两万 想分十期).
-_OWED_BEFORE = re.compile(r"(欠|借|总共|一共|剩下?|还剩|本金|欠款|贷款?)[了的是有约大概差不多就都还\s]*$")
+_OWED_BEFORE = re.compile(
+    r"(欠|借|总共|一共|剩下?|还剩|本金|欠款|贷款?)(?:你们|您们|你|微粒贷)?[了的是有约大概差不多就都还\s]*$"
+)
 
 
 @dataclass(frozen=True)
@@ -94,8 +96,11 @@ def read(text: str, entities: Entities, waiver: bool = False) -> Plan | None:
     down = [e["value"] for e in _values(entities, "amount", "down_payment")]
     lump = [e["value"] for e in _values(entities, "amount", "lump_sum")]
     defer = [e["value"] for e in _values(entities, "days", "deferral")]
+    # 凑了一万五 … 一次性还一万五: with no installments said, the sum paid once said twice is no monthly sum too
+    monthly = monthly if terms else [v for v in monthly if v not in lump + down]
     if not monthly and (terms or down):  # 两千，分五期行吗: a bare sum beside installments is the payment
-        bare = [e for e in _values(entities, "amount") if not said_as_debt(text, e)]
+        # 借了我7千 想先把这7千还进去: the same sum said again is the down payment, not the monthly one
+        bare = [e for e in _values(entities, "amount") if not said_as_debt(text, e) and e["value"] not in down]
         monthly = [bare[-1]["value"]] if bare and (terms or len(bare) == 1) else []
     plan = Plan(
         monthly=float(monthly[0]) if monthly else None,

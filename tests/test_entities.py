@@ -209,6 +209,14 @@ def test_amount_roles(text: str, value: int, role: str | None) -> None:
          [(4200, "income"), (1500, "expense"), (800, "expense"), (2300, "installment")]),
         ("开网店的 一个月流水看着多其实纯利润就三千 店铺仓库租金一千五 微粒贷每期两千一 欠了三万六",
          [(3000, "income"), (1500, "expense"), (2100, "installment"), (36000, None)]),
+        # a sum said to be paid once is a lump sum, in its clause or the next (round three: "一次性还一万五" became
+        # 15,000 a month); money paid before the call is paid, and one more sum now a down payment
+        ("欠三万左右 我一次性还一万五 剩下的免了吧", [(30000, None), (15000, "lump_sum")]),
+        ("总共欠你们三万二 我现在手上只有两万 一次性给你们", [(32000, None), (20000, "lump_sum")]),
+        ("欠两万 没法一次性还清", [(20000, None)]),
+        ("一次两千 分十次还", [(2000, None)]),
+        ("首期我能付三千五 以后每个月七百", [(3500, "down_payment"), (700, "affordable")]),
+        ("前天已经转了一千五 今天再还一千", [(1500, "paid"), (1000, "down_payment")]),
     ],
 )  # fmt: skip
 def test_amount_roles_in_run_on_text(text: str, expected: list) -> None:

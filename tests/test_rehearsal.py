@@ -234,8 +234,13 @@ def test_the_debt_is_not_read_as_income(rp) -> None:
         ("分二十四期每月一千", plans.Plan(monthly=1000, installments=24)),
         ("我欠两万 想分十期", plans.Plan(installments=10)),
         ("先缓3个月 然后每月1500分15期", plans.Plan(monthly=1500, installments=15, defer_days=90)),
+        # round three: a sum gathered and paid once is one lump sum, not 15,000 a month as well
+        ("欠三万左右 找亲戚凑了一万五 能不能我一次性还一万五 剩下的你们给我免了",
+         plans.Plan(lump=15000, waiver=True)),
+        ("我这个月已经还了700 今天再还一千 剩下的每月1300 分十期",
+         plans.Plan(monthly=1300, installments=10, down=1000)),
     ],
-)
+)  # fmt: skip
 def test_plans_in_any_common_form(rp, text: str, expected: plans.Plan) -> None:
     t = turn(text)
     assert plans.read(t.plain, t.entities, waiver="waiver" in scoring.evidence(rp, t.plain)) == expected

@@ -33,6 +33,9 @@ FAMILIES = ROOT / "tests" / "families"
 HELD_OUT = ("b", "i")
 # The numbers a message of a numbers family states (number_roles, budget_roles): what bot.entities must read.
 NUMBERS = ("debt", "overdue_days", "income", "expenses", "affordable", "term_months")
+# … and of a plan said in a call (plan_offered, lump_sum_in_call): the sum paid at once now (a lump sum or a down
+# payment), what is paid a month after it, the debt said with it, and money already paid before the call.
+PLAN_NUMBERS = ("now", "monthly", "owed", "paid")
 # What a message after an answer does (family follow_up_in_context) → the follow-ups that answer it: the rest
 # of that answer ("more", or "same": bot.reply answers it with the answer in short and what it left out), the
 # same question for the case it changes, one aspect of it (its cue), or a new question (no follow-up).
@@ -66,7 +69,7 @@ def load(split: str, root: Path = FAMILIES) -> List[Case]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for item in data["messages"]:
             before = tuple(item.get("before") or ())
-            numbers = tuple((name, item[name]) for name in NUMBERS if name in item)
+            numbers = tuple((name, item[name]) for name in (*NUMBERS, *PLAN_NUMBERS) if name in item)
             cases.append(Case(
                 path.parent.name, path.stem, item["text"], before, item.get("emotion"), numbers, item.get("kind"),
                 item.get("aspect"),
@@ -117,17 +120,31 @@ def stated_numbers(parse: Mapping[str, Any], names: Sequence[str]) -> tuple:
 
 
 def stated_plan(parse: Mapping[str, Any], names: Sequence[str]) -> tuple:
-    """A plan's numbers as the rehearsal reads them (``bot.plans.read``): what is offered a month
-    (``affordable``: a payment or an installment) and over how many installments, "none" for each it lacks;
-    the income as ``stated_numbers`` reads it.
+    """A plan's numbers as the rehearsal reads them in a call (``bot.plans.read``): what is offered a month
+    (``affordable`` or ``monthly``: a payment or an installment), over how many installments, what is paid at
+    once now (``now``: a lump sum or a down payment), "none" for each it lacks; the income as ``stated_numbers``
+    reads it; the debt the rehearsal takes from it while a plan is talked about (``owed``); money said to be
+    paid already (``paid``).
     """
-    from bot import plans
+    from bot import plans, rehearsal
 
-    plan = plans.read(parse.get("text") or "", parse.get("entities") or [])
+    text = parse.get("text") or ""
+    plan = plans.read(text, parse.get("entities") or [])
+    facts = rehearsal.facts_given(rehearsal.AgentState(asked="plan"), rehearsal.Turn.from_parse(text, parse))
+    paid = [e["value"] for e in parse.get("entities") or [] if e.get("entity") == "amount" and e.get("role") == "paid"]
+
+    def part(value: Any) -> Any:
+        return "none" if value is None else value
+
+    now = None if plan is None else plan.lump if plan.lump is not None else plan.down
     values = {
-        "affordable": plan.monthly if plan and plan.monthly is not None else "none",
-        "term_months": plan.installments if plan and plan.installments is not None else "none",
+        "affordable": part(plan and plan.monthly),
+        "monthly": part(plan and plan.monthly),
+        "term_months": part(plan and plan.installments),
+        "now": part(now),
         "income": dict(stated_numbers(parse, ["income"]))["income"],
+        "owed": facts.get("owed", "none"),
+        "paid": paid[0] if paid else "none",
     }
     return tuple((name, values[name]) for name in names)
 
