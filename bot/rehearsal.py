@@ -338,9 +338,17 @@ def agent_answer(rp: Mapping[str, Any], state: AgentState, turn: Turn) -> str | 
         spec = next((a for a in rp["answers"] if topic in a["topics"]), None)
         if spec:
             said = state.asks.get(f"answer:{topic}", 0)
+            if said >= len(spec["lines"]) and topic != turn.topic:
+                continue  # a side concern already answered in full: not the same paragraph again (round three)
             state.asks[f"answer:{topic}"] = said + 1
-            return spec["lines"][said % len(spec["lines"])]
+            if said >= len(spec["lines"]):  # asked again: the answer's first sentence, said as said before
+                return _line(rp, state, "answered_again", {"short": _first_sentence(spec["lines"][0])})
+            return spec["lines"][said]
     return None
+
+
+def _first_sentence(line: str) -> str:
+    return re.split(r"(?<=[。；！？])", line, maxsplit=1)[0].rstrip("。；")
 
 
 def _gives_numbers(state: AgentState, turn: Turn) -> bool:

@@ -276,6 +276,22 @@ def test_one_question_with_a_general_word_is_one_answer() -> None:
     assert not reading.several and reading.topic == "faq/family_calls"
 
 
+@pytest.mark.parametrize(
+    "text, calls_family",
+    [
+        # asking family for money is no call to the family (round three: the agent answered 找亲戚借了点 on calls)
+        ("我现在找亲戚借了点 凑了一万五", False),
+        ("找我爸凑了两万 一次性还了吧", False),
+        ("打电话给我哥借了五千", False),
+        ("联系了我姐帮忙 先还三千", False),
+        ("催收找我妈要钱 怎么办", True),
+        ("他们打给我亲戚了 还说我是老赖", True),
+    ],
+)
+def test_asking_family_for_money_is_no_call_to_the_family(text: str, calls_family: bool) -> None:
+    assert ("faq/family_calls" in read(text, "negotiate_repayment", [], None).concerns) == calls_family
+
+
 def test_one_short_question_with_a_number_is_one_answer() -> None:
     reading = read("逾期一个半月会上征信吗", "faq", ["overdue_days"], "faq/overdue_few_days", 0.9)
     assert not reading.several and reading.topic == "faq/overdue_few_days"

@@ -804,6 +804,21 @@ def test_a_question_mid_call_is_answered_in_character_and_its_facts_heard(rp) ->
     assert not state.done and len(replies[-1]) >= 2, "the agent's own line follows the answer"
 
 
+def test_an_answer_given_in_full_is_not_pasted_again(rp) -> None:
+    """Round three: the recording paragraph came back 4-6 times. Asked again, the question gets the answer's
+    first sentence as said before; a side concern of a later line gets nothing more.
+    """
+    asked = replace(turn("我能自己录音吗"), topic="faq/call_recording")
+    state, first = play(rp, ["我失业了", asked])
+    state, again = rehearsal.step(rp, state, asked)
+    paragraph = first[-1][0]
+    assert "录音" in paragraph and paragraph not in again.lines and "说过" in again.lines[0], again.lines
+    line = turn("每月1000 分18期 我都截图录音存着")
+    aside = replace(line, topic="negotiate_repayment", concerns=("faq/call_recording",))
+    state, move = rehearsal.step(rp, state, aside)
+    assert not any("录音" in line and "说过" in line or line == paragraph for line in move.lines), move.lines
+
+
 def test_a_question_at_the_close_is_answered_and_the_call_waits(rp) -> None:
     """The borrower asks at "还有什么需要确认的吗": answered, asked again, never closed on a question."""
     state, _ = play(rp, PREPARED[:-1])
