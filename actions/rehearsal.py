@@ -90,6 +90,13 @@ def _new_call(dispatcher: CollectingDispatcher, tracker: Tracker) -> rehearsal.A
     return state
 
 
+def as_typed(tracker: Tracker) -> str:
+    """The message as the borrower typed it (traditional characters kept; masked at the channel): the debrief
+    quotes it. The parse's text is the normalised one the models read (round three quoted 繁體 lines simplified).
+    """
+    event = tracker.get_last_event_for("user") or {}
+    return event.get("text") or tracker.latest_message.get("text") or ""
+
 class ValidateRehearsalForm(Action):
     """The agent: one reply per user message, and whether the call goes on."""
 
@@ -108,7 +115,7 @@ class ValidateRehearsalForm(Action):
             # first in a line, and the agent hears the line and the call goes on.
             state = rehearsal.AgentState.from_dict(tracker.get_slot(STATE_SLOT))
             say(dispatcher, tracker, rehearsal.Move([kb.roleplay["check_in_unsure"]], coach=1), state)
-            turn = rehearsal.Turn.from_parse(tracker.latest_message.get("text") or "", tracker.latest_message)
+            turn = rehearsal.Turn.from_parse(as_typed(tracker), tracker.latest_message)
             state, move = rehearsal.step(kb.roleplay, state, turn)
             say(dispatcher, tracker, move, state)
         elif in_danger(tracker):
@@ -122,7 +129,7 @@ class ValidateRehearsalForm(Action):
             else:
                 say(dispatcher, tracker, rehearsal.Move([kb.roleplay["resume_after_safety"]], coach=1), state)
         else:
-            turn = rehearsal.Turn.from_parse(tracker.latest_message.get("text") or "", tracker.latest_message)
+            turn = rehearsal.Turn.from_parse(as_typed(tracker), tracker.latest_message)
             old = rehearsal.AgentState.from_dict(tracker.get_slot(STATE_SLOT))
             state, move = rehearsal.step(kb.roleplay, old, turn)
             if move.aside:  # an outside question: its direct answer only, then the call goes on

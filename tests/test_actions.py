@@ -24,7 +24,7 @@ from actions.calculator import (
 from actions.common import get_knowledge, off_loop
 from actions.menu import ActionFallback, ActionShowMenu
 from actions.prep import ValidatePrepForm
-from actions.rehearsal import ActionRehearsalDebrief, ValidateRehearsalForm
+from actions.rehearsal import ActionRehearsalDebrief, ValidateRehearsalForm, as_typed
 from bot.config import ROOT
 from tests.conftest import make_tracker
 
@@ -447,3 +447,10 @@ async def test_a_feeling_told_with_no_question_is_heard(intent: str, kb) -> None
     action = ActionFallback() if intent == "nlu_fallback" else ActionShowMenu()
     [message] = await run(action, make_tracker(intent, text="好吧 我好累 每天都睡不着", feeling="hopeless"))
     assert message["text"] == kb.replies["heard_hopeless"] and message["buttons"]
+
+
+def test_the_call_hears_the_line_as_typed_so_the_debrief_quotes_it_so() -> None:
+    """Round three: a borrower typing traditional characters saw their lines quoted simplified in the debrief."""
+    tracker = make_tracker("inform_situation", text="工資流水可以給 每個月還一千")
+    tracker.latest_message["text"] = "工资流水可以给 每个月还一千"  # the normalised text the models read
+    assert as_typed(tracker) == "工資流水可以給 每個月還一千"
