@@ -205,7 +205,11 @@ def judge(limits: Mapping[str, Any], case: Case, plan: Plan, income: float | Non
     # the payment as agreed (每月还 1,000 元, the last one smaller), not the schedule's exact figure (957)
     exact = payment_for(rest, case.daily_rate, n)
     payment = monthly if plan.monthly is not None or abs(monthly - exact) <= exact * _ROUNDING else round(exact)
-    values.update(n=n, interest=money(cost(rest, case.daily_rate, n)), payment=money(payment))
+    # 先缓两个月 再每月还两千: the months deferred cost their interest too (round three's debrief left it out)
+    deferred = float(calc.holding_interest(rest, calc.to_fraction(case.daily_rate), plan.defer_days or 0))
+    if plan.defer_days:
+        values.update(deferred_months=f"{plan.defer_days / 30:g}", deferred_interest=money(deferred))
+    values.update(n=n, interest=money(cost(rest, case.daily_rate, n) + deferred), payment=money(payment))
     return Verdict(None, values)
 
 

@@ -587,8 +587,14 @@ def _low_offer(rp: Mapping[str, Any], state: AgentState, plan: Plan, values: Map
 
 
 def _worded(line: str, values: Mapping[str, Any]) -> str:
-    """The line for what the judge worked out (``values``): a lump sum, a deferral, or installments."""
-    return f"{line}_lump" if "lump" in values else f"{line}_defer" if "defer_months" in values else line
+    """The line for what the judge worked out (``values``): a lump sum, a deferral, installments after a
+    deferral, or installments.
+    """
+    if "lump" in values:
+        return f"{line}_lump"
+    if "defer_months" in values:
+        return f"{line}_defer"
+    return f"{line}_after_defer" if "deferred_months" in values else line
 
 
 def _submit(rp: Mapping[str, Any], state: AgentState) -> List[str]:

@@ -445,6 +445,17 @@ def test_the_debrief_says_what_the_agreed_plan_costs(rp) -> None:
     assert "这个方案可行" in text and f"总利息约 {interest} 元" in text
 
 
+def test_a_plan_after_a_deferral_counts_the_deferred_months_interest(rp) -> None:
+    """Round three: 先缓两个月 再每月还 left the two months' interest out of the plan's total."""
+    case = plans.Case(owed=20000, overdue_days=30, daily_rate=0.0005, installments_left=12)
+    limits = rp["judge"]
+    plain = plans.judge(limits, case, plans.Plan(monthly=1500, installments=15), None, None)
+    deferred = plans.judge(limits, case, plans.Plan(monthly=1500, installments=15, defer_days=60), None, None)
+    assert deferred.feasible and deferred.values["deferred_interest"] == money(20000 * 0.0005 * 60)
+    total = plans.cost(20000, 0.0005, 15) + 20000 * 0.0005 * 60
+    assert deferred.values["interest"] == money(total) != plain.values["interest"]
+
+
 # --- practice tools -------------------------------------------------------------------------------
 
 
