@@ -467,9 +467,11 @@ def facts_given(state: AgentState, turn: Turn) -> Dict[str, float]:
         head = _LEADING_NUMBER.match(turn.plain)
         bare = parse_number(turn.plain.strip(" 元块左右大概吧啊嗯差不多")) or (head and parse_number(head.group(1)))
         bare = bare if finite(bare) else None
-    # 一个月一千五吧 最多了, said when the agent asked what they can pay: the answer, not their pay
+    # 一个月一千五吧 最多了, said when the agent asked what they can pay, or once their pay is known or a plan is
+    # talked about (每个月八百稳一点): what they can pay, not their pay (round four: 4 calls of 6 wrote it as income)
     guessed_pay = [e["value"] for e in turn.entities if e.get("role") == "income" and e.get(GUESSED_ROLE)]
-    if state.asked == "affordable" and not affordable and guessed_pay and len(guessed_pay) == len(income):
+    paying = state.asked in ("affordable", *_PLAN_ASKS) or state.income is not None and state.asked != "income"
+    if paying and not affordable and guessed_pay and len(guessed_pay) == len(income):
         affordable, income = guessed_pay[:1], []
     if state.asked == "income" and not income and (owed or bare):
         income = [owed[0]["value"] if owed else bare]
@@ -482,8 +484,12 @@ def facts_given(state: AgentState, turn: Turn) -> Dict[str, float]:
     # with installments it is a plan's payment, unless said as the most they can pay (每个月最多一千 分十五期)
     if affordable and (not turn.values("term_months") or _AT_MOST.search(turn.plain)):
         facts["affordable"] = float(affordable[0])
+    # 先还两千 剩下的一万八: the rest after a sum paid now; the debt is both
+    now = turn.values("amount:down_payment") + turn.values("amount:lump_sum")
     if owing or owed and state.asked in ("opening", "reason") and not turn.values("term_months"):
-        facts["owed"] = float((owing or owed)[0]["value"])
+        said = (owing or owed)[0]
+        rest = now and _REST_BEFORE.search(_before(turn, said))
+        facts["owed"] = float(said["value"]) + (float(now[0]) if rest else 0)
     if turn.values("overdue_days"):
         facts["overdue_days"] = float(turn.values("overdue_days")[0])
     if turn.values("daily_rate"):
@@ -496,6 +502,15 @@ def facts_given(state: AgentState, turn: Turn) -> Dict[str, float]:
 _LEADING_NUMBER = re.compile(
     r"^\s*(?:大概|差不多)?([\d.]+|[一二两三四五六七八九十百千万]+)\s*(?:元|块)?(?:吧|左右|的样子)?(?=[\s，,。]|$)"
 )
+_REST_BEFORE = re.compile(r"剩(?:下|余)?的?(?:部分|钱)?(?:还有|就|是)?\s*$")
+_PLAN_ASKS = ("plan", "proof", "agreement")
+
+
+def _before(turn: Turn, entity: Mapping[str, Any]) -> str:
+    start = int(entity.get("start") or 0)
+    return turn.plain[max(0, start - 6) : start]
+
+
 _AT_MOST = re.compile(r"最多|顶多|至多|能拿出|拿得出|最多能还|只能还")
 _OFFER = re.compile(r"申请|方案|分期|就按|按这个|我想|打算|行吗|可以吗|行不行|怎么样|能不能|要不")
 

@@ -19,9 +19,11 @@ from bot.text import clauses, normalise
 _SHOUTING = re.compile(r"[!！]{3,}")
 # Before a word in its clause: the borrower reports or quotes it (催收骂我傻逼, 他们说我是骗子, 被骗子骗了).
 _REPORTED = re.compile(
-    r"(被|骂我|说我|叫我|称我|喊我|说了句|骂了句|骂|他说|他们说|对方说|催收说|说是|说什么)[^，,。！!？?]{0,6}$"
+    r"(被|骂我|说我|叫我|称我|喊我|说了句|骂了句|骂|他说|他们说|对方说|催收说|说是|说什么|跟我说|对我说|和我说)[^，,。！!？?]{0,10}$"
 )
-_ADDRESSED = re.compile(r"(你|你们|您)")
+_ADDRESSED = re.compile(r"(你|你们|您|微粒贷|客服|你们公司|银行)")
+_ADDRESSED_AFTER = re.compile(r"(客服|公司|银行)")  # 废物客服, 垃圾银行
+_GET_LOST = re.compile(r"滚[吧啊呀]?")  # 滚 said as a clause of its own
 _NON_CONTENT = re.compile(r"[\W_\d]+")
 _PUNCTUATION = re.compile(r"[\W_]+")
 
@@ -103,9 +105,12 @@ def is_rude(rp: Mapping[str, Any], text: str, plain: str) -> bool:
             at = clause.find(word)
             if at >= 0 and not _REPORTED.search(clause[:at]):
                 return True
+        if _GET_LOST.fullmatch(clause.strip()):
+            return True
         for word in rp["rude_if_addressed"]:
             at = clause.find(word)
-            if at >= 0 and _ADDRESSED.search(clause[:at]) and not _REPORTED.search(clause[:at]):
+            addressed = _ADDRESSED.search(clause[:at]) or _ADDRESSED_AFTER.match(clause, at + len(word))
+            if at >= 0 and addressed and not _REPORTED.search(clause[:at]):
                 return True
     return False
 

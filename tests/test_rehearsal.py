@@ -218,6 +218,23 @@ def test_no_income_is_an_answer_not_asked_again(rp, difficulty: str) -> None:
     assert "收入" not in "".join(replies[-1]), replies[-1]
 
 
+@pytest.mark.parametrize(
+    "line, owed",
+    [("先还两千 剩下的一万八 分十八期", 20000), ("首付五千 剩下的15000 每月一千", 20000), ("我欠的是两万五", 25000)],
+)
+def test_the_rest_after_a_sum_paid_now_is_not_the_whole_debt(rp, line: str, owed: int) -> None:
+    """Round four: 先還兩千，剩下的一萬八 made the debt 18,000, and the 2,000 was taken off it again."""
+    state, _ = play(rp, ["我失业了 还不上", line])
+    assert state.the_case.owed == owed
+
+
+@pytest.mark.parametrize("line", ["每个月八百稳一点", "一个月一千吧", "每月1200的话应该可以"])
+def test_a_sum_a_month_once_the_pay_is_known_is_what_they_can_pay(rp, line: str) -> None:
+    """Round four: a payment said after the income was written into the income field in 4 calls of 6."""
+    state, _ = play(rp, ["我失业了 现在打零工", "一个月四千左右", "最多一千五吧", line])
+    assert state.income == 4000 and state.affordable is not None and state.affordable < 4000
+
+
 def test_the_debt_is_not_read_as_income(rp) -> None:
     state, _ = play(rp, ["我欠了三万 不是两万 因为生意亏了"])
     assert state.the_case.owed == 30000 and state.income is None

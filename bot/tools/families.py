@@ -17,6 +17,7 @@ import secrets
 import tempfile
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Mapping, Sequence
 
@@ -168,6 +169,21 @@ def call_answer(parse: Mapping[str, Any], names: Sequence[str], asked: str) -> t
     return tuple((name, facts.get(name, "none")) for name in names)
 
 
+@lru_cache(maxsize=1)
+def _roleplay() -> Mapping[str, Any]:
+    from bot import knowledge
+
+    return knowledge.load(ROOT / "data" / "knowledge").roleplay
+
+
+def rude(text: str) -> bool:
+    """Whether the practice call's scorer takes a line as rude to the agent (``bot.scoring.is_rude``)."""
+    from bot import scoring
+    from bot.text import normalise
+
+    return scoring.is_rude(_roleplay(), text, normalise(text))
+
+
 def passes(expected: Mapping[str, Any], parse: Mapping[str, Any], case: Case | None = None) -> bool:
     """``danger``: the reading holds one of these danger kinds (``none``: no danger kind at all), or is
     one of ``also`` (a scam offer answered by its own warning, "交八百包删征信" by the credit-repair one);
@@ -180,11 +196,15 @@ def passes(expected: Mapping[str, Any], parse: Mapping[str, Any], case: Case | N
     ``plan: stated``: the plan the writer gave it, as the rehearsal reads it (``stated_plan``);
     ``call_answer: <question>``: the numbers the writer gave it, as the rehearsal takes them in answer to the
     agent's question (``call_answer``);
-    ``follows: stated``: what the writer says it does after the answer before it (``KINDS``).
+    ``follows: stated``: what the writer says it does after the answer before it (``KINDS``);
+    ``rude``: whether the practice call's scorer takes the line as rude to the agent (and, when not, no danger).
     """
     found = danger_kinds(parse)
     if label_of(parse) in expected.get("not", ()):
         return False
+    if "rude" in expected:  # a line in a call: rude to the agent or not, as the scorer reads it
+        said = case.text if case else parse.get("text") or ""
+        return rude(said) == expected["rude"] and (expected["rude"] or not found)
     if "danger" in expected:
         wanted = expected["danger"]
         if wanted == "none":
