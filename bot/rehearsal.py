@@ -274,6 +274,9 @@ def step(rp: Mapping[str, Any], state: AgentState, turn: Turn) -> Tuple[AgentSta
     """The agent's reply to one user message, and its new state."""
     plain = turn.plain
     if is_end(rp, plain) or _matches(rp["restart_words"], plain):
+        items, rude = scoring.evidence(rp, plain, turn.entities), scoring.is_rude(rp, turn.text, plain)
+        if state.started and (items or rude):  # 方案通过了记得短信发我一份 再见: the line still counts (round four)
+            state.said.append({"text": turn.text, "items": sorted(items), "rude": rude, "plan": None, "slip": ""})
         state.done = True
         state.aborted = not state.said  # nothing said on the call: nothing to score
         return state, Move([] if state.said else [rp["ended_empty" if state.started else "ended_unstarted"]], coach=1)

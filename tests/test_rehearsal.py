@@ -455,6 +455,13 @@ def test_the_debrief_quotes_the_user_and_models_what_was_missed(rp) -> None:
     assert re.search(r"✘ 提出了可行的具体还款方案（0/20）建议：.*可以这样说：\"我想申请每月还 1,500 元", text), text
 
 
+def test_a_hang_up_line_still_earns_what_it_says(rp) -> None:
+    """Round four: "方案通过了记得短信发我一份 再见" ended the call and the written-confirmation item was missed."""
+    state, _ = play(rp, PREPARED[:5] + ["行 就这样 方案通过了记得短信发我一份 再见"])
+    assert state.done and not state.aborted
+    assert next(i for i in rehearsal.result(rp, state).items if i.id == "record").met
+
+
 def test_the_debrief_says_what_the_agreed_plan_costs(rp) -> None:
     state, _ = play(rp, PREPARED)
     _, text = rehearsal.debrief(rp, state)
