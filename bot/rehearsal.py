@@ -747,7 +747,19 @@ def agreed_plan(rp: Mapping[str, Any], state: AgentState) -> str:
 
 
 def result(rp: Mapping[str, Any], state: AgentState) -> scoring.Score:
-    return scoring.score(rp, state.said, _case_values(state.the_case))
+    said = state.said
+    if _agreed_above_capacity(state):  # 最多就六百 … 行吧 那就八百: no workable plan for them (round four's trainers)
+        said = [{**line, "items": [i for i in line["items"] if i != "plan"]} for line in said]
+    return scoring.score(rp, said, _case_values(state.the_case))
+
+
+def _agreed_above_capacity(state: AgentState) -> bool:
+    plan = Plan.from_dict(state.plan) if state.status == "accepted" else None
+    affordable = state.affordable
+    return bool(plan and plan.monthly and affordable and plan.monthly > affordable * _ABOVE_CAPACITY)
+
+
+_ABOVE_CAPACITY = 1.02  # an agreed monthly sum this far over what they said they can pay is more than they can
 
 
 def plan_assessment(rp: Mapping[str, Any], state: AgentState) -> List[str]:
@@ -775,7 +787,7 @@ def _against_capacity(rp: Mapping[str, Any], state: AgentState, plan: Plan, valu
     words, affordable = rp["debrief"], state.affordable
     if affordable is None or plan.monthly is None or "n" not in values:
         return []
-    if plan.monthly > affordable * 1.02:
+    if plan.monthly > affordable * _ABOVE_CAPACITY:
         return [fill(words["above_capacity"], {"monthly": money(plan.monthly), "affordable": money(affordable)})]
     if plan.monthly >= affordable * float(rp["judge"]["low_offer_share"]):
         return []

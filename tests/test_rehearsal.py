@@ -455,6 +455,14 @@ def test_the_debrief_quotes_the_user_and_models_what_was_missed(rp) -> None:
     assert re.search(r"✘ 提出了可行的具体还款方案（0/20）建议：.*可以这样说：\"我想申请每月还 1,500 元", text), text
 
 
+def test_agreeing_above_what_they_said_they_can_pay_earns_no_plan(rp) -> None:
+    """Round four: "最多就六百 … 行吧 那就八百 我想办法" got the plan item; a fair trainer gives none."""
+    state, _ = play(rp, PREPARED[:5] + ["好的 麻烦发短信书面确认一下"])
+    assert next(i for i in rehearsal.result(rp, state).items if i.id == "plan").met
+    state.affordable = 1000.0  # they had said 1,000 at most, and agreed 1,500
+    assert not next(i for i in rehearsal.result(rp, state).items if i.id == "plan").met
+
+
 def test_a_hang_up_line_still_earns_what_it_says(rp) -> None:
     """Round four: "方案通过了记得短信发我一份 再见" ended the call and the written-confirmation item was missed."""
     state, _ = play(rp, PREPARED[:5] + ["行 就这样 方案通过了记得短信发我一份 再见"])
