@@ -97,6 +97,7 @@ def as_typed(tracker: Tracker) -> str:
     event = tracker.get_last_event_for("user") or {}
     return event.get("text") or tracker.latest_message.get("text") or ""
 
+
 class ValidateRehearsalForm(Action):
     """The agent: one reply per user message, and whether the call goes on."""
 

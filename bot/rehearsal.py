@@ -746,6 +746,9 @@ def agreed_plan(rp: Mapping[str, Any], state: AgentState) -> str:
 # --- the debrief ---------------------------------------------------------------------------------
 
 
+_ABOVE_CAPACITY = 1.02  # an agreed monthly sum this far over what they said they can pay is more than they can
+
+
 def result(rp: Mapping[str, Any], state: AgentState) -> scoring.Score:
     said = state.said
     if _agreed_above_capacity(state):  # 最多就六百 … 行吧 那就八百: no workable plan for them (round four's trainers)
@@ -758,8 +761,6 @@ def _agreed_above_capacity(state: AgentState) -> bool:
     affordable = state.affordable
     return bool(plan and plan.monthly and affordable and plan.monthly > affordable * _ABOVE_CAPACITY)
 
-
-_ABOVE_CAPACITY = 1.02  # an agreed monthly sum this far over what they said they can pay is more than they can
 
 
 def plan_assessment(rp: Mapping[str, Any], state: AgentState) -> List[str]:
