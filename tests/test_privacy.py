@@ -26,6 +26,10 @@ from bot.privacy import mask
         ("+8613800138000", "[手机号已隐藏]", ["mobile"]),
         ("卡622202 1234567890123", "卡[卡号已隐藏]", ["bank_card"]),
         ("卡 6222-0212-3456-7890-123 还款", "卡 [卡号已隐藏] 还款", ["bank_card"]),
+        # one-time codes said as such, only the digits (round four: a code said in a call was quoted in the debrief)
+        ("验证码是483920 你那边输一下", "验证码是[验证码已隐藏] 你那边输一下", ["code"]),
+        ("动态码：4 7 2 9 1 3", "动态码：[验证码已隐藏]", ["code"]),
+        ("验证码 8812 我已经告诉他了", "验证码 [验证码已隐藏] 我已经告诉他了", ["code"]),
     ],
 )
 def test_personal_numbers_are_masked(text: str, expected: str, kinds: list) -> None:
@@ -48,6 +52,8 @@ def test_personal_numbers_are_masked(text: str, expected: str, kinds: list) -> N
         "1500 3000 2000",
         "借了13.5万 年化24%",
         "20241205",
+        "验证码收不到 点了5次",
+        "验证码过期了 等了120秒",
     ],  # fmt: skip
 )
 def test_other_numbers_are_left_alone(text: str) -> None:
