@@ -90,6 +90,13 @@ def _new_call(dispatcher: CollectingDispatcher, tracker: Tracker) -> rehearsal.A
     return state
 
 
+def check_in(tracker: Tracker) -> str | None:
+    """The coach's line for a danger that does not stop the call: unsure, or a scam the borrower says was reported."""
+    if latest_intent(tracker) == CRISIS_INTENT and tracker.latest_message.get(concerns.DANGER_UNSURE):
+        return "check_in_unsure"
+    return "check_in_reported_scam" if tracker.latest_message.get(concerns.DANGER_REPORTED) else None
+
+
 def as_typed(tracker: Tracker) -> str:
     """The message as the borrower typed it (traditional characters kept; masked at the channel): the debrief
     quotes it. The parse's text is the normalised one the models read (round three quoted 繁體 lines simplified).
@@ -111,11 +118,12 @@ class ValidateRehearsalForm(Action):
         after: List[Dict[str, Any]] = []
         if tracker.get_slot("requested_slot") != TURN_SLOT:  # the form has just started
             state = _new_call(dispatcher, tracker)
-        elif latest_intent(tracker) == CRISIS_INTENT and tracker.latest_message.get(concerns.DANGER_UNSURE):
-            # Only the classifier reads danger, unsure ("我自己手机录音可以吧", "睡不着觉"): the coach gives the help
-            # first in a line, and the agent hears the line and the call goes on.
+        elif check_in(tracker):
+            # Only the classifier reads danger, unsure ("我自己手机录音可以吧", "睡不着觉"), or the danger is a scam
+            # already reported to the police: the coach gives the help first in a line, and the agent hears the
+            # line and the call goes on.
             state = rehearsal.AgentState.from_dict(tracker.get_slot(STATE_SLOT))
-            say(dispatcher, tracker, rehearsal.Move([kb.roleplay["check_in_unsure"]], coach=1), state)
+            say(dispatcher, tracker, rehearsal.Move([kb.roleplay[check_in(tracker)]], coach=1), state)
             turn = rehearsal.Turn.from_parse(as_typed(tracker), tracker.latest_message)
             state, move = rehearsal.step(kb.roleplay, state, turn)
             say(dispatcher, tracker, move, state)

@@ -633,6 +633,7 @@ class ConcernDetector(LexiconComponent):
             message.set(concerns.FEELING, reading.feeling, add_to_output=True)
             message.set(concerns.QUESTIONS, reading.questions, add_to_output=True)
             message.set(concerns.DANGER_UNSURE, reading.danger_unsure, add_to_output=True)
+            message.set(concerns.DANGER_REPORTED, reading.danger_reported, add_to_output=True)
             message.set(concerns.TRACE, list(reading.trace), add_to_output=True)
             if reading.intent != intent:
                 new = {INTENT_NAME_KEY: reading.intent, PREDICTED_CONFIDENCE_KEY: 1.0}

@@ -28,6 +28,7 @@ TRACE = "trace"
 CLAUSE_LABELS = "clause_labels"
 QUESTIONS = "questions"  # the Reading's questions asked in a clause of their own
 DANGER_UNSURE = "danger_unsure"  # the Reading's danger is only the intent classifier's, unsure
+DANGER_REPORTED = "danger_reported"  # the Reading's danger is a scam the message says was reported to the police
 DANGER_SCORES = "danger_scores"  # kind → probability, set by bot.components.DangerClassifier
 # What the message does after the last answer (FOLLOWS_KINDS → probability) and that answer's kind (CONTEXTS),
 # set by bot.components.FollowUpClassifier when the bot has answered something in this conversation.
@@ -121,6 +122,8 @@ class Lexicon:
     feelings: Tuple[Tuple[str, Pattern[str]], ...] = ()  # a feeling the message states → its words
     yield_when_sure: frozenset = frozenset()  # danger words that yield to a sure reading of something else
     scam_readings: frozenset = frozenset()  # readings about a scam themselves: danger words never yield to them
+    reported_scams: frozenset = frozenset()  # scam kinds a message may say were reported (scam_reported)
+    scam_reported: Pattern[str] | None = None
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> Lexicon:
@@ -150,6 +153,8 @@ class Lexicon:
             feelings=tuple((name, _compile(words)) for name, words in (raw.get("feelings") or {}).items()),
             yield_when_sure=frozenset(raw.get("yield_when_sure", [])),
             scam_readings=frozenset(raw.get("scam_readings", [])),
+            reported_scams=frozenset(raw.get("reported_scams", [])),
+            scam_reported=_compile(raw["scam_reported"]) if raw.get("scam_reported") else None,
         )
 
 
@@ -166,6 +171,7 @@ class Reading:
     questions: List[str] = field(default_factory=list)  # asked in a clause of their own, sure (the rehearsal answers)
     trace: Tuple[str, ...] = ()  # each decision that shaped this reading, in order: "name: what it did"
     danger_unsure: bool = False  # a danger only the intent classifier reads, below UNSURE_DANGER
+    danger_reported: bool = False  # every danger is a scam the message says was reported (a call goes on)
 
 
 def label_of(parse: Mapping[str, Any]) -> str:
@@ -463,7 +469,13 @@ def read(
     unsure = intent.startswith(SAFETY_PREFIX) and not urgent and confidence < UNSURE_DANGER
     if unsure:
         decided("danger_unsure", f"{intent} {confidence:.2f}, no danger words or learned kind")
-    return Reading(intent, topic, concerns, cue, several, urgent, possible, feeling, questions, tuple(trace), unsure)
+    scams = urgent and set(urgent) <= lexicon.reported_scams and not intent.startswith(SAFETY_PREFIX)
+    reported = bool(scams and lexicon.scam_reported and lexicon.scam_reported.search(text))
+    if reported:
+        decided("danger_reported", ", ".join(urgent))
+    return Reading(
+        intent, topic, concerns, cue, several, urgent, possible, feeling, questions, tuple(trace), unsure, reported
+    )
 
 
 def ordered_topics(lexicon_order: Sequence[str], classified: str | None, found: Sequence[str]) -> List[str]:

@@ -24,7 +24,7 @@ from actions.calculator import (
 from actions.common import get_knowledge, off_loop
 from actions.menu import ActionFallback, ActionShowMenu
 from actions.prep import ValidatePrepForm
-from actions.rehearsal import ActionRehearsalDebrief, ValidateRehearsalForm, as_typed
+from actions.rehearsal import ActionRehearsalDebrief, ValidateRehearsalForm, as_typed, check_in
 from bot.config import ROOT
 from tests.conftest import make_tracker
 
@@ -454,3 +454,12 @@ def test_the_call_hears_the_line_as_typed_so_the_debrief_quotes_it_so() -> None:
     tracker = make_tracker("inform_situation", text="工資流水可以給 每個月還一千")
     tracker.latest_message["text"] = "工资流水可以给 每个月还一千"  # the normalised text the models read
     assert as_typed(tracker) == "工資流水可以給 每個月還一千"
+
+
+def test_a_reported_scam_in_a_call_gets_the_coach_line_not_a_pause() -> None:
+    """Round four: a scam reported half a year ago paused the call twice; now the help is one coach line."""
+    scam = ["faq/money_sent_scam"]
+    reported = make_tracker("faq", text="半年前被骗了三万 报过警了", urgent=scam, danger_reported=True)
+    assert check_in(reported) == "check_in_reported_scam"
+    fresh = make_tracker("faq", text="刚被骗了三万", urgent=scam, danger_reported=False)
+    assert check_in(fresh) is None

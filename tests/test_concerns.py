@@ -666,3 +666,23 @@ def test_a_danger_only_the_intent_classifier_reads_unsure_is_still_danger_marked
     reading = concerns.read(LEXICON, normalise(text), "safety_crisis", [], None, confidence, None, scores)
     assert reading.intent == "safety_crisis" or "safety_crisis" in reading.urgent
     assert reading.danger_unsure is unsure, reading.trace
+
+
+@pytest.mark.parametrize(
+    "text, reported",
+    [
+        # round four: a scam half a year old, reported, paused a practice call twice with "马上打 110"
+        ("半年前刷单被骗了三万 报过警了 有回执 现在想谈分期", True),
+        ("之前被骗了两万 派出所已经立案了 工资五千 每月能还一千二", True),
+        # not reported: the scam's help, as before; a crisis is never softened by it
+        ("刚被骗了两万 转到安全账户了", False),
+        ("被骗了三万 报了警也没用 我不想活了", False),
+        ("有人冒充法院的打电话说我已经被立案了要我马上交钱", False),  # the fraudster's claim, not a report
+    ],
+)
+def test_a_scam_said_to_be_reported_is_marked_so_and_stays_danger(text: str, reported: bool) -> None:
+    intent = "safety_crisis" if "不想活" in text else "faq"
+    key = "faq/fake_police" if "冒充" in text else "faq/money_sent_scam"
+    reading = read(text, intent, [], key, 0.9)
+    assert reading.urgent, "still danger: its help comes first"
+    assert reading.danger_reported == reported

@@ -24,7 +24,16 @@ from typing import Any, Callable, Dict, List, Mapping, Sequence
 import requests
 import yaml
 
-from bot.concerns import FEELING, FOLLOW_UP, FOLLOW_UP_INTENT, POSSIBLE_FOLLOW_UP, SAFETY_PREFIX, URGENT, label_of
+from bot.concerns import (
+    DANGER_REPORTED,
+    FEELING,
+    FOLLOW_UP,
+    FOLLOW_UP_INTENT,
+    POSSIBLE_FOLLOW_UP,
+    SAFETY_PREFIX,
+    URGENT,
+    label_of,
+)
 from bot.config import ROOT, settings
 from bot.stack import Stack, on_free_ports
 
@@ -197,11 +206,14 @@ def passes(expected: Mapping[str, Any], parse: Mapping[str, Any], case: Case | N
     ``call_answer: <question>``: the numbers the writer gave it, as the rehearsal takes them in answer to the
     agent's question (``call_answer``);
     ``follows: stated``: what the writer says it does after the answer before it (``KINDS``);
-    ``rude``: whether the practice call's scorer takes the line as rude to the agent (and, when not, no danger).
+    ``rude``: whether the practice call's scorer takes the line as rude to the agent (and, when not, no danger);
+    ``reported``: no danger kind, or only a scam the reading marks as reported to the police.
     """
     found = danger_kinds(parse)
     if label_of(parse) in expected.get("not", ()):
         return False
+    if expected.get("reported"):  # no danger, or a scam reported to the police (a call goes on)
+        return not found or bool(parse.get(DANGER_REPORTED))
     if "rude" in expected:  # a line in a call: rude to the agent or not, as the scorer reads it
         said = case.text if case else parse.get("text") or ""
         return rude(said) == expected["rude"] and (expected["rude"] or not found)
