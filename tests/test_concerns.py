@@ -673,7 +673,7 @@ def test_a_danger_only_the_intent_classifier_reads_unsure_is_still_danger_marked
     [
         # round four: a scam half a year old, reported, paused a practice call twice with "马上打 110"
         ("半年前刷单被骗了三万 报过警了 有回执 现在想谈分期", True),
-        ("之前被骗了两万 派出所已经立案了 工资五千 每月能还一千二", True),
+        ("之前被骗了两万 报案了 派出所有笔录 工资五千 每月能还一千二", True),
         # not reported: the scam's help, as before; a crisis is never softened by it
         ("刚被骗了两万 转到安全账户了", False),
         ("被骗了三万 报了警也没用 我不想活了", False),
