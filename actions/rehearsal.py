@@ -118,12 +118,12 @@ class ValidateRehearsalForm(Action):
         after: List[Dict[str, Any]] = []
         if tracker.get_slot("requested_slot") != TURN_SLOT:  # the form has just started
             state = _new_call(dispatcher, tracker)
-        elif check_in(tracker):
+        elif coach_line := check_in(tracker):
             # Only the classifier reads danger, unsure ("我自己手机录音可以吧", "睡不着觉"), or the danger is a scam
             # already reported to the police: the coach gives the help first in a line, and the agent hears the
             # line and the call goes on.
             state = rehearsal.AgentState.from_dict(tracker.get_slot(STATE_SLOT))
-            say(dispatcher, tracker, rehearsal.Move([kb.roleplay[check_in(tracker)]], coach=1), state)
+            say(dispatcher, tracker, rehearsal.Move([kb.roleplay[coach_line]], coach=1), state)
             turn = rehearsal.Turn.from_parse(as_typed(tracker), tracker.latest_message)
             state, move = rehearsal.step(kb.roleplay, state, turn)
             say(dispatcher, tracker, move, state)
