@@ -24,6 +24,7 @@ _ROUNDING = 0.03
 # Paying this much more a month than the term needs pays off sooner; a lump this far over the debt is a slip.
 _OVERPAY = 1.2
 # Words right before an amount that make it the debt, not a payment (我欠两万 想分十期).
+_REST_BEFORE = re.compile(r"剩(?:下|余)?的?(?:部分|钱)?(?:还有|就|是)?\s*$")
 _OWED_BEFORE = re.compile(
     r"(欠|借|总共|一共|剩下?|还剩|本金|欠款|贷款?)(?:你们|您们|你|微粒贷)?[了的是有约大概差不多就都还\s]*$"
 )
@@ -81,10 +82,19 @@ def _values(entities: Entities, name: str, role: str | None = None) -> list:
     return [e for e in entities if e.get("entity") == name and (e.get("role") or None) == role]
 
 
+def _words_before(text: str, entity: Mapping[str, Any]) -> str:
+    start = int(entity.get("start") or 0)
+    return text[max(0, start - 6) : start]
+
+
 def said_as_debt(text: str, entity: Mapping[str, Any]) -> bool:
     """Whether an amount is said as what is owed (我欠的是三万, 总共两万), by the words right before it."""
-    start = int(entity.get("start") or 0)
-    return bool(_OWED_BEFORE.search(text[max(0, start - 6) : start]))
+    return bool(_OWED_BEFORE.search(_words_before(text, entity)))
+
+
+def said_as_rest(text: str, entity: Mapping[str, Any]) -> bool:
+    """Whether an amount is said as what is left after a sum paid now (先还两千 剩下的一万八)."""
+    return bool(_REST_BEFORE.search(_words_before(text, entity)))
 
 
 def read(text: str, entities: Entities, waiver: bool = False) -> Plan | None:
@@ -116,12 +126,14 @@ def read(text: str, entities: Entities, waiver: bool = False) -> Plan | None:
 @dataclass(frozen=True)
 class Verdict:
     """A plan judged: ``problem`` None when it works, else a key of ``judge.problems`` in roleplay.yml;
-    the figures for the agent's words (the plan completed, the counter-offer) in ``values``.
+    the figures for the agent's words (the plan completed, the counter-offer) in ``values``; a workable
+    plan of installments has its monthly ``payment`` as a number.
     """
 
     problem: str | None
     values: Dict[str, Any]
     counter: Plan | None = None
+    payment: float | None = None
 
     @property
     def feasible(self) -> bool:
@@ -210,7 +222,7 @@ def judge(limits: Mapping[str, Any], case: Case, plan: Plan, income: float | Non
     if plan.defer_days:
         values.update(deferred_months=f"{plan.defer_days / 30:g}", deferred_interest=money(deferred))
     values.update(n=n, interest=money(cost(rest, case.daily_rate, n) + deferred), payment=money(payment))
-    return Verdict(None, values)
+    return Verdict(None, values, payment=payment)
 
 
 def counter_offer(

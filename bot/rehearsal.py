@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import asdict, dataclass, field, fields, replace
-from typing import Any, Dict, List, Mapping, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Sequence, Tuple
 
 from bot import calculator as calc
 from bot import concerns, plans, scoring
@@ -276,7 +276,7 @@ def step(rp: Mapping[str, Any], state: AgentState, turn: Turn) -> Tuple[AgentSta
     if is_end(rp, plain) or _matches(rp["restart_words"], plain):
         items, rude = scoring.evidence(rp, plain, turn.entities), scoring.is_rude(rp, turn.text, plain)
         if state.started and (items or rude):  # 方案通过了记得短信发我一份 再见: the line still counts (round four)
-            state.said.append({"text": turn.text, "items": sorted(items), "rude": rude, "plan": None, "slip": ""})
+            state.said.append(_said(turn, items, rude))
         state.done = True
         state.aborted = not state.said  # nothing said on the call: nothing to score
         return state, Move([] if state.said else [rp["ended_empty" if state.started else "ended_unstarted"]], coach=1)
@@ -406,15 +406,7 @@ def _hear(rp: Mapping[str, Any], state: AgentState, turn: Turn, items: set, rude
         verdict = plans.judge(rp["judge"], case, plan, state.income, state.affordable)
         if verdict.feasible and not listed:
             items.add("plan")
-    state.said.append(
-        {
-            "text": turn.text,
-            "items": sorted(items),
-            "rude": rude,
-            "plan": plan.to_dict() if plan else None,
-            "slip": concerns.PRIVATE_OFFER if turn.offers_private else "",
-        }
-    )
+    state.said.append(_said(turn, items, rude, plan))
     if rude:
         state.rude += 1
         if state.rude >= int(rp["rude_limit"].get(state.difficulty, 3)):
@@ -445,6 +437,17 @@ def _hear(rp: Mapping[str, Any], state: AgentState, turn: Turn, items: set, rude
         lines += _submit(rp, state)  # the proof (or the income) the agent asked for has come
         return lines, True
     return lines, verdict is not None
+
+
+def _said(turn: Turn, items: Iterable[str], rude: bool, plan: plans.Plan | None = None) -> Dict[str, Any]:
+    """What one line of the call leaves for the score: its words, the items it earns, its plan, any slip."""
+    return {
+        "text": turn.text,
+        "items": sorted(items),
+        "rude": rude,
+        "plan": plan.to_dict() if plan else None,
+        "slip": concerns.PRIVATE_OFFER if turn.offers_private else "",
+    }
 
 
 def facts_given(state: AgentState, turn: Turn) -> Dict[str, float]:
@@ -491,7 +494,7 @@ def facts_given(state: AgentState, turn: Turn) -> Dict[str, float]:
     now = turn.values("amount:down_payment") + turn.values("amount:lump_sum")
     if owing or owed and state.asked in ("opening", "reason") and not turn.values("term_months"):
         said = (owing or owed)[0]
-        rest = now and _REST_BEFORE.search(_before(turn, said))
+        rest = now and plans.said_as_rest(turn.plain, said)
         facts["owed"] = float(said["value"]) + (float(now[0]) if rest else 0)
     if turn.values("overdue_days"):
         facts["overdue_days"] = float(turn.values("overdue_days")[0])
@@ -505,13 +508,7 @@ def facts_given(state: AgentState, turn: Turn) -> Dict[str, float]:
 _LEADING_NUMBER = re.compile(
     r"^\s*(?:大概|差不多)?([\d.]+|[一二两三四五六七八九十百千万]+)\s*(?:元|块)?(?:吧|左右|的样子)?(?=[\s，,。]|$)"
 )
-_REST_BEFORE = re.compile(r"剩(?:下|余)?的?(?:部分|钱)?(?:还有|就|是)?\s*$")
 _PLAN_ASKS = ("plan", "proof", "agreement")
-
-
-def _before(turn: Turn, entity: Mapping[str, Any]) -> str:
-    start = int(entity.get("start") or 0)
-    return turn.plain[max(0, start - 6) : start]
 
 
 _AT_MOST = re.compile(r"最多|顶多|至多|能拿出|拿得出|最多能还|只能还")
@@ -573,7 +570,7 @@ def _judge(rp: Mapping[str, Any], state: AgentState, plan: Plan, verdict: plans.
         state.asked = "plan"
         return lines
     state.counter = None
-    low = _low_offer(rp, state, plan, values)
+    low = _low_offer(rp, state, plan, verdict)
     if low:  # a strict agent asks for what they said they can pay, once; the counter is that
         state.counter, state.asked = low.to_dict(), "plan"
         state.asks["low_offer"] = 1
@@ -587,16 +584,14 @@ def _judge(rp: Mapping[str, Any], state: AgentState, plan: Plan, verdict: plans.
     return lines + [_line(rp, state, _worded("plan_summary", values), values)] + _submit(rp, state)
 
 
-def _low_offer(rp: Mapping[str, Any], state: AgentState, plan: Plan, values: Mapping[str, Any]) -> Plan | None:
+def _low_offer(rp: Mapping[str, Any], state: AgentState, plan: Plan, verdict: plans.Verdict) -> Plan | None:
     """A strict agent's counter to a workable plan well below what the borrower said they can pay a month
     (800 offered on 2,000 they can pay): that amount over the term it needs. Asked once a call.
     """
     share = float(rp["judge"]["low_offer_share"])
     if state.difficulty != "strict" or state.affordable is None or state.asks.get("low_offer"):
         return None
-    if "payment" not in values:  # a lump sum, a deferral
-        return None
-    monthly = plan.monthly if plan.monthly is not None else parse_number(str(values["payment"]).replace(",", ""))
+    monthly = plan.monthly if plan.monthly is not None else verdict.payment  # None: a lump sum, a deferral
     if monthly is None or monthly >= state.affordable * share:
         return None
     rest = state.the_case.owed - (plan.down or 0)
@@ -804,15 +799,25 @@ def _against_capacity(rp: Mapping[str, Any], state: AgentState, plan: Plan, valu
     })]  # fmt: skip
 
 
+def _about_call(rp: Mapping[str, Any], state: AgentState, score: scoring.Score) -> Dict[str, Any]:
+    """What the chat debrief and the page's score card both say beside the items: the case, the difficulty,
+    what the plan is worth, the comparison with the last attempt (and the aids used), what to practise next.
+    """
+    difficulty = state.difficulty or "normal"
+    return {
+        "case": state.the_case.title,
+        "difficulty": rp["difficulties"][difficulty]["title"],
+        "plan": plan_assessment(rp, state),
+        "progress": [*aids_used(rp, state), *scoring.progress(rp, score, state.previous)],
+        "next": scoring.next_practice(rp, score, difficulty),
+    }
+
+
 def debrief(rp: Mapping[str, Any], state: AgentState) -> Tuple[scoring.Score, str]:
     score = result(rp, state)
-    call = fill(
-        rp["debrief"]["call"],
-        {"case": state.the_case.title, "difficulty": rp["difficulties"][state.difficulty or "normal"]["title"]},
-    )
-    compared = [*aids_used(rp, state), *scoring.progress(rp, score, state.previous)]
-    next_line = scoring.next_practice(rp, score, state.difficulty or "normal")
-    return score, scoring.debrief(rp, score, plan_assessment(rp, state), call, compared, next_line)
+    about = _about_call(rp, state, score)
+    call = fill(rp["debrief"]["call"], {"case": about["case"], "difficulty": about["difficulty"]})
+    return score, scoring.debrief(rp, score, about["plan"], call, about["progress"], about["next"])
 
 
 def aids_used(rp: Mapping[str, Any], state: AgentState) -> List[str]:
@@ -824,14 +829,12 @@ def aids_used(rp: Mapping[str, Any], state: AgentState) -> List[str]:
 
 def score_card(rp: Mapping[str, Any], state: AgentState, score: scoring.Score) -> Dict[str, Any]:
     """The debrief's parts for the page's score card: the total, each item with the user's line or the
-    tip and model line, what the plan is worth, the case and difficulty, the weakest item, each item's points
-    (kept in the page's history for its trend), the comparison with the last attempt, what to practise next.
+    tip and model line, the weakest item, each item's points (kept in the page's history for its trend),
+    and what the chat debrief says about the call (``_about_call``).
     """
     weakest = score.weakest
     return {
         "total": score.total,
-        "case": state.the_case.title,
-        "difficulty": rp["difficulties"][state.difficulty or "normal"]["title"],
         "weakest": weakest.label if weakest else "",
         "penalty": score.penalty,
         "slip": scoring.slip_line(rp, score),
@@ -839,10 +842,8 @@ def score_card(rp: Mapping[str, Any], state: AgentState, score: scoring.Score) -
             {"label": i.label, "met": i.met, "weight": i.weight, "quote": i.quote, "tip": i.tip, "model": i.model}
             for i in score.items
         ],
-        "plan": plan_assessment(rp, state),
         "items_points": scoring.record(score)["items"],
-        "progress": [*aids_used(rp, state), *scoring.progress(rp, score, state.previous)],
-        "next": scoring.next_practice(rp, score, state.difficulty or "normal"),
+        **_about_call(rp, state, score),
     }
 
 
