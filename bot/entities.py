@@ -64,8 +64,22 @@ _THOUSANDS = (
 CN_SECTION = rf"(?:{_THOUSANDS}|{_HUNDREDS}|{_M_TENS}|{_D})"
 _WAN_TAIL = rf"(?:零?(?:{_THOUSANDS}|{_HUNDREDS}|{_M_TENS})|零{_LAST_D}|{_LAST_D})"  # after 万: 两万五, 一万零五百
 _CN_DECIMAL = r"(?:点[零〇一二三四五六七八九]+)"
+# A rough figure said as two neighbouring digits (七八千, 十四五期, 三四十天, 一千五六, 两三万, 一两千, 三五百) is
+# read as its lower end, as a short span is (三四天): the cautious figure for what they earn or can pay.
+_PAIR = "(?:一[两二]|[两二]三|三[四五]|四五|五六|六七|七八|八九)"
+_TEEN_PAIR = "(?:[两二]三|三[四五]|四五|五六|六七|七八|八九)"  # not 十一二 (十一二月: November and December)
+_CN_RANGE = (
+    rf"(?:{_D}?{_TEN}{_PAIR}[万萬]"  # 十一二万
+    rf"|{_D}{_HUNDRED}{_PAIR}{_TEN}"  # 一百二三十
+    rf"|{_D}?{_TEN}{_TEEN_PAIR}"  # 十四五, 二十七八
+    rf"|{_PAIR}{_TEN}[万萬]?"  # 三四十, 二三十万
+    rf"|{_PAIR}(?:{_HUNDRED}|{_THOUSAND}|[万萬])"  # 七八千, 五六百, 两三万
+    # 一千五六, but not 一万二|三个月
+    rf"|{_D}(?:{_HUNDRED}|{_THOUSAND}|[万萬]){_PAIR}(?!\s*(?:个|天|日|月|年|期|周|星期|礼拜|号)))"
+)
 _CN_NUMBER = (
-    rf"(?:{CN_SECTION}{_CN_DECIMAL}?[万萬]{_WAN_TAIL}?"  # 两万五, 一万二千五
+    rf"(?:{_CN_RANGE}"
+    rf"|{CN_SECTION}{_CN_DECIMAL}?[万萬]{_WAN_TAIL}?"  # 两万五, 一万二千五
     rf"|{CN_SECTION}{_CN_DECIMAL}?|零{_CN_DECIMAL}"  # 一千五, 三点五, 零点五
     rf"|万[二两三四五六七八九](?:{_CN_DECIMAL})?)"  # 万五: 15000 as money, 万分之五 as a rate (万一 is "in case")
 )
@@ -78,7 +92,10 @@ NUMBER = rf"(?:{_ARABIC}|{_CN_NUMBER})"
 # A number is cut short when the next character continues it (五 of 五十): such a partial match is no number.
 _NOT_CONTINUED = r"(?![十百千万拾佰仟萬点]|(?<![万千])\d)"  # but 2万|3个月: a digit after 万 may start anew
 # Counts of days, months and periods, in full forms only: 一百一个月 is 一百 and 一个月, not 110 months.
-_COUNT_SECTION = rf"(?:{_D}{_HUNDRED}(?:{_D}{_TEN}{_D}?|零{_D})?|{_TENS}|{_D})"
+_COUNT_SECTION = (  # ranges first: 一百二三十天, 十四五期, 三四十天
+    rf"(?:{_D}{_HUNDRED}{_PAIR}{_TEN}|{_D}?{_TEN}{_TEEN_PAIR}|{_PAIR}{_TEN}"
+    rf"|{_D}{_HUNDRED}(?:{_D}{_TEN}{_D}?|零{_D})?|{_TENS}|{_D})"
+)
 _SMALL_NUMBER = rf"(?:(?<![\d.])\d+(?:\.\d+)?|{_COUNT_SECTION}{_CN_DECIMAL}?)"
 
 _CLAUSE_BREAK = re.compile(r"[，。！？,.!?;；\n、~～]")
@@ -100,7 +117,7 @@ _AMOUNT = re.compile(rf"(?P<num>{NUMBER}){_NOT_CONTINUED}{_MONEY_UNIT}{_NOT_MONE
 # Units of time; 日息/月供/年化 after a number are a rate or a payment, not 8000 days or months.
 _DURATION = re.compile(
     # 三四天 / 两三个月: a range, read as its lower bound
-    rf"(?:(?P<range>一二|[两二]三|三四|四五|五六|六七|七八|八九)|(?P<num>{_SMALL_NUMBER}|半){_NOT_CONTINUED})"
+    rf"(?:(?P<range>{_PAIR})|(?P<num>{_SMALL_NUMBER}|半){_NOT_CONTINUED})"
     r"\s*(?P<more>多|几|来)?\s*"
     r"(?P<unit>天|日(?!息|利)|周|个?星期|个?礼拜|个半月|个多月|个月|月(?!息|利|供|薪|收入|入|底|初|份|号)"
     r"|年(?!化|息|利率|底|初)|期(?!限|间|数))"
@@ -146,6 +163,9 @@ def parse_number(text: str) -> float | None:
         return None
     if text[0] in "万千" and len(text) > 1:  # 万五: the 一 is left out in speech
         text = "一" + text
+    pair = re.search(_PAIR, text) if _RANGE_WHOLE.fullmatch(text) else None
+    if pair:  # 七八千 → 七千, 十四五 → 十四, 一千五六 → 一千五: the range's lower end
+        text = text[: pair.start() + 1] + text[pair.end() :]
     import cn2an  # imported lazily: it loads its tables on import
 
     try:
@@ -159,6 +179,9 @@ def parse_number(text: str) -> float | None:
         if inner is not None:
             return inner * {"万": 10000, "萬": 10000, "千": 1000, "百": 100}[m.group(2)]
     return None
+
+
+_RANGE_WHOLE = re.compile(rf"{_CN_RANGE}|{_PAIR}")
 
 
 _BARE = re.compile(
@@ -244,7 +267,9 @@ _AMOUNT_CUES = _cues(
         r"月入|纯利润?|净利润?|利润|净赚|纯收入|进账|能跑|跑单能?|实发|实收|税后|扣完(?:社保|五险一金)?(?:剩|到手)?",
         # 一个月三千六: pay per month (income), unless the words after say otherwise (每个月3000能还吗)
         _PER_MONTH_ROLE: r"一个月|每个?月",
-        "affordable": r"能还|最多还|最多能还|还得起|只能还|可以还|能拿出|拿出来?还款?的?|挤出来?|挤个|挤|"
+        # 每个月先还五六百: a sum each month (the longer cue beats 先还, a sum paid first)
+        "affordable": r"能还|最多还|最多能还|还得起|只能还|可以还|可还款?|(?:每个?月|一个月|每期)先还|"
+        r"能拿出|拿出来?还款?的?|挤出来?|挤个|挤|"
         r"凑出来?|凑|匀出来?|"
         r"承受|每个?月还|一个月还|月还|(?:每个?月|一个月)(?:我)?能?(?:给|打)|能出|能给|能付|"
         r"(?:最多|顶多|至多|撑死|顶天)(?:也)?(?:就)?(?:能|可以)?(?:还|给|付|出)?(?:个)?|"
@@ -772,6 +797,13 @@ _CORRECTION_BEFORE = re.compile(
 
 # 好的时候五千 差的时候三千 平均四千吧: the average stands for every figure of its kind before it.
 _AVERAGE_BEFORE = re.compile(r"平均(?:下来|算下来|算|起来|一下)?(?:的话)?(?:大概|差不多|也就|就)?(?:是|有|算)?\s*$")
+# 之前八千 现在只有五千了, 底薪六千 到手五千三: the figure as it is now, or in hand, stands for the one before it.
+_NOW_BEFORE = re.compile(r"(?:现在|目前|如今|眼下|到手|实发|税后|实际(?:拿|到手)?)[^\d，,。！？!?]{0,8}$")
+# 有时候七千有时候四千, 好的时候八千 差的时候三千: of figures that alternate, the lower is what can be counted on.
+_ALTERNATE_BEFORE = re.compile(
+    r"(?:有时候?|有的时候|好的时候|差的时候|多的时候|少的时候|旺季|淡季|忙的时候|闲的时候|单多|单少)"
+    r"(?:的话)?(?:能|有|就|也就|才|只有|只能|能有|能拿)?(?:个|到)?\s*$"
+)
 # 不是九十天, 工资不是六千: a number the user says it is not (the one they correct, or the one read back wrongly).
 _DENIED_BEFORE = re.compile(r"不是(?:说)?\s*$")
 DENIED = "denied"  # the role of an amount the user says it is not (the rehearsal corrects what had that value)
@@ -791,16 +823,28 @@ def _corrected(text: str, found: List[Entity]) -> List[Entity]:
             if entity.entity == "amount":
                 out.append(replace(entity, role=DENIED))
             continue
+        last = earlier[-1] if earlier else None
         if earlier and _AVERAGE_BEFORE.search(before):
             role = entity.role or earlier[-1].role
             out = [e for e in out if not (e in earlier and e.role == role)]
             entity = replace(entity, role=role)
+        elif last and last.role == entity.role and entity.entity == "amount" and _ALTERNATE_BEFORE.search(before):
+            if _ALTERNATE_BEFORE.search(text[max(0, last.start - 10) : last.start]):
+                out.remove(last)
+                entity = entity if entity.value <= last.value else last
+        elif last and last.role == entity.role and _NOW_BEFORE.search(_now_window(text, last, entity)):
+            out.remove(last)
         elif earlier and _CORRECTION_BEFORE.search(before):
             replaced = earlier[-1]
             out.remove(replaced)
             entity = replace(entity, role=entity.role or replaced.role)
         out.append(entity)
     return out
+
+
+def _now_window(text: str, last: Entity, entity: Entity) -> str:
+    """The words between an earlier figure and this one (at most 12 characters before this one)."""
+    return text[max(last.end, entity.start - 12) : entity.start]
 
 
 FAMILY_MEMBERS = "family_members"  # keywords.yml: who, before a hardship, makes it the family's

@@ -23,6 +23,9 @@ def found(text: str) -> list:
         ("一千五", 1500), ("零点五", 0.5), ("十二", 12), ("千万", None), ("", None), ("abc", None),
         ("一万二", 12000), ("一万二千五", 12500), ("四千二", 4200), ("一点五万", 15000), ("万五", 15000),
         ("万一", None),
+        # a range said with two neighbouring digits is its lower end
+        ("七八千", 7000), ("十四五", 14), ("三四十", 30), ("一千五六", 1500), ("二三十万", 200000), ("一两千", 1000),
+        ("三五百", 300), ("一百二三十", 120), ("十一二万", 110000),
     ],
 )  # fmt: skip
 def test_parse_number(text: str, expected: float | None) -> None:
@@ -391,6 +394,17 @@ def money(value: float, role: str | None = None) -> tuple:
         # round three: 期数 after a sum is the word "number of periods", not 1,100 installments
         ("每个月还1100 期数拉长点", [money(1100, "affordable")]),
         ("分12期", [("term_months", 12, None)]),
+        # family rough_numbers, writer a (round four: 分个十四五期 was 4 installments); 每个月先还 is a sum a month
+        ("分个十四五期行不", [("term_months", 14, None)]),
+        ("逾期一两个月了", [("overdue_days", 30, None)]),
+        ("逾期一百二三十天了", [("overdue_days", 120, None)]),
+        ("能不能每个月先还五六百", [money(500, "affordable")]),
+        ("每月可还款1200元左右", [money(1200, "affordable")]),
+        # families income_answer and correction, writers a and c: of alternating figures the lower, of a figure before
+        # and now the one now, of a base pay and the pay in hand the one in hand
+        ("唉 收入不稳定 跑滴滴的 有时候七千有时候四千", [money(4000)]),
+        ("之前八千 现在公司降薪了 只有五千了", [money(5000)]),
+        ("工资不是六千 是底薪六千 到手只有五千三", [money(6000, "denied"), money(5300, "income")]),
     ],
 )  # fmt: skip
 def test_numbers_bound_to_their_clause(text: str, expected: list) -> None:

@@ -382,7 +382,7 @@ export default function App() {
     (raw, shown = raw) => {
       const typed = mask(raw, rules.current);
       const visible = raw === shown ? typed.text : shown;
-      if (typed.masked) setNotice(config?.privacy?.notice || "手机号、身份证号或银行卡号已隐藏。");
+      if (typed.masked) setNotice(config?.privacy?.notice || "手机号、身份证号、银行卡号或验证码已隐藏。");
       const id = `u-${Date.now()}-${Math.random().toString(16).slice(2)}`;
       appendMsg({ _id: id, type: "text", content: { text: visible, payload: typed.text }, position: "right" });
       if (channel.current?.send(typed.text)) {
