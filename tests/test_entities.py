@@ -402,6 +402,11 @@ def money(value: float, role: str | None = None) -> tuple:
         ("每月可还款1200元左右", [money(1200, "affordable")]),
         # families income_answer and correction, writers a and c: of alternating figures the lower, of a figure before
         # and now the one now, of a base pay and the pay in hand the one in hand
+        # family budget_roles, writer r: owed all told is no interest; 可用于还款 is what they can pay; costs by name
+        ("本金加利息一共九千七", [money(9700)]),
+        ("每月可用于还款约2000元", [money(2000, "affordable")]),
+        ("药钱就四百多 欠款六千五", [money(400, "expense"), money(6500)]),
+        ("饭钱五百 吃住一千二 幼儿园八百", [money(500, "expense"), money(1200, "expense"), money(800, "expense")]),
         ("唉 收入不稳定 跑滴滴的 有时候七千有时候四千", [money(4000)]),
         ("之前八千 现在公司降薪了 只有五千了", [money(5000)]),
         ("工资不是六千 是底薪六千 到手只有五千三", [money(6000, "denied"), money(5300, "income")]),

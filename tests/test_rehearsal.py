@@ -520,8 +520,12 @@ def test_asking_which_papers_offers_none(rp, line, offers) -> None:
 
 
 def test_a_correction_replaces_what_was_heard_as_the_figure_denied(rp) -> None:
-    """Issue #21: "不是四千 平均三千五" after the agent read back 4,000 as the income."""
-    state, replies = play(rp, ["我失业了还不上", "好的时候四千 差的时候三千", "不是四千 是平均三千五"])
+    """Issue #21: "不是三千 平均三千五" after the agent read back 3,000 as the income (of alternating figures,
+    the lower is heard: family income_answer).
+    """
+    state, _ = play(rp, ["我失业了还不上", "好的时候四千 差的时候三千"])
+    assert state.income == 3000
+    state, replies = play(rp, ["我失业了还不上", "好的时候四千 差的时候三千", "不是三千 是平均三千五"])
     assert state.income == 3500 and "3,500" in "".join(replies[-1]), "the corrected income, read back"
     state, _ = play(rp, ["我失业了还不上", "收入三千五", "一个月一千五吧 最多了", "不是一千五 是一千二"])
     assert (state.income, state.affordable) == (3500, 1200)
