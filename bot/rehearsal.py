@@ -319,7 +319,8 @@ def step(rp: Mapping[str, Any], state: AgentState, turn: Turn) -> Tuple[AgentSta
     )
     aside = (turn.topic or turn.intent) if outside else None
     if outside and not _gives_numbers(state, turn):
-        return state, Move([_line(rp, state, "resume"), _question(rp, state, again=True)], aside=aside)
+        # the coach says it (round four's trainers: the aside in the agent's voice broke the role)
+        return state, Move([_line(rp, state, "resume"), _question(rp, state, again=True)], aside=aside, coach=1)
     state.undo = before
     heard, judged = _hear(rp, state, turn, items, rude)
     lines += heard

@@ -402,6 +402,8 @@ def test_an_outside_question_gets_a_short_aside_and_the_call_resumes(rp) -> None
     state, replies = play(rp, [("逾期会上征信吗", "ask_overdue_consequence", 0.95)])
     assert replies[0][-1] == "<aside ask_overdue_consequence>" and not state.done
     assert not state.said, "an outside question is not a line of the call"
+    _, move = rehearsal.step(rp, state, turn("逾期会上征信吗", "ask_overdue_consequence", 0.95))
+    assert move.coach == 1, "the coach, not the agent, says the call resumes (round four: it broke the role)"
 
 
 def test_the_agent_never_asks_for_personal_data(rp) -> None:
