@@ -799,7 +799,9 @@ _CORRECTION_BEFORE = re.compile(
 
 
 # 好的时候五千 差的时候三千 平均四千吧: the average stands for every figure of its kind before it.
-_AVERAGE_BEFORE = re.compile(r"平均(?:下来|算下来|算|起来|一下)?(?:的话)?(?:大概|差不多|也就|就)?(?:是|有|算)?\s*$")
+_AVERAGE_BEFORE = re.compile(
+    r"平均(?:下来|算下来|算|起来|一下)?(?:的话)?(?:一个月|每个?月)?(?:大概|差不多|也就|就)?(?:是|有|算)?\s*$"
+)  # 平均一个月三千五 too
 # 之前八千 现在只有五千了, 底薪六千 到手五千三: the figure as it is now, or in hand, stands for the one before it.
 _NOW_BEFORE = re.compile(r"(?:现在|目前|如今|眼下|到手|实发|税后|实际(?:拿|到手)?)[^\d，,。！？!?]{0,8}$")
 # 有时候七千有时候四千, 好的时候八千 差的时候三千: of figures that alternate, the lower is what can be counted on.

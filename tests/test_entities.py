@@ -409,6 +409,7 @@ def money(value: float, role: str | None = None) -> tuple:
         ("饭钱五百 吃住一千二 幼儿园八百", [money(500, "expense"), money(1200, "expense"), money(800, "expense")]),
         ("唉 收入不稳定 跑滴滴的 有时候七千有时候四千", [money(4000)]),
         ("之前八千 现在公司降薪了 只有五千了", [money(5000)]),
+        ("好的时候一个月五千 平均一个月三千五", [money(3500, "income")]),
         ("工资不是六千 是底薪六千 到手只有五千三", [money(6000, "denied"), money(5300, "income")]),
     ],
 )  # fmt: skip
