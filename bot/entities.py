@@ -385,7 +385,13 @@ _OVERDUE_AFTER = re.compile(
     r"(?:\d|[一二两三四五六七八九十半]))"
 )
 # 还了3期 / 第3期 / 3期后: periods already paid (for early repayment), not the loan's term.
-_PAID_AFTER = re.compile(r"\s*(后|之后|以后|的时候|了)")
+# 3期后, 第5期的时候; 前面十期都是准时还的, 八期都还上了: periods already paid, not a term asked for
+# 分了六期 都按时还完了, 分了十期还清了: a plan of the past, paid off (十期还完 alone is a term asked for)
+_PAID_OFF_AFTER = re.compile(r"\s*(?:都)?(?:是)?(?:按时|准时|正常|按期)?(?:还|交)(?:完|清|上)了")
+_PAID_AFTER = re.compile(
+    r"\s*(?:后|之后|以后|的时候|了|都(?:是)?(?:按时|准时|正常|按期)?(?:还|交)(?:的|了|完|上|清)"
+    r"|(?:是)?(?:按时|准时|正常|按期)(?:还|交)(?:的|了|上)?|还上了)"
+)  # but 十期还完 is a term
 # 一个月能还 / 一期还要一千六 / 一年五千 / 每个月: a rate of payment, not a span of time.
 _PER_MONTH = re.compile(r"每\s*$")
 _PER_PERIOD_AFTER = re.compile(
@@ -608,7 +614,7 @@ def _all_durations(text: str, numbers: Sequence[Tuple[int, int]]) -> List[Entity
                 found.append(Entity("paid_periods", _whole(n), start, end))
             elif kind == "overdue" or overdue_after:  # 逾期两期: two months behind
                 found.append(Entity("overdue_days", _duration_days(n, raw, "个月", False), start, end))
-            elif kind != "term" and _PAID_AFTER.match(text, end):  # 3期后, 第5期的时候
+            elif kind != "term" and _PAID_AFTER.match(text, end) or _PAID_OFF_AFTER.match(text, end):  # 3期后
                 found.append(Entity("paid_periods", _whole(n), start, end))
             else:
                 found.append(Entity("term_months", _whole(n), start, end))
@@ -772,7 +778,7 @@ def extract(text: str, lexicon: Lexicon | None = None) -> list[Entity]:
     text = _UNIT_TAIL.sub(lambda m: "千" if m.group() == "k" else "万", text)  # 2k8, 1w5: same length
     text = text.replace("俩", "两")  # 快俩月了: spoken 两
     aside = not_quantities(text, lexicon)
-    rates = [r for r in resolve_overlaps(find_rates(text)) if _clear_of(r.start, r.end, aside)]
+    rates = [_heard(text, r) for r in resolve_overlaps(find_rates(text)) if _clear_of(r.start, r.end, aside)]
     taken = [(r.start, r.end) for r in rates] + aside
     # Other numbers (两万, 100) cut the cue search of durations after them: 欠了100，一期还要… is no overdue.
     money_spans = [(m.start(), m.end()) for m in _AMOUNT.finditer(text)]
@@ -790,6 +796,28 @@ def extract(text: str, lexicon: Lexicon | None = None) -> list[Entity]:
     return [e for e in found if not (not_yet and _not_yet(text, e, not_yet))]
 
 
+# 听说有人协商到日息0.03%, 网上说…: a rate heard of, not the user's own loan's (round four: a rumoured rate replaced the
+# practice case's); the slots still take it (the calculator computes with it), the rehearsal does not.
+_HEARD_BEFORE = re.compile(
+    r"听(?:人家|别人|人)?(?:说|讲)|网上(?:说|看|查|有人)|别人|朋友(?:说|借)|同事说?|人家(?:说|讲|那)|据说|新闻(?:里|上)?说?|"
+    r"(?:其他|别的|别)(?:平台|家)|有人(?:说|讲|协商|谈|申请)|(?:借呗|花呗|白条|京东|美团|招联|银行)(?:那边|那里|那儿|才|是|都)|"
+    # 我猜, 好像是万五吧 记不清了: a guess, not a figure they know (the case's rate stands)
+    r"我猜|好像|记不清|不记得"
+)
+HEARD = "heard"  # the role of a rate heard of (``_heard``)
+
+
+# 听说…我的是万五, 别人万三 我万五: their own after all
+_OWN_AFTER_HEARD = re.compile(r"我(?:的|这|合同|借的|那笔|现在)|我\s*(?:是|才|都|要)?\s*$")
+
+
+def _heard(text: str, rate: Entity) -> Entity:
+    clause = _CLAUSE_BREAK.split(text[: rate.start])[-1]
+    heard = list(_HEARD_BEFORE.finditer(clause))
+    own = heard and _OWN_AFTER_HEARD.search(clause, heard[-1].end())
+    return replace(rate, role=HEARD) if heard and not own else rate
+
+
 # 工资一千出头…其实是五千出头, 欠两万 说错了 是两万五: the number after the correction replaces the one before.
 _CORRECTION_BEFORE = re.compile(
     r"(?:其实是|其实|说错了?|写错了?|打错了?|不对|更正|应该是|准确(?:地)?说)[，,:：\s]*"
@@ -803,7 +831,7 @@ _AVERAGE_BEFORE = re.compile(
     r"平均(?:下来|算下来|算|起来|一下)?(?:的话)?(?:一个月|每个?月)?(?:大概|差不多|也就|就)?(?:是|有|算)?\s*$"
 )  # 平均一个月三千五 too
 # 之前八千 现在只有五千了, 底薪六千 到手五千三: the figure as it is now, or in hand, stands for the one before it.
-_NOW_BEFORE = re.compile(r"(?:现在|目前|如今|眼下|到手|实发|税后|实际(?:拿|到手)?)[^\d，,。！？!?]{0,8}$")
+_NOW_BEFORE = re.compile(r"(?:现在|目前|如今|眼下|到手|实发|税后|实际(?:拿|到手)?)[^\d，,。！？!?]{0,14}$")
 # 有时候七千有时候四千, 好的时候八千 差的时候三千: of figures that alternate, the lower is what can be counted on.
 _ALTERNATE_BEFORE = re.compile(
     r"(?:有时候?|有的时候|好的时候|差的时候|多的时候|少的时候|旺季|淡季|忙的时候|闲的时候|单多|单少)"
@@ -829,7 +857,8 @@ def _corrected(text: str, found: List[Entity]) -> List[Entity]:
                 out.append(replace(entity, role=DENIED))
             continue
         last = earlier[-1] if earlier else None
-        if earlier and _AVERAGE_BEFORE.search(before):
+        # 学费平均每月一千五 is one cost's average, not the average of every cost before it
+        if earlier and _AVERAGE_BEFORE.search(before) and (entity.role or earlier[-1].role) != "expense":
             role = entity.role or earlier[-1].role
             out = [e for e in out if not (e in earlier and e.role == role)]
             entity = replace(entity, role=role)
@@ -848,8 +877,8 @@ def _corrected(text: str, found: List[Entity]) -> List[Entity]:
 
 
 def _now_window(text: str, last: Entity, entity: Entity) -> str:
-    """The words between an earlier figure and this one (at most 12 characters before this one)."""
-    return text[max(last.end, entity.start - 12) : entity.start]
+    """The words between an earlier figure and this one (at most 18 characters before this one)."""
+    return text[max(last.end, entity.start - 18) : entity.start]
 
 
 FAMILY_MEMBERS = "family_members"  # keywords.yml: who, before a hardship, makes it the family's

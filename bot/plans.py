@@ -99,9 +99,9 @@ def said_as_rest(text: str, entity: Mapping[str, Any]) -> bool:
 
 def read(text: str, entities: Entities, waiver: bool = False) -> Plan | None:
     """The plan in one message (plain text and its entities), or None when it has no plan numbers."""
-    monthly = [
-        e["value"] for e in entities if e.get("entity") == "amount" and e.get("role") in ("affordable", "installment")
-    ]
+    # what they offer a month; else the installment named (每期两千) — but 以前每个月还两千 现在只能还八百 offers 800
+    offered = _values(entities, "amount", "affordable") or _values(entities, "amount", "installment")
+    monthly = [e["value"] for e in offered]
     terms = [e["value"] for e in _values(entities, "term_months")]
     down = [e["value"] for e in _values(entities, "amount", "down_payment")]
     lump = [e["value"] for e in _values(entities, "amount", "lump_sum")]

@@ -410,6 +410,15 @@ def money(value: float, role: str | None = None) -> tuple:
         ("唉 收入不稳定 跑滴滴的 有时候七千有时候四千", [money(4000)]),
         ("之前八千 现在公司降薪了 只有五千了", [money(5000)]),
         ("好的时候一个月五千 平均一个月三千五", [money(3500, "income")]),
+        ("房贷三千五 两个孩子学费平均每月一千五", [money(3500, "expense"), money(1500, "expense")]),
+        # families rate_heard_in_call and history_not_plan, writer a (round four: a rumoured rate replaced the case's,
+        # a past plan was read as the plan offered): a rate heard of has the role "heard"; periods paid are no term
+        ("听说能降到万三", [("daily_rate", 0.0003, "heard")]),
+        ("我这笔日息万四 我朋友说他才万三", [("daily_rate", 0.0004, None), ("daily_rate", 0.0003, "heard")]),
+        ("别人万三 我万五", [("daily_rate", 0.0003, "heard"), ("daily_rate", 0.0005, None)]),
+        ("前面八期都按时还了的", [("paid_periods", 8, None)]),
+        ("上次分了十期还清了 这次想分十二期", [("paid_periods", 10, None), ("term_months", 12, None)]),
+        ("每个月一千 十期还完", [money(1000, "affordable"), ("term_months", 10, None)]),
         ("工资不是六千 是底薪六千 到手只有五千三", [money(6000, "denied"), money(5300, "income")]),
     ],
 )  # fmt: skip

@@ -256,6 +256,10 @@ def test_the_debt_is_not_read_as_income(rp) -> None:
          plans.Plan(lump=15000, waiver=True)),
         ("我这个月已经还了700 今天再还一千 剩下的每月1300 分十期",
          plans.Plan(monthly=1300, installments=10, down=1000)),
+        # family history_not_plan, writer a: the past is no plan; what they can pay now is the offer
+        ("去年协商过一次 分了六期 都按时还完了 这次想再分十二期 每个月还一千二",
+         plans.Plan(monthly=1200, installments=12)),
+        ("以前每个月还两千多都没问题 现在工资降了一半 只能每月还八百", plans.Plan(monthly=800)),
     ],
 )  # fmt: skip
 def test_plans_in_any_common_form(rp, text: str, expected: plans.Plan) -> None:
@@ -878,3 +882,11 @@ def test_a_question_at_the_close_is_answered_and_the_call_waits(rp) -> None:
         assert not state.done and "出示证件" in move.lines[0]
     state, move = rehearsal.step(rp, state, turn("没有了 谢谢"))
     assert state.done
+
+
+def test_a_rate_heard_of_does_not_replace_the_case_rate(rp) -> None:
+    """Round four: "听说有人协商到0.03%" replaced the case card's rate; the rate of their own loan still does."""
+    state, _ = play(rp, ["我失业了还不上", "听说有人协商到日息万分之三了 我这个能不能也降点"])
+    assert state.the_case.daily_rate == 0.0005
+    state, _ = play(rp, ["我失业了还不上", "我合同上写的是日息万分之四"])
+    assert state.the_case.daily_rate == 0.0004

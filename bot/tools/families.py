@@ -42,7 +42,7 @@ FAMILIES = ROOT / "tests" / "families"
 # each has at least 40 held-out messages.
 HELD_OUT = ("b", "i")
 # The numbers a message of a numbers family states (number_roles, budget_roles): what bot.entities must read.
-NUMBERS = ("debt", "overdue_days", "income", "expenses", "affordable", "term_months")
+NUMBERS = ("debt", "overdue_days", "income", "expenses", "affordable", "term_months", "daily_rate")
 # … and of a plan said in a call (plan_offered, lump_sum_in_call): the sum paid at once now (a lump sum or a down
 # payment), what is paid a month after it, the debt said with it, and money already paid before the call.
 PLAN_NUMBERS = ("now", "monthly", "owed", "paid")
@@ -125,6 +125,8 @@ def stated_numbers(parse: Mapping[str, Any], names: Sequence[str]) -> tuple:
         "expenses": sum(amounts("expense")) if amounts("expense") else "none",
         "affordable": first(amounts("affordable")),
         "term_months": first([e["value"] for e in found if e.get("entity") == "term_months"]),
+        # the rate of their own loan (a rate heard of has the role "heard": the rehearsal does not take it)
+        "daily_rate": first([e["value"] for e in found if e.get("entity") == "daily_rate" and not e.get("role")]),
     }
     return tuple((name, values[name]) for name in names)
 
