@@ -320,7 +320,8 @@ _AMOUNT_AFTER = _cues(
         # 给骗子 ends its phrase; 被骗 may start the next one (…被骗了三千)
         "lost": rf"^\s*(?:元|块)?(?:给|到|转给|打给|转到)了?(?:骗子|诈骗)"
         rf"|^\s*(?:元|块)?(?:被骗|被骗子){_NO_NUMBER_NEXT}",
-        "income": rf"^\s*(?:元|块)?的?(?:工资|收入|月薪){_NO_NUMBER_NEXT}",
+        # 两千是我工资: said after it, with 是
+        "income": rf"^\s*(?:元|块)?(?:是我)?的?(?:工资|收入|月薪){_NO_NUMBER_NEXT}",
         "expense": rf"^\s*(?:元|块)?的?(?:房租|房贷|车贷|生活费|学费|开销){_NO_NUMBER_NEXT}",
         "paid": rf"^\s*(?:元|块)?(?:已经)?还(?:了|掉了|上了|清了){_NO_NUMBER_NEXT}",
         # 每个月800行不行: a payment offered, asking whether it is accepted
@@ -838,7 +839,8 @@ _ALTERNATE_BEFORE = re.compile(
     r"(?:的话)?(?:能|有|就|也就|才|只有|只能|能有|能拿)?(?:个|到)?\s*$"
 )
 # 不是九十天, 工资不是六千: a number the user says it is not (the one they correct, or the one read back wrongly).
-_DENIED_BEFORE = re.compile(r"不是(?:说)?\s*$")
+# 没有五十天, 工资没有一万一, 你说成三万二千七了: the figure corrected, too (family correction, writer r).
+_DENIED_BEFORE = re.compile(r"(?:不是(?:说)?|没有(?:那么|这么)?|(?:说|念|记|听|写|算)成)\s*$")
 DENIED = "denied"  # the role of an amount the user says it is not (the rehearsal corrects what had that value)
 GUESSED_ROLE = "guessed_role"  # in an entity dict: its role is only the guess for a sum per month (Entity.guessed)
 

@@ -385,6 +385,10 @@ def money(value: float, role: str | None = None) -> tuple:
         ("不是四千 我说的是三千四", [money(4000, "denied"), money(3400)]),
         ("欠的是两万五不是两万", [money(25000), money(20000, "denied")]),
         ("逾期三十五天，不是九十天", [("overdue_days", 35, None)]),
+        # family correction, writer r: 没有 and 说成 name the figure corrected too; 是我工资 after a sum says what it is
+        ("工资没有一万一 我说的是四千一", [money(11000, "denied"), money(4100)]),
+        ("是三万七千二 你说成三万二千七了", [money(37200), money(32700, "denied")]),
+        ("两千是我工资 能还的只有五百", [money(2000, "income"), money(500, "affordable")]),
         ("一个月三千八 能还的话八百吧", [money(3800, "income"), money(800, "affordable")]),
         # issue #21: what is left over after costs, said as what they can pay, is no sum owed; 还剩 still is
         ("吃饭买药一个月一千多 剩下的一千块应该能拿出来吧", [money(1000, "expense"), money(1000, "affordable")]),

@@ -171,8 +171,10 @@ def call_answer(parse: Mapping[str, Any], names: Sequence[str], asked: str) -> t
     state = rehearsal.AgentState(difficulty="normal", asked=asked)
     if asked == "correction":  # the agent had heard, in the field corrected, the figure the line says it is not
         wrong = turn.values(f"amount:{rehearsal.DENIED}")
-        field = next((n for n in names if n in ("income", "affordable")), None)
-        if wrong and field:
+        field = next((n for n in names if n in ("income", "affordable", "debt")), None)
+        if wrong and field == "debt":  # the debt is the case's: a card that says the figure denied
+            state.case = {**_roleplay()["cases"][0], "owed": float(wrong[0])}
+        elif wrong and field:
             setattr(state, field, float(wrong[0]))
         state.asked = "plan"
     facts = rehearsal.facts_given(state, turn)
