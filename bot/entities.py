@@ -859,9 +859,9 @@ def _corrected(text: str, found: List[Entity]) -> List[Entity]:
                 out.append(replace(entity, role=DENIED))
             continue
         last = earlier[-1] if earlier else None
+        role = entity.role or (last.role if last else None)
         # 学费平均每月一千五 is one cost's average, not the average of every cost before it
-        if earlier and _AVERAGE_BEFORE.search(before) and (entity.role or earlier[-1].role) != "expense":
-            role = entity.role or earlier[-1].role
+        if last and _AVERAGE_BEFORE.search(before) and role != "expense":
             out = [e for e in out if not (e in earlier and e.role == role)]
             entity = replace(entity, role=role)
         elif last and last.role == entity.role and entity.entity == "amount" and _ALTERNATE_BEFORE.search(before):
