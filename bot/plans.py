@@ -24,10 +24,11 @@ _ROUNDING = 0.03
 # Paying this much more a month than the term needs pays off sooner; a lump this far over the debt is a slip.
 _OVERPAY = 1.2
 # Words right before an amount that make it the debt, not a payment (我欠两万 想分十期).
-_REST_BEFORE = re.compile(r"剩(?:下|余)?的?(?:部分|钱)?(?:还有|就|是)?\s*$")
 _OWED_BEFORE = re.compile(
     r"(欠|借|总共|一共|剩下?|还剩|本金|欠款|贷款?)(?:你们|您们|你|微粒贷)?[了的是有约大概差不多就都还\s]*$"
 )
+# ... that make it what is left after a sum paid now (先还两千 剩下的一万八).
+_REST_BEFORE = re.compile(r"剩(?:下|余)?的?(?:部分|钱)?(?:还有|就|是)?\s*$")
 
 
 @dataclass(frozen=True)
