@@ -4,12 +4,14 @@ servers. Each test saves a screenshot in tests/artifacts/.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
 from pathlib import Path
 from typing import Iterator
 
+import pypdf
 import pytest
 import requests
 
@@ -84,6 +86,21 @@ def wait_for_reply(page, before: int, contains: str = "") -> str:
     )
     page.wait_for_timeout(300)  # the rest of a multi-message reply
     return "\n".join(bot_replies(page)[before:])
+
+
+A4_POINTS = (595, 842)
+
+
+def printed(page) -> list:
+    """The text of each page of the PDF Chromium prints of the page now (print media, CSS page size)."""
+    pdf = pypdf.PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
+    sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in pdf.pages}
+    assert sizes == {A4_POINTS}, f"printed on {sizes}, not A4"
+    return [p.extract_text() or "" for p in pdf.pages]
+
+
+def unspaced(text: str) -> str:
+    return re.sub(r"\s+", "", text)
 
 
 def click_quick_reply(page, title: str) -> str:
@@ -572,15 +589,14 @@ def test_preparation_pack_from_the_toolbar_to_a_printable_document(sized) -> Non
     assert "25,000" in doc.inner_text() and "95384" in doc.inner_text()
     doc.locator("[data-testid=doc-print]").click()
     assert sized.evaluate("() => window.printed === true")
-    sized.emulate_media(media="print")
-    hidden = sized.evaluate("() => getComputedStyle(document.querySelector('.topbar')).visibility")
-    shown = doc.evaluate("e => getComputedStyle(e.querySelector('h2')).visibility")
-    assert (hidden, shown) == ("hidden", "visible"), "only the document is printed"
-    a4 = sized.evaluate(
-        "() => [...document.styleSheets].flatMap(s => [...s.cssRules])"
-        ".some(r => r.cssText.startsWith('@page') && /size: *a4/i.test(r.cssText))"
-    )
-    assert a4
+    # The PDF holds the whole document, in order, on A4 pages none of which is blank, and nothing of the chat.
+    pages = printed(sized)
+    assert all(unspaced(text) for text in pages), f"a blank page among {len(pages)}"
+    whole = unspaced("".join(pages))
+    assert whole.startswith("我的协商准备单")
+    for line in doc.locator("h3, p, li").all_inner_texts():
+        assert unspaced(line) in whole, f"not printed: {line}"
+    assert "打印" not in whole and "模拟练习工具" not in whole, "the page's buttons and notice are not printed"
     sized.emulate_media(media="screen")
     with sized.expect_download() as download:
         doc.locator("[data-testid=doc-download]").click()
@@ -594,3 +610,21 @@ def test_complaint_letter_has_an_evidence_table_to_fill(sized) -> None:
     assert doc.locator(".doc-table th").all_inner_texts() == ["日期", "时间", "来电号码", "对方说了什么", "证据文件"]
     assert doc.locator(".doc-table tbody tr").count() == 5
     assert "【姓名】" in doc.inner_text()
+    # Printed from its button: the letter alone, with its table, on A4 and no blank page (it printed four).
+    sized.evaluate("() => { window.print = () => {}; }")
+    doc.locator("[data-testid=doc-print]").click()
+    pages = printed(sized)
+    assert all(unspaced(text) for text in pages) and len(pages) <= 2, [len(text) for text in pages]
+    whole = unspaced("".join(pages))
+    assert unspaced(doc.locator("h2").inner_text()) in whole and "来电号码" in whole and "对方说了什么" in whole
+
+
+def test_printing_the_chat_prints_the_whole_conversation(sized) -> None:
+    """Ctrl+P prints every message of the conversation, not the scrolled window, without the input."""
+    for message in ("逾期了会怎么样", "利息太高了能不能少点", "催收天天打电话骂我怎么办"):
+        say(sized, message)
+    whole = unspaced("".join(printed(sized)))
+    for text in sized.locator(".MessageList .Bubble").all_inner_texts():
+        first_line = unspaced(text.split("\n")[0])
+        assert first_line in whole, f"not printed: {first_line}"
+    assert "算利息练协商官方渠道准备单" not in whole, "the toolbar is not printed"

@@ -10,12 +10,18 @@ export default function DocCard({ doc, text }) {
   const [copied, setCopied] = useState("");
 
   const print = () => {
-    // Only this document is printed (see the print rules in style.css).
+    // Only this document is printed: a copy of it (ticks included) in a root of its own beside the chat,
+    // the rest hidden by the print rules in style.css. Hiding the chat's scroll containers instead left
+    // their height in the page, and printed blank pages before the document.
+    const root = document.createElement("div");
+    root.id = "print-root";
+    root.appendChild(card.current.cloneNode(true));
+    document.getElementById("print-root")?.remove();
+    document.body.appendChild(root);
     document.body.classList.add("print-doc");
-    card.current.classList.add("printing");
     const done = () => {
       document.body.classList.remove("print-doc");
-      card.current?.classList.remove("printing");
+      root.remove();
       window.removeEventListener("afterprint", done);
     };
     window.addEventListener("afterprint", done);
