@@ -397,12 +397,22 @@ def test_the_page_masks_by_the_servers_own_rules(stack: Stack) -> None:
 
 def test_clearing_the_history_starts_a_new_conversation(sized) -> None:
     say(sized, "我被裁员了，欠了两万五")
+    # A practice call this browser kept (as the page records one when a call ends).
+    sized.evaluate(
+        """() => localStorage.setItem('wld.calls', JSON.stringify([{date: '2026-12-01 10:00', score: 60,
+            case: '逾期 30 天', difficulty: '普通', weakest: '', items: null}]))"""
+    )
+    sized.reload()
+    assert "练习记录（1）" in sized.locator("[data-testid=calls]").inner_text()
     session = sized.evaluate("() => localStorage.getItem('wld.session')")
     sized.once("dialog", lambda dialog: dialog.accept())
     sized.click("[data-testid=clear]")
     sized.wait_for_selector("[data-testid=welcome] .guess button")
     assert sized.locator(USER).count() == 0 and sized.locator(BOT).count() == 0
     assert sized.evaluate("() => localStorage.getItem('wld.session')") != session
+    assert sized.evaluate("() => localStorage.getItem('wld.calls')") is None
+    assert sized.locator("[data-testid=calls]").count() == 0, "no practice records are offered"
+    assert "练习记录" in sized.locator(".topbar [role=status]").inner_text(), "the page says what was cleared"
 
 
 def test_accessible_input_live_region_and_touch_targets(sized) -> None:

@@ -11,7 +11,10 @@ import Table from "./Table.jsx";
 // The calculator's card brings ECharts: loaded only when a result is shown.
 const CalcCard = lazy(() => import("./CalcCard.jsx"));
 
+const STORAGE_PREFIX = "wld.";
 const HISTORY_KEY = "wld.history";
+// Set just before the reload that 清空记录 makes, so the new page can say what was cleared.
+const CLEARED_KEY = "wld.cleared";
 const MAX_HISTORY = 300;
 // Earlier rehearsal calls (date, case, difficulty, score, weakest item): in this browser only.
 const CALLS_KEY = "wld.calls";
@@ -269,7 +272,11 @@ export default function App() {
     return last?.content?.buttons?.length ? toQuickReplies(last.content.buttons) : DEFAULT_REPLIES;
   });
   const [callMode, setCallMode] = useState(false);
-  const [notice, setNotice] = useState("");
+  const [notice, setNotice] = useState(() => {
+    if (!sessionStorage.getItem(CLEARED_KEY)) return "";
+    sessionStorage.removeItem(CLEARED_KEY);
+    return "已清空这个浏览器保存的聊天记录和练习记录，这是一次新的对话。";
+  });
   const [announce, setAnnounce] = useState(""); // the polite live region: the latest bot message
   const [listening, setListening] = useState(false);
   const [calls, setCalls] = useState(() => load(CALLS_KEY));
@@ -420,9 +427,13 @@ export default function App() {
   };
 
   const clearHistory = () => {
-    if (!window.confirm("清空这台设备上的聊天记录，并开始新的对话？")) return;
-    localStorage.removeItem(HISTORY_KEY);
+    if (!window.confirm("清空这个浏览器保存的全部记录（聊天记录和练习记录），并开始新的对话？")) return;
+    // Everything this page keeps in the browser is under one prefix: the chat, the practice calls, the session.
+    Object.keys(localStorage)
+      .filter((key) => key.startsWith(STORAGE_PREFIX))
+      .forEach((key) => localStorage.removeItem(key));
     forgetSession();
+    sessionStorage.setItem(CLEARED_KEY, "1");
     window.location.reload();
   };
 
