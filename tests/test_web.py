@@ -340,7 +340,47 @@ def test_an_unanswered_message_gets_a_retry(browser, stack: Stack, size: dict) -
     page.clock.run_for(16_000)
     page.wait_for_selector("[data-testid=failed] button", timeout=5000)
     assert "没有收到回复" in page.inner_text("[data-testid=failed]")
+    # The answers come through after all: the message was heard, so its 重试 goes (it would send it twice).
+    page.unroute("**/socket.io/**")
+    page.wait_for_selector(BOT, timeout=20_000)
+    page.wait_for_selector("[data-testid=failed]", state="detached", timeout=5000)
     context.close()
+
+
+def test_offline_is_said_at_once_and_a_message_typed_meanwhile_goes_out_once(sized) -> None:
+    """The network goes: the page says so at once (no 正在输入 waiting for nothing) and keeps the message;
+    it comes back: the page reconnects, the message is answered once, and no 重试 is left to send it twice.
+    """
+    sized.wait_for_selector("main[data-connection=online]")
+    sized.context.set_offline(True)
+    sized.wait_for_selector("[data-testid=conn-error]", timeout=5000)
+    assert "网络" in sized.inner_text("[data-testid=conn-error]")
+    sized.fill("textarea", "客服热线是多少")
+    sized.keyboard.press("Enter")
+    sized.wait_for_timeout(1000)
+    assert sized.locator("[data-testid=typing]").count() == 0, "nothing is typing while the page is offline"
+    sized.context.set_offline(False)
+    assert "95384" in wait_for_reply(sized, 0, contains="95384")
+    sized.wait_for_timeout(2000)
+    assert sized.locator(USER).all_inner_texts() == ["客服热线是多少"] and sized.locator(BOT).count() == 1
+    assert sized.locator("[data-testid=failed]").count() == 0 and sized.locator("[data-testid=conn-error]").count() == 0
+
+
+def test_a_message_waiting_when_the_network_goes_gets_a_retry_at_once(sized) -> None:
+    sized.wait_for_selector("main[data-connection=online]")
+    # Answers withheld, so that the message is still waiting when the network goes.
+    sized.route("**/socket.io/**", lambda route: route.abort() if route.request.method == "GET" else route.continue_())
+    sized.fill("textarea", "逾期了怎么办")
+    sized.keyboard.press("Enter")
+    sized.context.set_offline(True)
+    sized.wait_for_selector("[data-testid=failed] button", timeout=3000)
+    assert sized.locator("[data-testid=typing]").count() == 0
+    sized.unroute("**/socket.io/**")
+    sized.context.set_offline(False)
+    sized.wait_for_selector("main[data-connection=online]", timeout=20_000)
+    sized.click("[data-testid=failed] button")
+    reply = wait_for_reply(sized, 0)
+    assert "95384" in reply, reply
 
 
 @pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])

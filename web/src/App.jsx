@@ -285,7 +285,8 @@ export default function App() {
   const [now, setNow] = useState(Date.now());
   const channel = useRef(null);
   const pending = useRef([]);
-  const unanswered = useRef(new Map()); // message id → timer
+  const unanswered = useRef(new Map()); // message id → {timer, content}: sent, no answer yet
+  const late = useRef(new Map()); // message id → content: marked 没有收到回复, an answer may still come
   const lastTap = useRef({ payload: "", at: 0 });
   const rules = useRef([]);
   const callModeRef = useRef(callMode);
@@ -305,8 +306,11 @@ export default function App() {
 
   const onBotMessage = (message) => {
     setWaiting(false);
-    unanswered.current.forEach((timer) => clearTimeout(timer));
+    unanswered.current.forEach(({ timer }) => clearTimeout(timer));
     unanswered.current.clear();
+    // An answer after the wait ran out: the message was heard after all, so its 重试 would send it twice.
+    late.current.forEach((content, id) => updateMsg(id, { type: "text", content: { ...content, failed: false }, position: "right" }));
+    late.current.clear();
     const buttons = message.quick_replies || message.buttons || [];
     const text = typeof message.text === "string" ? message.text : "";
     const card = message.card?.blocks ? message.card : null;
@@ -364,6 +368,8 @@ export default function App() {
             onMessage: (message) => onBotMessageRef.current(message),
             onStatus: (s) => {
               setStatus(s);
+              // The link is gone: what was waiting for an answer will get none; say so now, with 重试.
+              if (s === "offline") [...unanswered.current.keys()].forEach((id) => failRef.current(id, false));
               if (s === "online") {
                 // Messages typed while the server was down go out now, in order.
                 pending.current.splice(0).forEach((text) => link.send(text));
@@ -394,20 +400,27 @@ export default function App() {
       appendMsg({ _id: id, type: "text", content: { text: visible, payload: typed.text }, position: "right" });
       if (channel.current?.send(typed.text)) {
         setWaiting(true);
-        unanswered.current.set(
-          id,
-          setTimeout(() => {
-            unanswered.current.delete(id);
-            setWaiting(false);
-            updateMsg(id, { type: "text", content: { text: visible, payload: typed.text, failed: true }, position: "right" });
-          }, ANSWER_TIMEOUT_MS),
-        );
+        const content = { text: visible, payload: typed.text };
+        unanswered.current.set(id, { content, timer: setTimeout(() => failRef.current(id, true), ANSWER_TIMEOUT_MS) });
       } else {
         pending.current.push(typed.text);
       }
     },
     [appendMsg, updateMsg, config],
   );
+
+  /** Marks a sent message 没有收到回复 with 重试; mayStillCome: the link is up, a late answer clears the mark. */
+  const fail = (id, mayStillCome) => {
+    const waited = unanswered.current.get(id);
+    if (!waited) return;
+    clearTimeout(waited.timer);
+    unanswered.current.delete(id);
+    if (unanswered.current.size === 0) setWaiting(false);
+    if (mayStillCome) late.current.set(id, waited.content);
+    updateMsg(id, { type: "text", content: { ...waited.content, failed: true }, position: "right" });
+  };
+  const failRef = useRef(fail);
+  failRef.current = fail;
 
   const handleSend = (type, value) => {
     if (type === "text" && value.trim()) send(value.trim());
@@ -422,6 +435,7 @@ export default function App() {
   };
 
   const retry = (msg) => {
+    late.current.delete(msg._id);
     updateMsg(msg._id, { ...msg, content: { ...msg.content, failed: false } });
     send(msg.content.payload || msg.content.text, msg.content.text);
   };
@@ -529,7 +543,8 @@ export default function App() {
       )}
       {status === "offline" && (
         <p className="conn-error" role="alert" data-testid="conn-error">
-          暂时连不上服务，正在自动重连…… 你发的消息会在恢复后自动发出。
+          {navigator.onLine ? "暂时连不上服务，正在自动重连……" : "网络已断开，联网后会自动重连。"}
+          你发的消息会在恢复后自动发出。
         </p>
       )}
       {notice && (

@@ -36,13 +36,27 @@ export function connect(socketUrl, session, { onStatus, onMessage }) {
     onStatus("offline");
   });
   socket.on("connect_error", () => onStatus("offline"));
+  // The browser knows at once when the network goes; the socket would notice only after its ping times out
+  // (half a minute of 正在输入, and a message buffered to go out later while the page offered 重试).
+  const offline = () => {
+    confirmed = false;
+    socket.disconnect();
+    onStatus("offline");
+  };
+  const online = () => socket.connect();
+  window.addEventListener("offline", offline);
+  window.addEventListener("online", online);
   return {
     send(text) {
-      if (!confirmed) return false;
+      if (!confirmed || !navigator.onLine) return false;
       socket.emit("user_uttered", { message: text, session_id: session });
       return true;
     },
-    close: () => socket.close(),
+    close: () => {
+      window.removeEventListener("offline", offline);
+      window.removeEventListener("online", online);
+      socket.close();
+    },
   };
 }
 
