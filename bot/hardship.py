@@ -6,7 +6,6 @@ the calculator did not compute: an unknown rate is said to be unknown.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping
 
@@ -67,18 +66,23 @@ def no_offer(b: Budget) -> str | None:
     return None
 
 
-def periods_needed(owed: float, monthly: float, daily_rate: float | None) -> Dict[str, Any] | None:
-    """Installments to pay ``owed`` at ``monthly`` a month: with interest when the rate is known
-    (equal installments, 30-day periods), else without (``n`` only). None when it never ends.
+def periods_needed(owed: float, monthly: float, daily_rate: float | None, assumed_rate: float) -> Dict[str, Any] | None:
+    """Installments to pay ``owed`` at ``monthly`` a month, with interest (equal installments, 30-day periods):
+    at the rate told, else at ``assumed_rate`` (the top of the published range, so that no plan proposed is one
+    that interest eats: 25,000 at 300 a month never ends at 0.05% a day). None when it never ends.
     """
-    if daily_rate is None:
-        return {"n": math.ceil(owed / monthly), "with_interest": False}
-    daily = calc.to_fraction(daily_rate)
+    rate = assumed_rate if daily_rate is None else daily_rate
+    daily = calc.to_fraction(rate)
     n = calc.periods_for_payment(owed, daily, monthly)
     if n is None:
         return None
     s = calc.schedule(owed, daily, n, "equal_installment")
-    return {"n": n, "with_interest": True, "payment": s.first.payment, "interest": s.total_interest}
+    return {"n": n, "assumed": daily_rate is None, "payment": s.first.payment, "interest": s.total_interest}
+
+
+def rate_values(rate: float, owed: float) -> Dict[str, str]:
+    """The rate a plan is worked at as the answer says it, and the interest of one 30-day month on ``owed``."""
+    return {"daily": f"{rate * 100:g}", "month_interest": money(owed * rate * 30)}
 
 
 def money(x: Any) -> str:
@@ -87,21 +91,19 @@ def money(x: Any) -> str:
     return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
 
 
-def for_term(words: Mapping[str, str], b: Budget, n: int) -> str | None:
-    """The debt in ``n`` installments ("那分24期呢" after a plan): each installment, with interest when the
-    rate is known, beside what the user can pay a month, and what to say. None when the debt is unknown.
+def for_term(words: Mapping[str, Any], b: Budget, n: int) -> str | None:
+    """The debt in ``n`` installments ("那分24期呢" after a plan): each installment, with interest at the rate
+    told or at the top of the published range, beside what the user can pay a month, and what to say. None when
+    the debt is unknown.
     """
     if not b.owed or n < 1:
         return None
-    values: Dict[str, Any] = {"owed": money(b.owed), "n": n}
-    if b.daily_rate is None:
-        payment = b.owed / n
-    else:
-        s = calc.schedule(b.owed, calc.to_fraction(b.daily_rate), n, "equal_installment")
-        payment = float(s.first.payment)
-        values.update(daily=f"{b.daily_rate * 100:g}", interest=money(s.total_interest))
-    values["payment"] = money(payment)
-    lines = [fill(words["term_no_rate" if b.daily_rate is None else "term_rate"], values)]
+    rate = words["assumed_daily_rate"] if b.daily_rate is None else b.daily_rate
+    s = calc.schedule(b.owed, calc.to_fraction(rate), n, "equal_installment")
+    payment = float(s.first.payment)
+    values: Dict[str, Any] = {"owed": money(b.owed), "n": n, "payment": money(payment), **rate_values(rate, b.owed)}
+    values["interest"] = money(s.total_interest)
+    lines = [fill(words["term_assumed" if b.daily_rate is None else "term_rate"], values)]
     capacity = monthly_to_propose(b)
     if capacity:
         values["capacity"] = money(capacity)
@@ -142,18 +144,15 @@ def plan(words: Mapping[str, str], b: Budget) -> str | None:
     n = None
     if b.owed:
         values["owed"] = money(b.owed)
-        need = periods_needed(b.owed, monthly, b.daily_rate)
+        rate = words["assumed_daily_rate"] if b.daily_rate is None else b.daily_rate
+        values.update(rate_values(rate, b.owed))
+        need = periods_needed(b.owed, monthly, b.daily_rate, words["assumed_daily_rate"])
         if need is None:
-            lines.append(fill(words["never"], values))
-        elif need["with_interest"]:
-            n = need["n"]
-            values.update(n=n, daily=f"{b.daily_rate * 100:g}", interest=money(need["interest"]))
-            values["payment"] = money(need["payment"])
-            lines.append(fill(words["periods_rate"], values))
+            lines.append(fill(words["never_assumed" if b.daily_rate is None else "never"], values))
         else:
             n = need["n"]
-            values["n"] = n
-            lines.append(fill(words["periods_no_rate"], values))
+            values.update(n=n, interest=money(need["interest"]), payment=money(need["payment"]))
+            lines.append(fill(words["periods_assumed" if need["assumed"] else "periods_rate"], values))
     else:
         lines.append(words["owed_unknown"])
     why = fill(words["why"], values) if b.income else ""

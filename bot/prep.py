@@ -89,13 +89,14 @@ def _values(words: Mapping[str, Any], kb: Knowledge, facts: Mapping[str, Any]) -
     }
     monthly = facts["affordable_payment"]
     values["monthly"] = money(monthly)
-    need = hardship.periods_needed(facts["amount"], monthly, facts.get("daily_rate"))
+    # With no rate told, at the top of the published range (bot.hardship.periods_needed says why).
+    assumed = kb.situation["hardship"]["assumed_daily_rate"]
+    rate = facts.get("daily_rate")
+    values.update(hardship.rate_values(assumed if rate is None else rate, facts["amount"]))
+    need = hardship.periods_needed(facts["amount"], monthly, rate, assumed)
     values["need"] = need
     if need:
-        values["n"] = need["n"]
-        if need["with_interest"]:
-            values.update(daily=f"{facts['daily_rate'] * 100:g}", payment=money(need["payment"]))
-            values["interest"] = money(need["interest"])
+        values.update(n=need["n"], payment=money(need["payment"]), interest=money(need["interest"]))
     return values
 
 
@@ -106,10 +107,11 @@ def sheet(kb: Knowledge, facts: Mapping[str, Any]) -> Document:
     v = _values(words, kb, facts)
     situation = w["situation"] if v["overdue_days"] else w["situation_not_overdue"]
     need = v["need"]
+    assumed = facts.get("daily_rate") is None
     if need is None:
-        plan = [fill(w["plan_never"], v)]
+        plan = [fill(w["plan_never_assumed" if assumed else "plan_never"], v)]
     else:
-        plan = [fill(w["plan"], v), fill(w["cost_rate"] if need["with_interest"] else w["cost_no_rate"], v)]
+        plan = [fill(w["plan"], v), fill(w["cost_assumed" if assumed else "cost_rate"], v)]
     tailored = kb.entries_for("ask_materials", {"hardship_reason": facts.get("hardship_reason")})
     materials = list(dict.fromkeys(item.text for entry in tailored for item in entry.items))
     script = [fill(line, v) for line in w["script"] if need or "{n}" not in line]

@@ -18,6 +18,8 @@ from bot.text import normalise
 
 KB = knowledge.load(ROOT / "data" / "knowledge")
 WORDS = KB.prep
+# With no rate told, plans are worked at the top of the published range.
+ASSUMED = KB.situation["hardship"]["assumed_daily_rate"]
 FACTS = {
     "amount": 25000,
     "overdue_days": 35,
@@ -39,11 +41,13 @@ def allowed(facts: Dict[str, Any]) -> Set[str]:
     carries (hotlines, article days), which the knowledge data's sources vouch for.
     """
     given = {str(int(v)) if float(v).is_integer() else str(v) for k, v in facts.items() if isinstance(v, (int, float))}
-    need = hardship.periods_needed(facts["amount"], facts["affordable_payment"], facts.get("daily_rate"))
-    computed = {str(need["n"])} if need else set()
-    if need and need["with_interest"]:
-        computed |= {f"{float(need['payment']):.2f}".rstrip("0").rstrip("."), f"{float(need['interest']):.2f}"}
-        computed |= {f"{facts['daily_rate'] * 100:g}", str(round(float(need["payment"])))}
+    rate = facts.get("daily_rate") or ASSUMED
+    need = hardship.periods_needed(facts["amount"], facts["affordable_payment"], facts.get("daily_rate"), ASSUMED)
+    computed = {f"{rate * 100:g}"} | numbers(hardship.rate_values(rate, facts["amount"])["month_interest"])
+    if need:
+        payment = float(need["payment"])
+        computed |= {str(need["n"]), f"{payment:.2f}".rstrip("0").rstrip("."), str(round(payment))}
+        computed |= {f"{float(need['interest']):.2f}"}
     wording = numbers(str(WORDS))  # 95384, 12378, 110, 15 and 30 days, 20 days, 30-day periods
     sources = {n for s in KB.sources.values() for n in s.numbers} | numbers(
         " ".join(s.cite for s in KB.sources.values())
@@ -53,7 +57,7 @@ def allowed(facts: Dict[str, Any]) -> Set[str]:
 
 @pytest.mark.parametrize("kind", prep.KINDS)
 def test_every_number_is_the_users_or_the_calculators(kind: str) -> None:
-    for facts in (FACTS, {**FACTS, "daily_rate": 0.0005}):
+    for facts in (FACTS, {**FACTS, "daily_rate": 0.0005}, {**FACTS, "affordable_payment": 300}):
         doc = prep.build(KB, kind, facts)
         extra = numbers(doc.text) - allowed(facts)
         assert not extra, f"{kind}: numbers nobody gave or computed: {extra}"
@@ -85,7 +89,7 @@ def test_the_sheet_has_every_part_in_the_users_numbers() -> None:
     assert (
         "25,000" in situation.paragraphs[0] and "35 天" in situation.paragraphs[0] and "失业" in situation.paragraphs[0]
     )
-    need = hardship.periods_needed(25000, 1500, 0.0005)
+    need = hardship.periods_needed(25000, 1500, 0.0005, ASSUMED)
     assert f"分 {need['n']} 期" in plan.paragraphs[0] and "总利息约" in plan.paragraphs[1]
     assert len(fallbacks.paragraphs) == 2
     assert any("离职证明" in item for item in materials.checklist), "materials tailored to job loss"
@@ -101,10 +105,43 @@ def test_the_sheet_has_every_part_in_the_users_numbers() -> None:
     assert "95384" in " ".join(channels.paragraphs) and "12378" in " ".join(channels.paragraphs)
 
 
-def test_without_a_rate_the_sheet_says_so_and_gives_the_formula() -> None:
-    doc = prep.build(KB, prep.SHEET, FACTS)
-    plan = doc.sections[1].paragraphs
-    assert "合同" in plan[1] and "剩余本金 × 日利率" in plan[1] and "总利息" not in plan[1]
+def test_the_assumed_rate_is_the_top_of_the_published_range() -> None:
+    published = next(e for e in KB.entries if e.id == "faq_is_usury").answer
+    low, high = re.search(r"(\d\.\d+)%–(\d\.\d+)%", published).groups()
+    assert ASSUMED * 100 == float(high) > float(low)
+
+
+def test_without_a_rate_the_sheet_plans_at_the_top_of_the_range_and_says_so() -> None:
+    """25,000 at 1,500 a month: the periods with interest at 0.05% a day, the rate named as assumed."""
+    plan = prep.build(KB, prep.SHEET, FACTS).sections[1].paragraphs
+    need = hardship.periods_needed(25000, 1500, None, ASSUMED)
+    assert need["n"] > 25000 / 1500, "interest adds periods"
+    assert f"分 {need['n']} 期" in plan[0]
+    assert f"{ASSUMED * 100:g}%" in plan[1] and "上限" in plan[1] and "合同" in plan[1] and "总利息约" in plan[1]
+    assert "比这低" in plan[1], "what the real rate changes"
+
+
+@pytest.mark.parametrize("kind", [prep.SHEET, "application"])
+def test_no_plan_below_the_interest_without_a_rate(kind: str) -> None:
+    """25,000 at 300 a month: 375 of interest a month at the top of the range, so no periods are proposed."""
+    doc = prep.build(KB, kind, {**FACTS, "affordable_payment": 300})
+    assert "分 84 期" not in doc.text and not re.search(r"分 \d+ 期", doc.text)
+    if kind == prep.SHEET:
+        assert "375" in doc.sections[1].paragraphs[0] and "0.05%" in doc.sections[1].paragraphs[0]
+
+
+@pytest.mark.parametrize("owed", [3000, 8000, 25000, 46000, 120000])
+@pytest.mark.parametrize("monthly", [200, 500, 1500, 4000])
+def test_every_plan_proposed_without_a_rate_pays_the_debt_off_at_the_top_rate(owed: int, monthly: int) -> None:
+    from bot import calculator as calc
+
+    doc = prep.build(KB, prep.SHEET, {**FACTS, "amount": owed, "affordable_payment": monthly})
+    said = re.search(r"分 (\d+) 期", doc.sections[1].paragraphs[0])
+    if said is None:
+        assert owed * ASSUMED * 30 >= monthly, "no periods only when the interest eats the payment"
+        return
+    schedule = calc.schedule(owed, calc.to_fraction(ASSUMED), int(said[1]), "equal_installment")
+    assert schedule.first.payment <= monthly, f"{owed} in {said[1]} periods needs more than {monthly} a month"
 
 
 def test_materials_follow_the_reason() -> None:

@@ -4,12 +4,14 @@ context, several concerns in one reply, and a plan in the user's own numbers.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 from typing import Any, Dict, List
 
 import pytest
 import yaml
 
+from bot import calculator as calc
 from bot import entities, hardship, reply
 from bot.config import ROOT
 from bot.knowledge import Knowledge
@@ -198,6 +200,11 @@ def test_safety_comes_before_the_echo(kb: Knowledge) -> None:
     assert "110" in text.splitlines()[0] and text.index("110") < text.index("8000")
 
 
+def periods_at_top(kb: Knowledge, owed: float, monthly: float) -> int:
+    """The installments a plan with no rate told proposes: with interest at the top of the published range."""
+    return hardship.periods_needed(owed, monthly, None, kb.situation["hardship"]["assumed_daily_rate"])["n"]
+
+
 def test_hardship_numbers_get_a_plan(kb: Knowledge) -> None:
     slots = {"monthly_income": 4200.0, "monthly_expenses": 2800.0, "installment_payment": 1600.0, "amount": 14000.0}
     entities: List[Dict[str, Any]] = [amount(4200, "income"), amount(2800, "expense"), amount(1600, "installment")]
@@ -205,13 +212,14 @@ def test_hardship_numbers_get_a_plan(kb: Knowledge) -> None:
                     concerns=["negotiate_repayment"], several_concerns=True)  # fmt: skip
     text = reply.respond(kb, payload, slots, None).answer.text
     assert "剩下约 1,400 元" in text and "多 200 元" in text
-    assert "每月还约 1,400 元" in text and "约需 10 期" in text and "书面确认" in text
+    assert "每月还约 1,400 元" in text and "书面确认" in text
+    assert f"大约要分 {periods_at_top(kb, 14000, 1400)} 期" in text
 
 
 def test_the_debt_told_after_a_plan_gets_the_installments(kb: Knowledge) -> None:
     slots = {"monthly_income": 4200.0, "monthly_expenses": 2800.0, "installment_payment": 1600.0, "amount": 22000.0}
     text = reply.respond(kb, parse("inform_situation", entities=[amount(22000, None)]), slots, None).answer.text
-    assert "每月还约 1,400 元" in text and "约需 16 期" in text, text
+    assert "每月还约 1,400 元" in text and f"大约要分 {periods_at_top(kb, 22000, 1400)} 期" in text, text
 
 
 def test_how_long_after_a_plan_is_the_plan_in_the_same_numbers(kb: Knowledge) -> None:
@@ -219,7 +227,7 @@ def test_how_long_after_a_plan_is_the_plan_in_the_same_numbers(kb: Knowledge) ->
     statement = parse("inform_situation", entities=[amount(4200, "income"), amount(2800, "expense")])
     topic = reply.respond(kb, statement, slots, None).topic
     text = reply.respond(kb, parse("follow_up", follow_up="duration"), slots, topic).answer.text
-    assert "约需 10 期" in text
+    assert f"大约要分 {periods_at_top(kb, 14000, 1400)} 期" in text
 
 
 def plan_other_term_messages() -> List[Dict[str, Any]]:
@@ -237,9 +245,11 @@ def test_another_term_after_a_plan_is_that_term_in_the_same_numbers(kb: Knowledg
     asked = parse("follow_up", follow_up="same", entities=found)
     text = reply.respond(kb, asked, slots, "negotiate_repayment").answer.text
     n = case["term_months"]
-    each = hardship.money(25000 / n)
-    assert f"分 {n} 期" in text and f"每期约 {each} 元" in text, text
-    assert ("还得上" in text) == (25000 / n <= 1500) and "约需 17 期" not in text, "never the plan again"
+    top = calc.to_fraction(kb.situation["hardship"]["assumed_daily_rate"])
+    payment = calc.schedule(25000, top, n, "equal_installment").first.payment
+    assert f"分 {n} 期" in text and f"每期约 {hardship.money(payment)} 元" in text, text
+    plan_again = f"大约要分 {periods_at_top(kb, 25000, 1500)} 期"
+    assert ("还得上" in text) == (payment <= 1500) and plan_again not in text, "never the plan again"
 
 
 def test_another_term_with_the_rate_known_counts_the_interest(kb: Knowledge) -> None:
@@ -303,10 +313,25 @@ def test_the_interest_for_the_days_used_is_worked_out(kb: Knowledge) -> None:
 
 
 def test_installments_with_a_known_rate_come_from_the_calculator() -> None:
-    need = hardship.periods_needed(10000, 1000, 0.0005)
-    assert need["with_interest"] and need["n"] == 11 and need["payment"] <= 1000
-    assert hardship.periods_needed(10000, 100, 0.0005) is None  # 100 a month never pays 150 of interest
-    assert hardship.periods_needed(10000, 3000, None) == {"n": 4, "with_interest": False}
+    need = hardship.periods_needed(10000, 1000, 0.0005, 0.0005)
+    assert not need["assumed"] and need["n"] == 11 and need["payment"] <= 1000
+    assert hardship.periods_needed(10000, 100, 0.0005, 0.0005) is None  # 100 a month never pays 150 of interest
+    low = hardship.periods_needed(10000, 1000, 0.0002, 0.0005)
+    assert low["n"] == 11 and low["interest"] < need["interest"], "the rate told, not the assumed one"
+    unknown = hardship.periods_needed(10000, 3000, None, 0.0005)
+    assert unknown["assumed"] and unknown["n"] == 4 and unknown["interest"] > 0
+
+
+def test_a_plan_without_a_rate_is_worked_at_the_top_of_the_range_and_says_so(kb: Knowledge) -> None:
+    words = kb.situation["hardship"]
+    text = hardship.plan(words, hardship.Budget(income=4000, owed=25000, affordable=1500))
+    need = hardship.periods_needed(25000, 1500, None, words["assumed_daily_rate"])
+    assert f"{need['n']} 期" in text and "0.05%" in text and "合同" in text and "不算利息" not in text, text
+    # 300 a month is less than a month's interest at the top rate (375): no periods, the interest named
+    never = hardship.plan(words, hardship.Budget(income=4000, owed=25000, affordable=300))
+    assert "375" in never and "还不完" in never and not re.search(r"\d+ 期", never), never
+    term = hardship.for_term(words, hardship.Budget(income=4000, owed=25000, affordable=1500), 24)
+    assert "0.05%" in term and "不算利息" not in term, term
 
 
 def test_no_invented_numbers_in_a_plan(kb: Knowledge) -> None:
