@@ -39,6 +39,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot import knowledge, privacy
+from bot.text import to_traditional, writes_traditional
 from bot.config import settings
 
 logger = logging.getLogger(__name__)
@@ -159,8 +160,46 @@ class CountingOutput(OutputChannel):
         return getattr(self.inner, attribute)
 
 
+# Keys of a bot message whose values the page acts on rather than shows: never rewritten.
+_NOT_SHOWN = frozenset({"payload", "recipient_id", "image", "attachment", "kind", "speaker"})
+
+
+def in_traditional(value: Any) -> Any:
+    """What a bot message shows (text, buttons' titles, cards, documents), in traditional characters."""
+    if isinstance(value, str):
+        return to_traditional(value)
+    if isinstance(value, list):
+        return [in_traditional(v) for v in value]
+    if isinstance(value, dict):
+        return {k: v if k in _NOT_SHOWN else in_traditional(v) for k, v in value.items()}
+    return value
+
+
+class TraditionalOutput(OutputChannel):
+    """Answers a message written in traditional characters in traditional characters (the bot's wording is
+    simplified; the NLU reads either)."""
+
+    def __init__(self, inner: OutputChannel) -> None:
+        self.inner = inner
+
+    @classmethod
+    def name(cls) -> str:
+        return "traditional"
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        await self.inner.send_response(recipient_id, in_traditional(message))
+
+    async def send_text_message(self, recipient_id: str, text_: str, **kwargs: Any) -> None:
+        await self.inner.send_text_message(recipient_id, in_traditional(text_), **kwargs)
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self.inner, attribute)
+
+
 async def handle(on_new_message: Handler, checked: Inbound, output: OutputChannel, channel: str) -> None:
-    """Runs one checked message through the bot; the user always gets an answer."""
+    """Runs one checked message through the bot, answering in the user's script; the user always gets an answer."""
+    if writes_traditional(checked.text):
+        output = TraditionalOutput(output)
     counting = CountingOutput(output)
     if checked.masked:
         await output.send_text_message(checked.sender, replies()["privacy_masked"])

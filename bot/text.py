@@ -25,6 +25,26 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _s2t():
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+def to_traditional(text: str) -> str:
+    """Simplified to traditional Chinese with OpenCC (for answers to a user who writes in traditional)."""
+    return _s2t().convert(text)
+
+
+def writes_traditional(text: str) -> bool:
+    """Whether a message is written mostly in traditional characters: more of its characters have another
+    simplified form than another traditional one (我欠了兩萬 is; 这是我最大的誠意了, one slip, is not).
+    """
+    traditional = sum(a != b for a, b in zip(text, to_simplified(text)))
+    return traditional > 0 and traditional > sum(a != b for a, b in zip(text, to_traditional(text)))
+
+
 def to_halfwidth(text: str) -> str:
     """Full-width ASCII (ＡＢＣ１２３％，) and the ideographic space become their half-width forms."""
     out = []

@@ -129,3 +129,14 @@ async def test_the_page_gets_answers_as_cards_and_rest_as_text(stack: Stack, cha
     assert card["title"] and text.startswith(card["answer"])
     assert any("items" in block for block in card["blocks"]) and card["sources"]
     assert [q["title"] for q in reply["quick_replies"]] == [b["title"] for b in card["buttons"]]
+
+
+def test_a_message_in_traditional_characters_is_answered_in_traditional(chat: Chat) -> None:
+    from bot.text import writes_traditional
+
+    replies = chat.send("逾期了會怎麼樣 會影響徵信嗎")
+    text = "\n".join(r.get("text", "") for r in replies)
+    assert writes_traditional(text) and "徵信" in text, text
+    payloads = [b["payload"] for r in replies for b in r.get("buttons", [])]
+    assert payloads and all(p.startswith("/") or not writes_traditional(p) for p in payloads), "payloads untouched"
+    assert not writes_traditional(chat.say("逾期了会怎么样")), "a simplified message gets simplified"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.text import has_words, latin_words, normalise, pinyin_tokens
+from bot.text import has_words, latin_words, normalise, pinyin_tokens, to_simplified, writes_traditional
 
 
 @pytest.mark.parametrize(
@@ -56,3 +56,33 @@ def test_a_count_typed_with_the_homophone_of_its_unit_is_read_as_installments() 
     assert normalise("分24其呢") == "分24期呢"
     for kept in ("欠了三万 其实不多", "还有十其他的", "一共五笔 其中两笔逾期"):
         assert normalise(kept) == kept
+
+
+@pytest.mark.parametrize(
+    "message, traditional",
+    [
+        ("我欠了兩萬五 逾期了怎麼辦", True),
+        ("12378打了有用嗎", True),
+        ("資料 要哪些", True),
+        ("逾期了怎么办", False),
+        ("一年还清，每个月两千，这是我最大的誠意了", False),  # one traditional slip in a simplified message
+        ("ok 95384", False),
+        ("", False),
+    ],
+)
+def test_the_script_a_message_is_written_in(message: str, traditional: bool) -> None:
+    assert writes_traditional(message) is traditional
+
+
+def test_no_message_without_a_traditional_character_is_taken_for_traditional() -> None:
+    """Over every paraphrase family: a message that traditional-to-simplified leaves unchanged is never answered
+    in traditional characters."""
+    import yaml
+
+    from bot.config import ROOT
+
+    for path in (ROOT / "tests" / "families").glob("*/*.yml"):
+        for message in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("messages", []):
+            text = message["text"]
+            if to_simplified(text) == text:
+                assert not writes_traditional(text), (path.name, text)

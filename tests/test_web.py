@@ -131,6 +131,13 @@ def test_reload_keeps_the_conversation(page) -> None:
     assert "离职证明" in say(page, "那我需要准备什么材料"), "the server kept the conversation too"
 
 
+def test_a_message_in_traditional_characters_gets_its_answer_in_traditional(page) -> None:
+    from bot.text import writes_traditional
+
+    reply = say(page, "逾期了會怎麼樣 會影響徵信嗎")
+    assert writes_traditional(reply) and "徵信" in reply, reply
+
+
 def test_markup_in_a_message_shows_as_text_and_runs_nothing(page) -> None:
     dialogs: list = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))

@@ -232,7 +232,7 @@ function ItemTrend({ score, calls }) {
 /** What is read aloud or announced of a bot message: never its sources. */
 function spoken(text, card) {
   if (card) return [card.answer, ...card.blocks.map((b) => (b.items ? b.items.join("；") : b.text))].join("\n");
-  return text.split("\n依据：")[0];
+  return text.split(/\n依[据據]：/)[0];
 }
 
 function WelcomeCard({ welcome, onPick }) {

@@ -1,7 +1,8 @@
 // The rehearsal's record as a text file: the call from the bot's introduction to the debrief.
 
-export const REHEARSAL_START = "模拟一次协商电话";
-export const SCORE_LINE = /^总分：\d+\/100$/m;
+// The bot answers in traditional characters to a user who writes them: the lines read here match either script.
+export const REHEARSAL_START = /模[拟擬]一次[协協]商[电電][话話]/;
+export const SCORE_LINE = /^[总總]分：\d+\/100$/m;
 
 /** Index of the last debrief (a bot message with the 总分 line), or -1. */
 export function lastDebrief(messages) {
@@ -17,7 +18,7 @@ export function rehearsalTranscript(messages) {
   const end = lastDebrief(messages);
   if (end < 0) return null;
   let start = end;
-  while (start > 0 && !(messages[start].content?.text || "").includes(REHEARSAL_START)) start -= 1;
+  while (start > 0 && !REHEARSAL_START.test(messages[start].content?.text || "")) start -= 1;
   return messages
     .slice(start, end + 1)
     .filter((m) => typeof m.content?.text === "string")
@@ -42,10 +43,10 @@ export function download(text, name) {
  * (总分, 练习情况, 最需要加强) and the score card's items, or null when the text is no debrief.
  */
 export function callSummary(text, date = new Date(), card = null) {
-  const score = /^总分：(\d+)\/100$/m.exec(text || "");
+  const score = /^[总總]分：(\d+)\/100$/m.exec(text || "");
   if (!score) return null;
-  const call = /^练习情况：(.+?) · 难度：(.+)$/m.exec(text);
-  const weakest = /^最需要加强：(.+)$/m.exec(text);
+  const call = /^[练練][习習]情[况況]：(.+?) · [难難]度：(.+)$/m.exec(text);
+  const weakest = /^最需要加[强強]：(.+)$/m.exec(text);
   return {
     date: date.toISOString().slice(0, 16).replace("T", " "),
     score: Number(score[1]),
