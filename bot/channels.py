@@ -39,8 +39,8 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot import knowledge, privacy
-from bot.text import to_traditional, writes_traditional
 from bot.config import settings
+from bot.text import to_traditional, writes_traditional
 
 logger = logging.getLogger(__name__)
 Handler = Callable[[UserMessage], Awaitable[Any]]
@@ -177,7 +177,8 @@ def in_traditional(value: Any) -> Any:
 
 class TraditionalOutput(OutputChannel):
     """Answers a message written in traditional characters in traditional characters (the bot's wording is
-    simplified; the NLU reads either)."""
+    simplified; the NLU reads either).
+    """
 
     def __init__(self, inner: OutputChannel) -> None:
         self.inner = inner

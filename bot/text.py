@@ -40,9 +40,11 @@ def to_traditional(text: str) -> str:
 def writes_traditional(text: str) -> bool:
     """Whether a message is written mostly in traditional characters: more of its characters have another
     simplified form than another traditional one (我欠了兩萬 is; 这是我最大的誠意了, one slip, is not).
+    Counted character by character, so that a phrase converted whole cannot shift the count.
     """
-    traditional = sum(a != b for a, b in zip(text, to_simplified(text)))
-    return traditional > 0 and traditional > sum(a != b for a, b in zip(text, to_traditional(text)))
+    han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+    traditional = sum(_t2s().convert(ch) != ch for ch in han)
+    return traditional > 0 and traditional > sum(_s2t().convert(ch) != ch for ch in han)
 
 
 def to_halfwidth(text: str) -> str:

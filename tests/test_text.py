@@ -76,7 +76,8 @@ def test_the_script_a_message_is_written_in(message: str, traditional: bool) -> 
 
 def test_no_message_without_a_traditional_character_is_taken_for_traditional() -> None:
     """Over every paraphrase family: a message that traditional-to-simplified leaves unchanged is never answered
-    in traditional characters."""
+    in traditional characters.
+    """
     import yaml
 
     from bot.config import ROOT
