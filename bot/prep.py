@@ -49,11 +49,12 @@ class Document:
     title: str
     sections: List[Section]
     sources: List[str] = field(default_factory=list)
+    note: str = ""  # read before using the document (shown above it, not printed)
 
     @property
     def text(self) -> str:
         """The document as chat text (and the file the page downloads)."""
-        lines = [self.title]
+        lines = [self.title] + ([self.note] if self.note else [])
         for section in self.sections:
             lines += [""] + ([section.heading] if section.heading else [])
             lines += section.paragraphs
@@ -71,13 +72,15 @@ class Document:
             "title": self.title,
             "sections": [s.__dict__ for s in self.sections],
             "sources": self.sources,
+            "note": self.note,
         }
 
 
 def _values(words: Mapping[str, Any], kb: Knowledge, facts: Mapping[str, Any]) -> Dict[str, Any]:
     """The user's numbers as the documents say them, and the plan the calculator works out."""
     reasons = facts.get("hardship_reason") or []
-    reason = facts.get("reason_text") or ("、".join(reasons) if isinstance(reasons, list) else str(reasons))
+    # Each reason once: 生病 said twice made "原因是：疾病、疾病".
+    reason = facts.get("reason_text") or ("、".join(dict.fromkeys(reasons)) if isinstance(reasons, list) else str(reasons))
     expenses = facts.get("monthly_expenses") or 0
     values: Dict[str, Any] = {
         "amount": money(facts["amount"]),
@@ -145,7 +148,7 @@ def letter(kb: Knowledge, kind: str, facts: Mapping[str, Any]) -> Document:
         blank = ["　　"] * len(w["evidence_columns"])
         table = {"columns": list(w["evidence_columns"]), "rows": [blank for _ in range(int(w["evidence_rows"]))]}
         sections.append(Section(w["evidence_title"], table=table))
-    return Document(kind, w["title"], sections, _citations(kb, w["source"]))
+    return Document(kind, w["title"], sections, _citations(kb, w["source"]), note=w.get("note", ""))
 
 
 def conduct(words: Mapping[str, Any], topics: Sequence[str]) -> str:

@@ -161,8 +161,15 @@ def test_letters_have_their_required_parts() -> None:
         "对方说了什么",
         "证据文件",
     ]
-    objection = prep.build(KB, "objection", {}).text
-    assert "第二十五条" in objection and "20 日" in objection and "报案回执" in objection
+    objection = prep.build(KB, "objection", {})
+    assert "第二十五条" in objection.text and "20 日" in objection.text and "报案回执" in objection.text
+    # Offered to anyone: it says first that a true record is no error, and that no one can remove one.
+    assert "删不掉" in objection.note and "5 年" in objection.note and objection.to_dict()["note"] == objection.note
+
+
+def test_a_reason_said_twice_is_written_once() -> None:
+    application = prep.build(KB, "application", {**FACTS, "hardship_reason": ["疾病", "疾病"]}).text
+    assert "疾病、疾病" not in application and "原因是：疾病。" in application
 
 
 def test_nothing_is_built_before_the_facts_it_needs() -> None:

@@ -462,6 +462,14 @@ def test_clearing_the_history_starts_a_new_conversation(sized) -> None:
     assert "练习记录" in sized.locator(".topbar [role=status]").inner_text(), "the page says what was cleared"
 
 
+def test_the_first_tab_offers_a_skip_link_to_the_input(sized) -> None:
+    sized.keyboard.press("Tab")
+    assert sized.evaluate("() => document.activeElement.innerText") == "跳到输入框"
+    assert sized.locator(".skip-link").bounding_box()["y"] >= 0, "shown when focused"
+    sized.keyboard.press("Enter")
+    assert sized.evaluate("() => document.activeElement.tagName") == "TEXTAREA"
+
+
 def test_accessible_input_live_region_and_touch_targets(sized) -> None:
     assert sized.get_attribute("textarea", "aria-label") == "输入你的问题"
     say(sized, "逾期了怎么办")
@@ -589,8 +597,13 @@ def test_calculator_result_card_with_key_figure_table_and_chart(sized) -> None:
     assert table.locator("th").all_inner_texts() == ["期数", "还款额", "本金", "利息", "剩余本金"]
     align = table.locator("tbody td").nth(1).evaluate("e => getComputedStyle(e).textAlign")
     assert align == "right", "numbers in aligned columns"
+    # Folded: rows 1-4, a row of "…" for the eight left out, row 12.
+    folded = [row.split("\t")[0].strip() for row in table.locator("tbody tr").all_inner_texts()]
+    assert folded == ["1", "2", "3", "4", "…", "12"], folded
     result.locator(".more").click()
     assert table.locator("tbody tr").count() == 12
+    described = result.locator("[data-testid=calc-chart]").get_attribute("aria-label")
+    assert "12期" in described and "1,833.6" in described.replace("1833.6", "1,833.6"), described
     sized.wait_for_selector("[data-testid=calc-chart] svg")
     chart = result.locator("[data-testid=calc-chart]").bounding_box()
     card = result.bounding_box()

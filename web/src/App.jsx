@@ -490,6 +490,16 @@ export default function App() {
 
   const renderNavbar = () => (
     <header className="topbar">
+      <a
+        href="#chat-input"
+        className="skip-link"
+        onClick={(e) => {
+          e.preventDefault();
+          document.querySelector(".Composer textarea, textarea")?.focus();
+        }}
+      >
+        跳到输入框
+      </a>
       <div className="topbar-row">
         <h1>微粒贷客服模拟助手</h1>
         <div className="topbar-actions">

@@ -45,12 +45,21 @@ function CompareChart({ compare, words }) {
       chart.dispose();
     };
   }, [compare, words]);
-  return <div ref={box} className="calc-chart" data-testid="calc-chart" role="img" aria-label={words.chart_title} />;
+  // What the chart shows, as text: screen readers read this instead of the drawing.
+  const described = compare
+    .map((c) => `${c.periods}${words.chart_periods}：${words.chart_monthly} ${c.monthly} 元，${words.chart_interest} ${c.interest} 元`)
+    .join("；");
+  return <div ref={box} className="calc-chart" data-testid="calc-chart" role="img" aria-label={`${words.chart_title}。${described}`} />;
 }
 
 export default function CalcCard({ calc, text }) {
   const [all, setAll] = useState(false);
-  const rows = all || calc.schedule.length <= FOLDED_ROWS + 1 ? calc.schedule : [...calc.schedule.slice(0, FOLDED_ROWS), calc.schedule[calc.schedule.length - 1]];
+  // Folded: the first rows, a row of "…" for those left out, and the last.
+  const gap = calc.columns.map(() => "…");
+  const rows =
+    all || calc.schedule.length <= FOLDED_ROWS + 1
+      ? calc.schedule
+      : [...calc.schedule.slice(0, FOLDED_ROWS), gap, calc.schedule[calc.schedule.length - 1]];
   return (
     <div className="calc" data-testid="calc">
       <p className="calc-key">

@@ -39,6 +39,11 @@ export default function DocCard({ doc, text }) {
 
   return (
     <article className="doc" ref={card} data-testid="doc" aria-labelledby={`doc-${doc.kind}`}>
+      {doc.note && (
+        <p className="doc-note" role="note" data-testid="doc-note">
+          {doc.note}
+        </p>
+      )}
       <h2 id={`doc-${doc.kind}`}>{doc.title}</h2>
       {doc.sections.map((section, i) => (
         <section key={i}>
