@@ -80,7 +80,8 @@ def _values(words: Mapping[str, Any], kb: Knowledge, facts: Mapping[str, Any]) -
     """The user's numbers as the documents say them, and the plan the calculator works out."""
     reasons = facts.get("hardship_reason") or []
     # Each reason once: 生病 said twice made "原因是：疾病、疾病".
-    reason = facts.get("reason_text") or ("、".join(dict.fromkeys(reasons)) if isinstance(reasons, list) else str(reasons))
+    listed = "、".join(dict.fromkeys(reasons)) if isinstance(reasons, list) else str(reasons)
+    reason = facts.get("reason_text") or listed
     expenses = facts.get("monthly_expenses") or 0
     values: Dict[str, Any] = {
         "amount": money(facts["amount"]),
