@@ -8,8 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import LAST_TOPIC, calc_failed, get_knowledge, known_slots, off_loop, send
-from bot import reply
+from actions.common import LAST_TOPIC, calc_failed, get_knowledge, known_slots, off_loop, send, send_to_page, to_page
+from bot import calc_text, reply
 
 SHOWN = "shown_answers"  # digests of the answers given (bot.reply.digest): none is given twice word for word
 SHOWN_KEPT = 30
@@ -41,7 +41,14 @@ class ActionAnswer(Action):
         result = await off_loop(respond, tracker.latest_message, slots, tracker.get_slot(LAST_TOPIC), shown)
         if result is None:
             return calc_failed(dispatcher)
-        send(dispatcher, result.answer, tracker)
+        figures = None
+        if result.answer.entry_ids == ["calculator"] and to_page(tracker):  # "那分6期呢": the card again, redrawn
+            request = calc_text.CalcRequest.from_slots({**slots, **result.slots})
+            figures = await off_loop(page_figures, request)
+        if figures:
+            send_to_page(dispatcher, result.answer.text, result.answer.buttons, calc=figures)
+        else:
+            send(dispatcher, result.answer, tracker)
         changed = [SlotSet(name, value) for name, value in result.slots.items()]
         remembered = [*shown, result.digest][-SHOWN_KEPT:]
         return [*events, *changed, SlotSet(LAST_TOPIC, result.topic), SlotSet(SHOWN, remembered)]
@@ -52,3 +59,8 @@ def respond(
 ) -> reply.Reply:
     """``bot.reply.respond`` with the knowledge data, for a worker process (``off_loop``)."""
     return reply.respond(get_knowledge(), message, slots, last_topic, shown)
+
+
+def page_figures(request: calc_text.CalcRequest) -> Dict[str, Any] | None:
+    """The calculator's card for the page (``bot.calc_text.figures``), for a worker process (``off_loop``)."""
+    return calc_text.figures(get_knowledge(), request)

@@ -296,10 +296,13 @@ def figures(kb: Knowledge, req: CalcRequest) -> Dict[str, Any] | None:
         return None
     words = kb.calculator["card"]
     daily = calc.to_fraction(req.daily_rate)
+    # What was worked out, said again on the card: a follow-up (那分6期呢) redraws it with the new number.
+    given = {"amount": money(req.amount).removesuffix(".00"), "daily": f"{req.daily_rate * 100:g}", "n": req.term_months, "days": req.days}
+    inputs = fill(words["inputs_term" if req.term_months else "inputs_days"], given)
     if not req.term_months:
         interest = calc.holding_interest(req.amount, daily, req.days)
         key = {"label": fill(words["holding"], {"days": req.days}), "value": money(interest)}
-        return {"key": key, "facts": [], "columns": [], "schedule": [], "compare": []}
+        return {"inputs": inputs, "key": key, "facts": [], "columns": [], "schedule": [], "compare": []}
     equal = calc.schedule(req.amount, daily, req.term_months, "equal_installment")
     periods = set(COMPARE_PERIODS) | {req.term_months}
     if req.affordable_payment:
@@ -317,6 +320,7 @@ def figures(kb: Knowledge, req: CalcRequest) -> Dict[str, Any] | None:
             }
         )
     return {
+        "inputs": inputs,
         "key": {"label": words["payment"], "value": money(equal.first.payment)},
         "facts": [
             {"label": words["interest"], "value": money(equal.total_interest)},

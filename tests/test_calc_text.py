@@ -125,6 +125,9 @@ def test_the_pages_figures_are_the_texts_and_the_calculators(kb: knowledge.Knowl
     assert [c["periods"] for c in shown["compare"] if c["yours"]] == [12]
     ten = calc.schedule(20000, calc.to_fraction(0.0005), 10, "equal_installment")
     assert next(c for c in shown["compare"] if c["periods"] == 10)["interest"] == float(calc.yuan(ten.total_interest))
+    assert all(figure in shown["inputs"] for figure in ("20,000", "0.05%", "12 期")), "the card says what it worked out"
+    held = figures(kb, CalcRequest(amount=12500.5, daily_rate=0.0003, days=45))
+    assert all(figure in held["inputs"] for figure in ("12,500.50", "0.03%", "45 天")), held["inputs"]
 
 
 def test_no_figures_without_the_numbers(kb: knowledge.Knowledge) -> None:

@@ -609,8 +609,15 @@ def test_calculator_result_card_with_key_figure_table_and_chart(sized) -> None:
     card = result.bounding_box()
     assert chart["width"] <= card["width"] + 1 and chart["height"] >= 150, "readable, inside the card"
     assert result.locator("[data-testid=calc-chart] svg text", has_text="12期").count() >= 1
+    assert result.locator("[data-testid=calc-inputs]").inner_text() == "借 20,000 元 · 日利率 0.05% · 分 12 期"
     width = sized.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1]
+    # A follow-up with another term gets the card again, redrawn for it (it had been text only).
+    say(sized, "那分6期呢")
+    again = sized.locator("[data-testid=calc]").nth(1)
+    again.wait_for()
+    assert again.locator("[data-testid=calc-inputs]").inner_text() == "借 20,000 元 · 日利率 0.05% · 分 6 期"
+    assert again.locator("[data-testid=calc-table] tbody tr").count() == 6
 
 
 @pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])

@@ -62,6 +62,11 @@ export default function CalcCard({ calc, text }) {
       : [...calc.schedule.slice(0, FOLDED_ROWS), gap, calc.schedule[calc.schedule.length - 1]];
   return (
     <div className="calc" data-testid="calc">
+      {calc.inputs && (
+        <p className="calc-inputs" data-testid="calc-inputs">
+          {calc.inputs}
+        </p>
+      )}
       <p className="calc-key">
         <span className="calc-key-label">{calc.key.label}</span>
         <span className="calc-key-value" data-testid="calc-key">
