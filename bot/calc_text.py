@@ -297,7 +297,8 @@ def figures(kb: Knowledge, req: CalcRequest) -> Dict[str, Any] | None:
     words = kb.calculator["card"]
     daily = calc.to_fraction(req.daily_rate)
     # What was worked out, said again on the card: a follow-up (那分6期呢) redraws it with the new number.
-    given = {"amount": money(req.amount).removesuffix(".00"), "daily": f"{req.daily_rate * 100:g}", "n": req.term_months, "days": req.days}
+    given = {"amount": money(req.amount).removesuffix(".00"), "daily": f"{req.daily_rate * 100:g}"}
+    given.update(n=req.term_months, days=req.days)
     inputs = fill(words["inputs_term" if req.term_months else "inputs_days"], given)
     if not req.term_months:
         interest = calc.holding_interest(req.amount, daily, req.days)
