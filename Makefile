@@ -22,7 +22,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 PYTHON310 = $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	$$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: help install train web run shell test validate bench cv danger-cv follow-up-cv families explain load lint clean
+.PHONY: help install train web run shell test validate bench cv danger-cv follow-up-cv families explain feedback load lint clean
 
 help:
 	@echo "make run      set up, train if needed, start action server :5055 and Rasa :5005 (Ctrl-C stops all)"
@@ -36,6 +36,7 @@ help:
 	@echo "make danger-cv  choose the learned danger reading's thresholds, one training writer left out at a time"
 	@echo "make follow-up-cv  choose the follow-up model's settings, one writer of data/context left out at a time"
 	@echo "make families  held-out pass rate of each paraphrase family (tests/families/)"
+	@echo "make feedback  the answers users marked 没用 most (the page's 有用 / 没用; var/feedback.db)"
 	@echo "make explain MSG=\"…\" [BEFORE=\"…|…\"]  how a message is read after those turns, and why"
 	@echo "make load     Locust: 50 users in mixed conversations for 5 min against the real stack"
 	@echo "make lint     ruff"
@@ -89,6 +90,9 @@ follow-up-cv: install
 
 families: train
 	$(PY) -m bot.tools.families $(FAMILIES_ARGS)
+
+feedback: install
+	$(PY) -m bot.feedback
 
 explain: train
 	@test -n "$(MSG)" || { echo 'usage: make explain MSG="逾期了怎么办" [BEFORE="第一句|第二句"]' >&2; exit 2; }

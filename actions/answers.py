@@ -46,7 +46,7 @@ class ActionAnswer(Action):
             request = calc_text.CalcRequest.from_slots({**slots, **result.slots})
             figures = await off_loop(page_figures, request)
         if figures:
-            send_to_page(dispatcher, result.answer.text, result.answer.buttons, calc=figures)
+            send_to_page(dispatcher, result.answer.text, result.answer.buttons, calc=figures, answer="calculator")
         else:
             send(dispatcher, result.answer, tracker)
         changed = [SlotSet(name, value) for name, value in result.slots.items()]

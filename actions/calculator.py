@@ -197,7 +197,7 @@ class ActionInterestCalc(Action):
             answer = kb.answer("ask_interest_calc", slots)
             answer.buttons.insert(0, calc_text.start_button(kb))
         if figures:  # the page shows the key figure, the table and a chart
-            send_to_page(dispatcher, answer.text, answer.buttons, calc=figures)
+            send_to_page(dispatcher, answer.text, answer.buttons, calc=figures, answer="calculator")
         else:
             send(dispatcher, answer, tracker)
         cleared = [SlotSet(name, None) for name, _ in request.refused]  # said out of range: asked again

@@ -27,10 +27,16 @@ class Settings:
     # The Rasa server as browsers reach it. Unset, it follows rasa_port (which tests change), so a stale
     # port never reaches the page; set it when the page is served to other machines.
     rasa_public_url: str | None = None
+    # Votes on answers (bot.feedback); beside the tracker store unless set.
+    feedback_path: Path | None = None
 
     def __post_init__(self) -> None:
         if self.rasa_public_url is not None:
             check_public_url(self.rasa_public_url)
+
+    @property
+    def feedback_db(self) -> Path:
+        return self.feedback_path or self.tracker_db.parent / "feedback.db"
 
     @property
     def rasa_url(self) -> str:
@@ -71,4 +77,5 @@ def settings() -> Settings:
         endpoints=Path(env.get("ENDPOINTS", ROOT / "endpoints.yml")),
         bind_host=env.get("BIND_HOST") or "127.0.0.1",
         rasa_public_url=env.get("RASA_PUBLIC_URL") or None,
+        feedback_path=Path(env["FEEDBACK_DB"]) if env.get("FEEDBACK_DB") else None,
     )

@@ -19,6 +19,7 @@ import io
 import json
 import os
 import socket
+import sqlite3
 import sys
 import time
 from dataclasses import replace
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, List
 from urllib.parse import unquote
 
-from bot import knowledge, privacy
+from bot import feedback, knowledge, privacy
 from bot.config import ROOT, Settings, settings
 
 DIST = ROOT / "web" / "dist"
@@ -47,6 +48,7 @@ def page_config(kb: knowledge.Knowledge) -> dict:
             ],
             "notice": kb.replies["privacy_masked"],
         },
+        "feedback": {"reasons": list(feedback.REASONS)},
     }
 
 
@@ -88,6 +90,7 @@ class PageHandler(SimpleHTTPRequestHandler):
     timeout = REQUEST_TIMEOUT  # also the socket timeout for writes (StreamRequestHandler.setup sets it)
     config_body = b"{}"
     policy = csp("http://localhost:5005")
+    feedback_db = Path("var/feedback.db")
 
     def version_string(self) -> str:
         return self.server_version  # never the Python version (the base class appends it)
@@ -132,6 +135,33 @@ class PageHandler(SimpleHTTPRequestHandler):
             return None
         return super().send_head()
 
+    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        """One vote on an answer (bot.feedback): 204, or a 4xx saying what is wrong; nothing else is taken."""
+        if self.path.split("?", 1)[0] != "/feedback":
+            return self._refuse(HTTPStatus.NOT_FOUND)
+        if self.headers.get_content_type() != "application/json":
+            return self._refuse(HTTPStatus.UNSUPPORTED_MEDIA_TYPE)
+        try:
+            length = int(self.headers.get("Content-Length") or "")
+        except ValueError:
+            return self._refuse(HTTPStatus.LENGTH_REQUIRED)
+        if not 0 < length <= feedback.MAX_BODY_BYTES:
+            return self._refuse(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        try:
+            vote = feedback.parse(self.rfile.read(length))
+        except ValueError as error:
+            return self._refuse(HTTPStatus.BAD_REQUEST, str(error))
+        try:
+            feedback.record(self.feedback_db, vote)
+        except sqlite3.Error:
+            return self._refuse(HTTPStatus.SERVICE_UNAVAILABLE)
+        self.send_response(HTTPStatus.NO_CONTENT)
+        self.end_headers()
+
+    def _refuse(self, status: HTTPStatus, reason: str | None = None) -> None:
+        self.close_connection = True  # a body left unread must not be read as the next request
+        self.send_error(status, reason)
+
     def list_directory(self, path: str | os.PathLike[str]) -> None:
         self.send_error(HTTPStatus.NOT_FOUND)  # the root without index.html, too
         return None
@@ -153,6 +183,7 @@ def serve(config: Settings, directory: Path = DIST, request_timeout: float = REQ
         "config_body": json.dumps(page, ensure_ascii=False).encode(),
         "policy": csp(config.rasa_url),
         "timeout": request_timeout,
+        "feedback_db": config.feedback_db,
     }
     handler = type("Handler", (PageHandler,), attributes)
     return ThreadingHTTPServer((config.bind_host, config.web_port), partial(handler, directory=str(directory)))

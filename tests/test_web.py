@@ -517,6 +517,22 @@ def test_answers_are_cards_with_three_points_the_rest_a_tap_away_and_sources_ins
     assert size < body, "sources are a small footnote"
 
 
+def test_was_this_useful_keeps_the_answers_id_and_the_choice_only(sized, stack: Stack) -> None:
+    from bot import feedback
+
+    say(sized, "逾期了会影响征信吗 我欠了两万五")
+    bar = sized.locator("[data-testid=feedback]").last
+    bar.locator("button", has_text="没用").click()
+    sized.locator("[data-testid=feedback-reasons] button", has_text="太长了").click()
+    assert "太长了" in sized.locator("[data-testid=feedback-done]").last.inner_text()
+    sized.wait_for_timeout(500)
+    votes = feedback.report(stack.config.feedback_db)
+    assert any(useless and "太长了" in dict(reasons) for _, useless, _, reasons in votes), votes
+    assert all(answer.isascii() for answer, *_ in votes), "an entry id, never the message or the answer's text"
+    sized.reload()
+    sized.wait_for_selector("[data-testid=feedback-done]")
+
+
 def test_a_long_answer_opens_at_its_top_and_hotlines_are_links(sized) -> None:
     say(sized, "你好")
     say(sized, "借了两万 日息万五 分12期 每个月还多少 总利息多少")  # a calculation: the longest answer

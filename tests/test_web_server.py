@@ -40,6 +40,10 @@ class Page:
                 chunks.append(chunk)
         return b"".join(chunks)
 
+    def post(self, path: str, body: bytes, *headers: str) -> Tuple[int, Dict[str, str], bytes]:
+        lines = [f"POST {path} HTTP/1.1", "Host: localhost", *headers, "Connection: close", "", ""]
+        return parse(self.raw("\r\n".join(lines).encode("latin-1") + body))
+
     def get(self, path: str, *headers: str, host: str = "localhost") -> Tuple[int, Dict[str, str], bytes]:
         lines = [f"GET {path} HTTP/1.1", f"Host: {host}", *headers, "Connection: close", "", ""]
         return parse(self.raw("\r\n".join(lines).encode("latin-1")))
@@ -70,7 +74,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def page(site: Path) -> Iterator[Page]:
-    config = replace(settings(), web_port=0, bind_host="127.0.0.1", rasa_public_url=PUBLIC)
+    votes = site.parent / "feedback.db"
+    config = replace(settings(), web_port=0, bind_host="127.0.0.1", rasa_public_url=PUBLIC, feedback_path=votes)
     server = serve(config, directory=site, request_timeout=TIMEOUT)
     errors: List[Any] = []
     server.handle_error = lambda request, address: errors.append(address)  # type: ignore[method-assign]
@@ -255,3 +260,60 @@ def test_slow_clients_time_out_while_others_are_served(page: Page) -> None:
     assert set(gone) == {"silent", "trickle"}, f"a slow client was never cut off: {gone}"
     assert all(seconds < TIMEOUT + 2 for seconds in gone.values()), gone
     assert page.get("/")[0] == 200
+
+
+JSON = "Content-Type: application/json"
+
+
+def vote(body: bytes, *headers: str) -> List[str]:
+    return [JSON, f"Content-Length: {len(body)}", *headers]
+
+
+def test_a_vote_on_an_answer_is_kept_without_anything_else(page: Page) -> None:
+    from bot import feedback
+
+    body = json.dumps({"answer": "faq_account_request", "useful": False, "reason": "太长了"}).encode()
+    status, _, _ = page.post("/feedback", body, *vote(body))
+    assert status == 204
+    rows = feedback.report(page.server.RequestHandlerClass.func.feedback_db)
+    assert ("faq_account_request", 1, 0, [("太长了", 1)]) in rows
+
+
+@pytest.mark.parametrize(
+    "body, headers, expected",
+    [
+        (b'{"answer": "faq_x", "useful": true}', ["Content-Type: text/plain", "Content-Length: 35"], 415),
+        (b'{"answer": "faq_x", "useful": true}', [JSON], 411),
+        (b"x" * 600, [JSON, "Content-Length: 600"], 413),
+        (b'{"answer": "faq_x", "useful": true}', [JSON, "Content-Length: -5"], 413),
+        (b'{"answer": "faq_x", "useful": "yes"}', None, 400),
+        (b'{"answer": "faq_x", "useful": true, "text": "13812345678"}', None, 400),  # no room for a message
+        (b'{"answer": "\\u4f60\\u597d", "useful": true}', None, 400),  # an id, not text
+        (b'{"answer": "faq_x", "useful": false, "reason": "anything"}', None, 400),
+        (b'{"answer": "faq_x", "useful": true, "reason": "\xe5\xa4\xaa\xe9\x95\xbf\xe4\xba\x86"}', None, 400),
+        (b"[1, 2]", None, 400),
+        (b"\xff\xfe", None, 400),
+        (b"[" * 400, None, 400),
+    ],
+)
+def test_anything_but_a_vote_is_refused(page: Page, body: bytes, headers: List[str] | None, expected: int) -> None:
+    status, _, _ = page.post("/feedback", body, *(headers if headers is not None else vote(body)))
+    assert status == expected
+
+
+def test_posting_anywhere_else_is_not_found(page: Page) -> None:
+    body = b'{"answer": "faq_x", "useful": true}'
+    assert page.post("/index.html", body, *vote(body))[0] == 404
+
+
+def test_a_body_sent_slowly_times_out_and_stores_nothing(page: Page) -> None:
+    from bot import feedback
+
+    before = feedback.report(page.server.RequestHandlerClass.func.feedback_db)
+    head = "POST /feedback HTTP/1.1\r\nHost: localhost\r\n" + JSON + "\r\nContent-Length: 40\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", page.port), timeout=10) as s:
+        s.sendall(head.encode() + b'{"answer":')
+        started = time.monotonic()
+        s.recv(1024)  # the server gives up at its deadline and closes
+        assert time.monotonic() - started < TIMEOUT + 2
+    assert feedback.report(page.server.RequestHandlerClass.func.feedback_db) == before

@@ -229,6 +229,51 @@ function ItemTrend({ score, calls }) {
   );
 }
 
+/** 有用 / 没用 under an answer, with an optional reason; the choice goes to the page server as the answer's id
+ * and the choice only (bot/feedback.py), and stays marked on the message. */
+function Feedback({ answer, vote, reasons, onVote }) {
+  const post = (useful, reason = "") => {
+    onVote(useful ? "有用" : reason || "没用");
+    fetch("/feedback", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ answer, useful, reason }),
+    }).catch(() => {}); // a vote lost offline costs the user nothing
+  };
+  if (vote && vote !== "没用") {
+    return (
+      <p className="feedback done" role="status" data-testid="feedback-done">
+        谢谢反馈{vote === "有用" ? "" : `：${vote}`}
+      </p>
+    );
+  }
+  if (vote === "没用") {
+    return (
+      <div className="feedback" role="group" aria-label="哪里没用？（可不选）" data-testid="feedback-reasons">
+        {reasons.map((r) => (
+          <button type="button" key={r} onClick={() => post(false, r)}>
+            {r}
+          </button>
+        ))}
+        <button type="button" onClick={() => post(false)}>
+          跳过
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div className="feedback" role="group" aria-label="这个回答有用吗" data-testid="feedback">
+      <span>有用吗？</span>
+      <button type="button" onClick={() => post(true)}>
+        👍 有用
+      </button>
+      <button type="button" onClick={() => onVote("没用")}>
+        👎 没用
+      </button>
+    </div>
+  );
+}
+
 /** What is read aloud or announced of a bot message: never its sources. */
 function spoken(text, card) {
   if (card) return [card.answer, ...card.blocks.map((b) => (b.items ? b.items.join("；") : b.text))].join("\n");
@@ -324,7 +369,9 @@ export default function App() {
     if (score) setCall(null);
     if (text) {
       const type = score ? "score" : calc ? "calc" : doc ? "doc" : card ? "card" : "text";
-      const content = { text, buttons, card, score, calc, doc };
+      // ``answer``: the knowledge entry's id, for 有用 / 没用 (none in a practice call: the agent's lines are no answers).
+      const answer = !message.call && typeof message.answer === "string" ? message.answer : null;
+      const content = { text, buttons, card, score, calc, doc, answer };
       appendMsg({ type, content, position: "left", user: agent ? AGENT : coach ? COACH : ASSISTANT });
       setAnnounce(spoken(text, card));
       // A long new answer opens at its top, not at its end.
@@ -566,8 +613,16 @@ export default function App() {
   );
 
   const renderMessageContent = (msg) => {
-    const { text, failed, card, score, calc, doc } = msg.content;
+    const { text, failed, card, score, calc, doc, answer, vote } = msg.content;
     const mine = msg.position === "right";
+    const feedback = answer && (
+      <Feedback
+        answer={answer}
+        vote={vote}
+        reasons={config?.feedback?.reasons || []}
+        onVote={(v) => updateMsg(msg._id, { ...msg, content: { ...msg.content, vote: v } })}
+      />
+    );
     if (doc) {
       return (
         <Bubble>
@@ -581,6 +636,7 @@ export default function App() {
           <Suspense fallback={<div className="msg-text">{text}</div>}>
             <CalcCard calc={calc} text={text} />
           </Suspense>
+          {feedback}
         </Bubble>
       );
     }
@@ -601,6 +657,7 @@ export default function App() {
       return (
         <Bubble>
           <AnswerCard card={card} />
+          {feedback}
         </Bubble>
       );
     }
