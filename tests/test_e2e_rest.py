@@ -134,9 +134,10 @@ async def test_the_page_gets_answers_as_cards_and_rest_as_text(stack: Stack, cha
 def test_a_message_in_traditional_characters_is_answered_in_traditional(chat: Chat) -> None:
     from bot.text import writes_traditional
 
-    replies = chat.send("逾期了會怎麼樣 會影響徵信嗎")
+    replies = chat.send_raw("逾期了會怎麼樣 會影響徵信嗎")
     text = "\n".join(r.get("text", "") for r in replies)
     assert writes_traditional(text) and "徵信" in text, text
     payloads = [b["payload"] for r in replies for b in r.get("buttons", [])]
     assert payloads and all(p.startswith("/") or not writes_traditional(p) for p in payloads), "payloads untouched"
-    assert not writes_traditional(chat.say("逾期了会怎么样")), "a simplified message gets simplified"
+    again = "\n".join(r.get("text", "") for r in chat.send_raw("逾期了会怎么样"))
+    assert again and not writes_traditional(again), "a simplified message gets simplified"
