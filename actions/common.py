@@ -83,7 +83,7 @@ def send(dispatcher: CollectingDispatcher, answer: knowledge.Answer, tracker: Tr
         dispatcher.utter_message(text=answer.text, buttons=answer.buttons)
         return
     entry = get_knowledge().entry(answer.entry_ids[0])
-    card = cards.card(answer.text, entry.title if entry else "", answer.buttons)
+    card = cards.card(answer.text, entry.title if entry else "", answer.buttons, several=answer.several)
     # ``answer``: which entry, for the page's 有用 / 没用 (bot.feedback keeps the id, never the text).
     send_to_page(dispatcher, answer.text, answer.buttons, card=card, answer=answer.entry_ids[0])
 

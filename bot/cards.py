@@ -15,13 +15,17 @@ _ITEM = re.compile(r"^\s*(?:\d+[.、]|[·•\-])\s*")
 _SOURCES = "依据："
 
 
-def card(text: str, title: str = "", buttons: Sequence[Dict[str, str]] = ()) -> Dict[str, Any]:
+def card(text: str, title: str = "", buttons: Sequence[Dict[str, str]] = (), several: bool = False) -> Dict[str, Any]:
     """The parts of an answer's text, in order, for the page to lay out: ``blocks`` are paragraphs
-    (``{"text": …}``) and lists (``{"items": […], "start": n}``, numbered from n).
+    (``{"text": …}``) and lists (``{"items": […], "start": n}``, numbered from n). ``several``: an answer to
+    several concerns (``Answer.several``): its first line, the user's situation, is the title, and the page
+    opens each concern's line on a tap.
     """
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     sources = [s for line in lines if line.startswith(_SOURCES) for s in line[len(_SOURCES) :].split("；") if s]
     rest = [line for line in lines if not line.startswith(_SOURCES)]
+    if several and len(rest) > 1:
+        title, rest = rest[0].rstrip("。"), rest[1:]
     blocks: List[Dict[str, Any]] = []
     for line in rest[1:]:
         if _ITEM.match(line):
@@ -37,4 +41,5 @@ def card(text: str, title: str = "", buttons: Sequence[Dict[str, str]] = ()) -> 
         "blocks": blocks,
         "sources": sources,
         "buttons": list(buttons),
+        "several": several,
     }

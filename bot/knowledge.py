@@ -84,6 +84,9 @@ class Answer:
     text: str
     buttons: List[Dict[str, str]]
     entry_ids: List[str]
+    # Several concerns answered together: the text opens with the user's situation (a heading) and one line per
+    # concern, which the page shows as a card titled by that situation, each concern a line that opens.
+    several: bool = False
 
 
 @dataclass(frozen=True)
@@ -266,8 +269,11 @@ class Knowledge:
         used = [e for t in topics for e in self.entries_for(t, slots)]
         parts = [render(e, slots) for t in safety for e in self.entries_for(t, {})]
         echoed = self.echo(words["echo"], slots) if echo else None
-        if echoed:
-            parts.append(echoed)
+        if not safety and rest:  # the heading: their situation when they told it, else how many things they asked
+            parts.append(echoed or fill(words["several"], {"n": len(rest)}))
+            parts.append(words["one_by_one"])
+        elif echoed:
+            parts.append(f"{echoed}{words['one_by_one']}")
         said: set = set()
         for n, topic in enumerate(rest, 1):
             parts.append(f"{n}. {self.label(topic)}：{self.brief(topic, slots, said)}")
@@ -279,7 +285,8 @@ class Knowledge:
         parts += list(extra)
         parts += self.sources_line(used)
         offered = [t for t in rest if self.main_entry(t)][:4] or list(self.menu[:3])
-        return Answer("\n\n".join(parts), self.buttons(offered), [e.id for e in used])
+        several = not safety and bool(rest)
+        return Answer("\n\n".join(parts), self.buttons(offered), [e.id for e in used], several=several)
 
     def citations(self, entries: Sequence[Entry]) -> List[str]:
         """The full citations of the entries' public sources, each once."""

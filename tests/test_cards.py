@@ -37,3 +37,22 @@ def test_the_rest_of_an_answer_is_numbered_on() -> None:
     rest = KB.rest("ask_overdue_help", {})
     [block] = [b for b in cards.card(rest.text)["blocks"] if "items" in b]
     assert block["start"] == knowledge.SHOWN_POINTS + 1
+
+
+def test_several_concerns_make_a_card_titled_by_the_situation_with_one_line_each(kb) -> None:
+    """Issue #22: a three-concern answer was a 1,019 px card titled after one of its concerns."""
+    slots = {"amount": 25000.0, "overdue_days": 60.0}
+    topics = ["faq/family_calls", "faq/night_calls", "negotiate_rate"]
+    answer = kb.combined_answer(topics, slots)
+    made = cards.card(answer.text, "催收打给我家人、朋友怎么办？", answer.buttons, several=answer.several)
+    assert made["several"] and made["title"].startswith("你的情况") and "25000" in made["title"]
+    assert all(kb.label(t) not in made["title"] for t in topics), "titled by the situation, not by a concern"
+    items = [item for block in made["blocks"] for item in block.get("items", [])]
+    assert [item.split("：")[0] for item in items] == [kb.label(t) for t in topics]
+    assert all(item.count("：") >= 1 for item in items), "each line: the concern, then its direct answer"
+    # Nothing told this time: the heading says how many things were asked.
+    plain = kb.combined_answer(topics, slots, echo=False)
+    assert cards.card(plain.text, "", several=plain.several)["title"] == "你问了 3 件事"
+    # Danger first: no situation heading, the help is the card's first line.
+    urgent = kb.combined_answer(["safety_crisis", *topics], slots)
+    assert not urgent.several

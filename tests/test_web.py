@@ -517,6 +517,19 @@ def test_answers_are_cards_with_three_points_the_rest_a_tap_away_and_sources_ins
     assert size < body, "sources are a small footnote"
 
 
+def test_several_concerns_are_one_short_line_each_under_the_users_situation(sized) -> None:
+    say(sized, "我逾期两个月了 欠了两万五 利息太高了 催收还天天打电话给我家里人 我该怎么办")
+    card = sized.locator("[data-testid=card]").last
+    assert card.locator(".card-title").inner_text().startswith("你的情况"), "titled by the situation"
+    lines = card.locator("details.concern")
+    assert lines.count() >= 3
+    first = lines.first
+    assert not first.locator("p").is_visible(), "the reason is a tap away"
+    first.locator("summary").click()
+    assert first.locator("p").is_visible()
+    assert card.bounding_box()["height"] < 650, "shorter than the 1,019 px wall on a phone"
+
+
 def test_was_this_useful_keeps_the_answers_id_and_the_choice_only(sized, stack: Stack) -> None:
     from bot import feedback
 

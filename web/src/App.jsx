@@ -70,10 +70,53 @@ function withPhoneLinks(text) {
 // A list in a card shows this many items until 展开全部.
 const FOLDED_ITEMS = 3;
 
+/** One concern of an answer to several: its name and direct answer on one line, the reason a tap away. */
+function ConcernLine({ item }) {
+  const [name, direct, ...why] = item.split("：");
+  if (!why.length) return <li>{withPhoneLinks(item)}</li>;
+  return (
+    <li>
+      <details className="concern">
+        <summary>
+          <strong>{name}</strong>：{withPhoneLinks(direct)}
+        </summary>
+        <p>{withPhoneLinks(why.join("："))}</p>
+      </details>
+    </li>
+  );
+}
+
 /** A structured answer (bot/cards.py): bold title, the direct answer, paragraphs and folded lists,
- * the sources as a small footnote inside the card. */
+ * the sources as a small footnote inside the card. An answer to several concerns is titled by the user's
+ * situation and shows one line per concern, each opening on a tap. */
 function AnswerCard({ card }) {
   const [open, setOpen] = useState(false);
+  if (card.several) {
+    return (
+      <div className="card several" data-testid="card">
+        {card.title && <h3 className="card-title">{card.title}</h3>}
+        <p className="card-answer">{withPhoneLinks(card.answer)}</p>
+        {card.blocks.map((block, i) =>
+          block.items ? (
+            <ol key={i} className="card-items" start={block.start || 1}>
+              {block.items.map((item, j) => (
+                <ConcernLine key={j} item={item} />
+              ))}
+            </ol>
+          ) : (
+            <p key={i} className="card-text">
+              {withPhoneLinks(block.text)}
+            </p>
+          ),
+        )}
+        {card.sources.length > 0 && (
+          <p className="card-sources" data-testid="sources">
+            依据：{card.sources.join("；")}
+          </p>
+        )}
+      </div>
+    );
+  }
   return (
     <div className="card" data-testid="card">
       {card.title && <h3 className="card-title">{card.title}</h3>}
@@ -265,10 +308,10 @@ function Feedback({ answer, vote, reasons, onVote }) {
     <div className="feedback" role="group" aria-label="这个回答有用吗" data-testid="feedback">
       <span>有用吗？</span>
       <button type="button" onClick={() => post(true)}>
-        👍 有用
+        有用
       </button>
       <button type="button" onClick={() => onVote("没用")}>
-        👎 没用
+        没用
       </button>
     </div>
   );
