@@ -290,9 +290,14 @@ def test_first_screen_welcomes_with_common_questions_and_the_rehearsal(sized) ->
     assert sized.locator("[data-testid=welcome] .primary").is_visible()
     toolbar = [b.strip() for b in sized.locator(".toolbar button").all_inner_texts()]
     assert toolbar[:3] == ["算利息", "练协商", "官方渠道"]
+    assert not sized.locator(".replies").is_visible(), "the welcome's questions are not offered twice more below"
+    notice = sized.locator("[data-testid=notice]").bounding_box()["height"]
     before = sized.locator(BOT).count()
     sized.locator("[data-testid=welcome] .guess button", has_text="官方客服渠道").click()
     assert "95384" in wait_for_reply(sized, before)
+    assert sized.locator(".replies").is_visible()
+    shrunk = sized.locator("[data-testid=notice]").bounding_box()["height"]
+    assert shrunk <= 20 and shrunk <= notice, "one line of notice once the conversation has started"
 
 
 def test_toolbar_starts_the_calculator_and_the_rehearsal(sized) -> None:

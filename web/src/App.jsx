@@ -612,6 +612,7 @@ export default function App() {
             data-testid="call-mode"
           >
             {callMode ? "通话模式：开" : "通话模式"}
+            <span className="sr-only">（练习时把客服的话读出来，也可以用语音回答）</span>
           </button>
           <button type="button" className="chip" onClick={clearHistory} data-testid="clear">
             清空记录
@@ -726,13 +727,16 @@ export default function App() {
           客服正在输入<span className="dots" aria-hidden="true" />
         </div>
       )}
-      <div className="replies" role="group" aria-label="快捷回复">
-        {replies.map((item) => (
-          <button type="button" key={item.name + item.payload} className="reply" onClick={() => tap(item)}>
-            {item.name}
-          </button>
-        ))}
-      </div>
+      {/* On the first screen the welcome card offers the questions and the practice call: not twice more. */}
+      {messages.length > 0 && (
+        <div className="replies" role="group" aria-label="快捷回复">
+          {replies.map((item) => (
+            <button type="button" key={item.name + item.payload} className="reply" onClick={() => tap(item)}>
+              {item.name}
+            </button>
+          ))}
+        </div>
+      )}
       <nav className="toolbar" aria-label="常用功能">
         {callMode && (
           <button type="button" onClick={startListening} disabled={listening} data-testid="mic" aria-label="按一下说话">
@@ -749,7 +753,12 @@ export default function App() {
   );
 
   return (
-    <main className="page" data-connection={status} onKeyDownCapture={guardComposition}>
+    <main
+      className="page"
+      data-connection={status}
+      data-started={messages.length > 0 ? "" : undefined}
+      onKeyDownCapture={guardComposition}
+    >
       <Chat
         locale="zh-CN"
         renderNavbar={renderNavbar}
