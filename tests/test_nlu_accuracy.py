@@ -18,6 +18,8 @@ from tests.conftest import parse
 # On 2026-12-07 (fifth session) three intents were first trained (an offer to the agent, what happens after a plan,
 # recording), with 36 held-out examples of them (call_questions.yml): the split read 0.9075 (785 of 865; the 829
 # older examples 767 -> 761, the new 24 of 36), for +69 held-out family messages. The gate is that, less a message.
+# On 2026-12-07 (seventh session) faq/account_request was first trained, with 14 held-out examples
+# (account_request.yml): 0.9067 (797 of 879; the older 865 unchanged at 786, the new 11 of 14).
 MIN_ACCURACY = 0.906
 
 
