@@ -29,6 +29,7 @@ def test_greeting_says_it_is_a_simulation_and_offers_topics(chat: Chat) -> None:
         ("逾期了會怎麼樣", "征信"),  # traditional characters
         ("wld yuqi le zenme ban, 我逾期了怎么办", "主动联系官方客服"),  # pinyin mixed in
         ("你是机器人吗", "模拟助手"),
+        ("帮我查一下我还欠多少钱", "看不到也改不了任何人的账户"),  # an account request: at once, and where to go
     ],
 )
 def test_topic_answers(chat: Chat, message: str, must_say: str) -> None:
