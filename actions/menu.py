@@ -42,6 +42,8 @@ class ActionShowMenu(Action):
             send(dispatcher, get_knowledge().reply(f"heard_{feeling}"))
             return []
         name = MENU_REPLIES.get(latest_intent(tracker), "anything_else")
+        if name == "greet" and sum(e.get("event") == "user" for e in tracker.events) > 1:
+            name = "greet_again"  # "你好" in the middle of a conversation: not the whole welcome again
         send(dispatcher, get_knowledge().reply(name, menu=name not in WITHOUT_MENU))
         return []
 

@@ -142,3 +142,15 @@ def test_a_message_in_traditional_characters_is_answered_in_traditional(chat: Ch
     assert payloads and all(p.startswith("/") or not writes_traditional(p) for p in payloads), "payloads untouched"
     again = "\n".join(r.get("text", "") for r in chat.send_raw("逾期了会怎么样"))
     assert again and not writes_traditional(again), "a simplified message gets simplified"
+
+
+def test_a_greeting_in_the_middle_of_a_conversation_does_not_repeat_the_welcome(chat: Chat) -> None:
+    assert "模拟助手" in chat.say("你好")
+    chat.say("逾期了怎么办")
+    again = chat.say("你好")
+    assert "我还在" in again and "不是微众银行官方客服" not in again, again
+
+
+def test_crying_faces_alone_are_asked_gently_what_happened(chat: Chat) -> None:
+    reply = chat.say("😭😭😭")
+    assert "遇到难处" in reply and "没看懂" not in reply, reply

@@ -350,13 +350,17 @@ def test_an_unanswered_message_gets_a_retry(browser, stack: Stack, size: dict) -
     # Connected first, in real time: a message typed before that is queued and gets no answer timer yet.
     page.wait_for_selector("main[data-connection=online]", timeout=20_000)
     page.clock.install()
-    page.route("**/socket.io/**", lambda route: route.abort() if route.request.method == "GET" else route.continue_())
+    # What the page sends is held (the server cannot answer what it has not heard), then let go.
+    held: list = []
+    page.route("**/socket.io/**", lambda r: held.append(r) if r.request.method == "POST" else r.continue_())
     page.fill("textarea", "逾期了怎么办")
     page.keyboard.press("Enter")
     page.clock.run_for(16_000)
     page.wait_for_selector("[data-testid=failed] button", timeout=5000)
     assert "没有收到回复" in page.inner_text("[data-testid=failed]")
-    # The answers come through after all: the message was heard, so its 重试 goes (it would send it twice).
+    # The message gets through after all and is answered: its 重试 goes (it would send it twice).
+    for route in held:
+        route.continue_()
     page.unroute("**/socket.io/**")
     page.wait_for_selector(BOT, timeout=20_000)
     page.wait_for_selector("[data-testid=failed]", state="detached", timeout=5000)
@@ -384,13 +388,16 @@ def test_offline_is_said_at_once_and_a_message_typed_meanwhile_goes_out_once(siz
 
 def test_a_message_waiting_when_the_network_goes_gets_a_retry_at_once(sized) -> None:
     sized.wait_for_selector("main[data-connection=online]")
-    # Answers withheld, so that the message is still waiting when the network goes.
-    sized.route("**/socket.io/**", lambda route: route.abort() if route.request.method == "GET" else route.continue_())
+    # What the page sends is held, so that the message is still waiting when the network goes; it is then lost.
+    held: list = []
+    sized.route("**/socket.io/**", lambda r: held.append(r) if r.request.method == "POST" else r.continue_())
     sized.fill("textarea", "逾期了怎么办")
     sized.keyboard.press("Enter")
     sized.context.set_offline(True)
     sized.wait_for_selector("[data-testid=failed] button", timeout=3000)
     assert sized.locator("[data-testid=typing]").count() == 0
+    for route in held:
+        route.abort()
     sized.unroute("**/socket.io/**")
     sized.context.set_offline(False)
     sized.wait_for_selector("main[data-connection=online]", timeout=20_000)
