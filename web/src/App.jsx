@@ -91,45 +91,21 @@ function ConcernLine({ item }) {
  * situation and shows one line per concern, each opening on a tap. */
 function AnswerCard({ card }) {
   const [open, setOpen] = useState(false);
-  if (card.several) {
-    return (
-      <div className="card several" data-testid="card">
-        {card.title && <h3 className="card-title">{card.title}</h3>}
-        <p className="card-answer">{withPhoneLinks(card.answer)}</p>
-        {card.blocks.map((block, i) =>
-          block.items ? (
-            <ol key={i} className="card-items" start={block.start || 1}>
-              {block.items.map((item, j) => (
-                <ConcernLine key={j} item={item} />
-              ))}
-            </ol>
-          ) : (
-            <p key={i} className="card-text">
-              {withPhoneLinks(block.text)}
-            </p>
-          ),
-        )}
-        {card.sources.length > 0 && (
-          <p className="card-sources" data-testid="sources">
-            依据：{card.sources.join("；")}
-          </p>
-        )}
-      </div>
-    );
-  }
+  // Several concerns: every concern's line shows (each is short, and opens on a tap); else a long list folds.
+  const folds = (items) => !card.several && items.length > FOLDED_ITEMS;
   return (
-    <div className="card" data-testid="card">
+    <div className={card.several ? "card several" : "card"} data-testid="card">
       {card.title && <h3 className="card-title">{card.title}</h3>}
       <p className="card-answer">{withPhoneLinks(card.answer)}</p>
       {card.blocks.map((block, i) =>
         block.items ? (
           <div key={i}>
             <ol className="card-items" start={block.start || 1}>
-              {(open ? block.items : block.items.slice(0, FOLDED_ITEMS)).map((item, j) => (
-                <li key={j}>{withPhoneLinks(item)}</li>
-              ))}
+              {(open || !folds(block.items) ? block.items : block.items.slice(0, FOLDED_ITEMS)).map((item, j) =>
+                card.several ? <ConcernLine key={j} item={item} /> : <li key={j}>{withPhoneLinks(item)}</li>,
+              )}
             </ol>
-            {block.items.length > FOLDED_ITEMS && (
+            {folds(block.items) && (
               <button type="button" className="more" aria-expanded={open} onClick={() => setOpen(!open)}>
                 {open ? "收起" : `展开全部（${block.items.length} 条）`}
               </button>
