@@ -190,8 +190,8 @@ class TraditionalOutput(OutputChannel):
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
         await self.inner.send_response(recipient_id, in_traditional(message))
 
-    async def send_text_message(self, recipient_id: str, text_: str, **kwargs: Any) -> None:
-        await self.inner.send_text_message(recipient_id, in_traditional(text_), **kwargs)
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.inner.send_text_message(recipient_id, in_traditional(text), **kwargs)
 
     def __getattr__(self, attribute: str) -> Any:
         return getattr(self.inner, attribute)
