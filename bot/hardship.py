@@ -66,13 +66,17 @@ def no_offer(b: Budget) -> str | None:
     return None
 
 
+def rate_used(daily_rate: float | None, assumed_rate: float) -> float:
+    """The daily rate a plan is worked at: the one told, else ``assumed_rate`` (the top of the published range)."""
+    return assumed_rate if daily_rate is None else daily_rate
+
+
 def periods_needed(owed: float, monthly: float, daily_rate: float | None, assumed_rate: float) -> Dict[str, Any] | None:
     """Installments to pay ``owed`` at ``monthly`` a month, with interest (equal installments, 30-day periods):
     at the rate told, else at ``assumed_rate`` (the top of the published range, so that no plan proposed is one
     that interest eats: 25,000 at 300 a month never ends at 0.05% a day). None when it never ends.
     """
-    rate = assumed_rate if daily_rate is None else daily_rate
-    daily = calc.to_fraction(rate)
+    daily = calc.to_fraction(rate_used(daily_rate, assumed_rate))
     n = calc.periods_for_payment(owed, daily, monthly)
     if n is None:
         return None
@@ -98,7 +102,7 @@ def for_term(words: Mapping[str, Any], b: Budget, n: int) -> str | None:
     """
     if not b.owed or n < 1:
         return None
-    rate = words["assumed_daily_rate"] if b.daily_rate is None else b.daily_rate
+    rate = rate_used(b.daily_rate, words["assumed_daily_rate"])
     s = calc.schedule(b.owed, calc.to_fraction(rate), n, "equal_installment")
     payment = float(s.first.payment)
     values: Dict[str, Any] = {"owed": money(b.owed), "n": n, "payment": money(payment), **rate_values(rate, b.owed)}
@@ -144,7 +148,7 @@ def plan(words: Mapping[str, str], b: Budget) -> str | None:
     n = None
     if b.owed:
         values["owed"] = money(b.owed)
-        rate = words["assumed_daily_rate"] if b.daily_rate is None else b.daily_rate
+        rate = rate_used(b.daily_rate, words["assumed_daily_rate"])
         values.update(rate_values(rate, b.owed))
         need = periods_needed(b.owed, monthly, b.daily_rate, words["assumed_daily_rate"])
         if need is None:

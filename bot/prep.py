@@ -96,7 +96,7 @@ def _values(words: Mapping[str, Any], kb: Knowledge, facts: Mapping[str, Any]) -
     # With no rate told, at the top of the published range (bot.hardship.periods_needed says why).
     assumed = kb.situation["hardship"]["assumed_daily_rate"]
     rate = facts.get("daily_rate")
-    values.update(hardship.rate_values(assumed if rate is None else rate, facts["amount"]))
+    values.update(hardship.rate_values(hardship.rate_used(rate, assumed), facts["amount"]))
     need = hardship.periods_needed(facts["amount"], monthly, rate, assumed)
     values["need"] = need
     if need:
