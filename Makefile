@@ -12,7 +12,7 @@ TRAINING_DATA := data/nlu data/stories
 # The chat page (web/): rebuilt when its sources or the locked dependencies change.
 WEB_INPUTS := web/package.json web/package-lock.json web/index.html web/vite.config.js $(shell find web/src -type f 2>/dev/null | sort)
 MODEL_INPUTS := config.yml domain.yml bot/components.py bot/entities.py bot/text.py bot/concerns.py \
-	$(shell find $(TRAINING_DATA) data/context data/jieba data/lexicon -type f 2>/dev/null | sort)
+	$(shell find $(TRAINING_DATA) data/context data/rude data/jieba data/lexicon -type f 2>/dev/null | sort)
 
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -22,7 +22,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 PYTHON310 = $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	$$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: help install train web run shell test validate bench cv danger-cv follow-up-cv families explain feedback load lint clean
+.PHONY: help install train web run shell test validate bench cv danger-cv follow-up-cv rude-cv families explain feedback load lint clean
 
 help:
 	@echo "make run      set up, train if needed, start action server :5055 and Rasa :5005 (Ctrl-C stops all)"
@@ -35,6 +35,7 @@ help:
 	@echo "make cv       choose NLU settings by 3-fold cross-validation on the training data (slow: ~1 h)"
 	@echo "make danger-cv  choose the learned danger reading's thresholds, one training writer left out at a time"
 	@echo "make follow-up-cv  choose the follow-up model's settings, one writer of data/context left out at a time"
+	@echo "make rude-cv  choose the rudeness model's settings, one writer of data/rude left out at a time"
 	@echo "make families  held-out pass rate of each paraphrase family (tests/families/)"
 	@echo "make feedback  the answers users marked 没用 most (the page's 有用 / 没用; var/feedback.db)"
 	@echo "make explain MSG=\"…\" [BEFORE=\"…|…\"]  how a message is read after those turns, and why"
@@ -87,6 +88,9 @@ danger-cv: install
 
 follow-up-cv: install
 	$(PY) -m bot.tools.follow_up_cv
+
+rude-cv: install
+	$(PY) -m bot.tools.rude_cv
 
 families: train
 	$(PY) -m bot.tools.families $(FAMILIES_ARGS)

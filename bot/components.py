@@ -485,6 +485,72 @@ class FollowUpClassifier(LinearIntentClassifier):
         return messages
 
 
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class RudeClassifier(LinearIntentClassifier):
+    """Whether a message is rude to the one it is said to (``rude_score``: probability): insults, swearing or
+    contempt aimed at the agent, not strong words about one's own life or a collector's insult quoted. One
+    logistic regression over the intent classifier's views of the text, trained on the lines of ``examples``
+    (``data/rude``: the training half of the families rude_in_call and not_rude_in_call) and on every intent
+    example, labelled by the words of the floor (``concerns.rude_by_words`` with ``lexicon``).
+    ``bot.concerns.read`` takes it at ``RUDE_CONFIDENCE``.
+    """
+
+    MODEL_FILE = "rude.skops"
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {
+            **LinearIntentClassifier.get_default_config(),
+            "examples": "data/rude",
+            "lexicon": "data/lexicon/concerns.yml",
+            "C": 10.0,
+            "class_weight": "balanced",  # a few hundred rude lines among thousands of others
+        }
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
+        defaults = cls.get_default_config()
+        files = sorted(Path(config.get("examples") or defaults["examples"]).glob("*.yml"))
+        files.append(Path(config.get("lexicon") or defaults["lexicon"]))
+        return "|".join(f"{path.name}:{file_fingerprint(str(path))}" for path in files)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        lexicon = concerns.Lexicon.from_dict(yaml.safe_load(Path(self._config["lexicon"]).read_text(encoding="utf-8")))
+        lines = rude_lines(Path(self._config["examples"]))
+        others = [m.get(TEXT) for m in training_data.intent_examples if m.get(TEXT)]
+        texts = [line for line, _ in lines] + others
+        labels = [rude for _, rude in lines] + [concerns.rude_by_words(lexicon, other) for other in others]
+        return self.save(fit_rude(texts, labels, self._config))
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self._model is None:
+            return messages
+        scored = self._model.predict_proba([m.get(TEXT) or "" for m in messages])
+        for message, (_, rude) in zip(messages, scored, strict=True):
+            message.set(concerns.RUDE_SCORE, round(float(rude), 3), add_to_output=True)
+        return messages
+
+
+def rude_lines(folder: Path) -> List[tuple]:
+    """(normalised line, rude) for every line in ``folder`` (``data/rude``)."""
+    return [
+        (text.normalise(item["text"]), bool(item["rude"]))
+        for path in sorted(folder.glob("*.yml"))
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["lines"]
+    ]  # fmt: skip
+
+
+def fit_rude(texts: List[str], labels: List[bool], c: Dict[str, Any]) -> Any:
+    """``RudeClassifier``'s model (also fitted by bot/tools/rude_cv.py, leaving one writer out)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    regression = LogisticRegression(
+        C=c["C"], max_iter=5000, class_weight=c["class_weight"], random_state=c["random_seed"]
+    )
+    return make_pipeline(text_views(c), regression).fit(texts, [int(rude) for rude in labels])
+
+
 def context_items(folder: Path) -> List[Dict[str, Any]]:
     """The multi-turn examples in ``folder`` as written (after, kind, aspect, text, from)."""
     return [
@@ -623,6 +689,7 @@ class ConcernDetector(LexiconComponent):
                 follows=message.get(concerns.FOLLOWS),
                 context=message.get(concerns.CONTEXT),
                 clause_labels=message.get(concerns.CLAUSE_LABELS) or (),
+                rude_score=message.get(concerns.RUDE_SCORE),
             )
             message.set(concerns.CONCERNS, reading.concerns, add_to_output=True)
             message.set(concerns.FOLLOW_UP, reading.follow_up, add_to_output=True)
@@ -634,6 +701,7 @@ class ConcernDetector(LexiconComponent):
             message.set(concerns.QUESTIONS, reading.questions, add_to_output=True)
             message.set(concerns.DANGER_UNSURE, reading.danger_unsure, add_to_output=True)
             message.set(concerns.DANGER_REPORTED, reading.danger_reported, add_to_output=True)
+            message.set(concerns.RUDE, reading.rude, add_to_output=True)
             message.set(concerns.TRACE, list(reading.trace), add_to_output=True)
             if reading.intent != intent:
                 new = {INTENT_NAME_KEY: reading.intent, PREDICTED_CONFIDENCE_KEY: 1.0}

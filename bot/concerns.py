@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Pattern, Sequence, Tuple
 
+from bot.text import clauses
+
 # Parse-data keys set by bot.components.ConcernDetector and read by the actions.
 CONCERNS = "concerns"
 FOLLOW_UP = "follow_up"
@@ -30,6 +32,8 @@ QUESTIONS = "questions"  # the Reading's questions asked in a clause of their ow
 DANGER_UNSURE = "danger_unsure"  # the Reading's danger is only the intent classifier's, unsure
 DANGER_REPORTED = "danger_reported"  # the Reading's danger is a scam the message says was reported to the police
 DANGER_SCORES = "danger_scores"  # kind → probability, set by bot.components.DangerClassifier
+RUDE = "rude"  # the Reading: the message is rude to the one it is said to (the practice call's agent)
+RUDE_SCORE = "rude_score"  # probability, set by bot.components.RudeClassifier
 # What the message does after the last answer (FOLLOWS_KINDS → probability) and that answer's kind (CONTEXTS),
 # set by bot.components.FollowUpClassifier when the bot has answered something in this conversation.
 FOLLOWS = "follows"
@@ -89,6 +93,9 @@ OFFER_CONFIDENCE = 0.5
 # 0.7 is the learned danger reading's own level; in calls, such lines were a stressed borrower 5 times of 5
 # (rounds two and three: "睡不着觉", "录音可以吧", "别再天天打电话了", "给你们添麻烦了", "太累了不想折腾了").
 UNSURE_DANGER = 0.7
+# The learned rudeness taken at this probability: chosen leaving one training writer of the families rude_in_call
+# and not_rude_in_call out at a time (docs/performance.md, 2026-12-07 eighth session).
+RUDE_CONFIDENCE = 0.5
 SAFETY_PREFIX = "safety_"
 NUMBER_ENTITIES = {"amount", "overdue_days", "days", "term_months", "daily_rate", "annual_rate", "paid_periods"}
 
@@ -124,6 +131,8 @@ class Lexicon:
     scam_readings: frozenset = frozenset()  # readings about a scam themselves: danger words never yield to them
     reported_scams: frozenset = frozenset()  # scam kinds a message may say were reported (scam_reported)
     scam_reported: Pattern[str] | None = None
+    rude_words: Tuple[str, ...] = ()  # rude said by the borrower, unless quoted or reported (rude: in concerns.yml)
+    rude_if_addressed: Tuple[str, ...] = ()  # rude only when said to the agent (你们就是骗子, not 被骗子骗了)
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> Lexicon:
@@ -155,6 +164,8 @@ class Lexicon:
             scam_readings=frozenset(raw.get("scam_readings", [])),
             reported_scams=frozenset(raw.get("reported_scams", [])),
             scam_reported=_compile(raw["scam_reported"]) if raw.get("scam_reported") else None,
+            rude_words=tuple((raw.get("rude") or {}).get("words", [])),
+            rude_if_addressed=tuple((raw.get("rude") or {}).get("if_addressed", [])),
         )
 
 
@@ -172,6 +183,7 @@ class Reading:
     trace: Tuple[str, ...] = ()  # each decision that shaped this reading, in order: "name: what it did"
     danger_unsure: bool = False  # a danger only the intent classifier reads, below UNSURE_DANGER
     danger_reported: bool = False  # every danger is a scam the message says was reported (a call goes on)
+    rude: bool = False  # rude to the one it is said to: the words of the floor, or the learned reading
 
 
 def label_of(parse: Mapping[str, Any]) -> str:
@@ -189,6 +201,37 @@ def label_of(parse: Mapping[str, Any]) -> str:
 
 def find_concerns(lexicon: Lexicon, text: str) -> List[str]:
     return [topic for topic, pattern in lexicon.concerns if pattern.search(text)]
+
+
+# Before a word in its clause: the borrower reports or quotes it (催收骂我傻逼, 他们说我是骗子, 被骗子骗了).
+_REPORTED = re.compile(
+    r"(被|骂我|说我|叫我|称我|喊我|说了句|骂了句|骂|他说|他们说|对方说|催收说|说是|说什么|跟我说|对我说|和我说)[^，,。！!？?]{0,10}$"
+)
+_ADDRESSED = re.compile(r"(你|你们|您|微粒贷|客服|你们公司|银行)")
+_ADDRESSED_AFTER = re.compile(r"(客服|公司|银行)")  # 废物客服, 垃圾银行
+_GET_LOST = re.compile(r"滚[吧啊呀]?")  # 滚 said as a clause of its own
+_SHOUTING = re.compile(r"[!！]{3,}")
+
+
+def rude_by_words(lexicon: Lexicon, text: str) -> bool:
+    """The floor of the Reading's ``rude``: profanity or insults the borrower says themselves (not quoted or
+    reported), an insult said to the agent, 滚 alone, or shouting (``rude:`` in concerns.yml).
+    """
+    if _SHOUTING.search(text):
+        return True
+    for clause in clauses(text):
+        for word in lexicon.rude_words:
+            at = clause.find(word)
+            if at >= 0 and not _REPORTED.search(clause[:at]):
+                return True
+        if _GET_LOST.fullmatch(clause.strip()):
+            return True
+        for word in lexicon.rude_if_addressed:
+            at = clause.find(word)
+            addressed = _ADDRESSED.search(clause[:at]) or _ADDRESSED_AFTER.match(clause, at + len(word))
+            if at >= 0 and addressed and not _REPORTED.search(clause[:at]):
+                return True
+    return False
 
 
 def bare(text: str) -> str:
@@ -240,6 +283,7 @@ def read(
     follows: Mapping[str, float] | None = None,
     context: str | None = None,
     clause_labels: Sequence[Tuple[str, float]] = (),
+    rude_score: float | None = None,
 ) -> Reading:
     """The message's concerns (the classified topic among them), the topic of a single answer, its
     follow-up cue, whether to answer several concerns together, and its intent after the overrules
@@ -252,7 +296,7 @@ def read(
     learned reading decides whether the message follows up, and the listed rules of length, opening and
     ending words below are for a message read with no conversation. ``clause_labels``: the best label of each
     clause of a message of several, with its probability: a sure one that is a question of its own is in
-    ``questions``.
+    ``questions``. ``rude_score``: the learned reading of whether the message is rude to the one it is said to.
     """
     trace: List[str] = []
 
@@ -261,6 +305,12 @@ def read(
 
     decided("classifier", f"{faq_key if intent == 'faq' else intent} {confidence:.2f}" + (
         f" (best guess {best_guess})" if intent == FALLBACK_INTENT else ""))
+    rude = rude_by_words(lexicon, text)
+    if rude:
+        decided("rude_words", "rude to the agent")
+    elif rude_score is not None and rude_score >= RUDE_CONFIDENCE:
+        rude = True
+        decided("learned_rude", f"{rude_score:.2f}")
     found = find_concerns(lexicon, text)
     if found:
         decided("concern_words", ", ".join(found))
@@ -417,7 +467,9 @@ def read(
     if questions:
         decided("questions", ", ".join(questions))
     if cue:
-        return Reading(intent, None, [], cue, False, feeling=feeling, questions=questions, trace=tuple(trace))
+        return Reading(
+            intent, None, [], cue, False, feeling=feeling, questions=questions, trace=tuple(trace), rude=rude
+        )
     if urgent:
         classified = urgent[0]
     if classified in beside_the_point:  # 没借过却被催收: no overdue advice, whatever the classifier says
@@ -474,8 +526,9 @@ def read(
     if reported:
         decided("danger_reported", ", ".join(urgent))
     return Reading(
-        intent, topic, concerns, cue, several, urgent, possible, feeling, questions, tuple(trace), unsure, reported
-    )
+        intent, topic, concerns, cue, several, urgent, possible, feeling, questions, tuple(trace), unsure, reported,
+        rude,
+    )  # fmt: skip
 
 
 def ordered_topics(lexicon_order: Sequence[str], classified: str | None, found: Sequence[str]) -> List[str]:

@@ -51,7 +51,7 @@ _HANG_UP_MAX = 8
 
 @dataclass(frozen=True)
 class Turn:
-    """One user message: its text, the intent NLU gave it, and its entities."""
+    """One user message: its text, and what its Reading says (intent, entities, topic, rudeness…)."""
 
     text: str
     intent: str = ""
@@ -60,6 +60,7 @@ class Turn:
     topic: str = ""  # what the message asks about: the intent, or faq/<key> for a specific question
     concerns: Tuple[str, ...] = ()  # every topic the reading found in it
     questions: Tuple[str, ...] = ()  # the questions asked in clauses of their own
+    rude: bool = False  # rude to the agent, as the reading has it
 
     @classmethod
     def from_parse(cls, text: str, parse: Mapping[str, Any]) -> Turn:
@@ -73,6 +74,7 @@ class Turn:
             topic=parse.get("topic") or intent.get("name") or "",
             concerns=tuple(parse.get(concerns.CONCERNS) or ()),
             questions=tuple(parse.get(concerns.QUESTIONS) or ()),
+            rude=bool(parse.get(concerns.RUDE)),
         )
 
     @property
@@ -274,7 +276,7 @@ def step(rp: Mapping[str, Any], state: AgentState, turn: Turn) -> Tuple[AgentSta
     """The agent's reply to one user message, and its new state."""
     plain = turn.plain
     if is_end(rp, plain) or _matches(rp["restart_words"], plain):
-        items, rude = scoring.evidence(rp, plain, turn.entities), scoring.is_rude(rp, turn.text, plain)
+        items, rude = scoring.evidence(rp, plain, turn.entities), turn.rude
         if state.started and (items or rude):  # 方案通过了记得短信发我一份 再见: the line still counts (round four)
             state.said.append(_said(turn, items, rude))
         state.done = True
@@ -307,7 +309,7 @@ def step(rp: Mapping[str, Any], state: AgentState, turn: Turn) -> Tuple[AgentSta
     answer = None if turn.offers_private else agent_answer(rp, state, turn)
     if answer:  # a question the agent can answer itself: answered in character, and the call goes on
         lines.append(answer)
-    rude = scoring.is_rude(rp, turn.text, plain)
+    rude = turn.rude
     items = scoring.evidence(rp, plain, turn.entities)
     outside = (
         not answer

@@ -3,8 +3,8 @@
 Evidence is read for meaning, not bare keywords (words and weights are ``rubric:`` in
 data/knowledge/roleplay.yml): a word denied in its clause (没有材料, 不知道要什么材料) earns nothing; a
 message of nothing but rubric words earns nothing; the plan item is earned by a plan that works for
-the case (decided by the agent with ``bot.plans``, passed in). Rudeness is profanity, insults and
-shouting addressed to the agent, not words the borrower quotes or reports (催收骂我傻逼, 被骗子骗了).
+the case (decided by the agent with ``bot.plans``, passed in). Whether a line is rude to the agent is the
+message's Reading (``bot.concerns``: its words, or the learned reading), not decided here.
 """
 
 from __future__ import annotations
@@ -16,14 +16,6 @@ from typing import Any, Dict, List, Mapping, Sequence, Set, Tuple
 from bot.knowledge import fill
 from bot.text import clauses, normalise
 
-_SHOUTING = re.compile(r"[!！]{3,}")
-# Before a word in its clause: the borrower reports or quotes it (催收骂我傻逼, 他们说我是骗子, 被骗子骗了).
-_REPORTED = re.compile(
-    r"(被|骂我|说我|叫我|称我|喊我|说了句|骂了句|骂|他说|他们说|对方说|催收说|说是|说什么|跟我说|对我说|和我说)[^，,。！!？?]{0,10}$"
-)
-_ADDRESSED = re.compile(r"(你|你们|您|微粒贷|客服|你们公司|银行)")
-_ADDRESSED_AFTER = re.compile(r"(客服|公司|银行)")  # 废物客服, 垃圾银行
-_GET_LOST = re.compile(r"滚[吧啊呀]?")  # 滚 said as a clause of its own
 _NON_CONTENT = re.compile(r"[\W_\d]+")
 _PUNCTUATION = re.compile(r"[\W_]+")
 
@@ -94,25 +86,6 @@ def evidence(rp: Mapping[str, Any], plain: str, entities: Sequence[Mapping[str, 
         elif any(e.get("entity") in item.get("entities", []) for e in entities):
             shown.add(item["id"])
     return shown
-
-
-def is_rude(rp: Mapping[str, Any], text: str, plain: str) -> bool:
-    """Profanity or insults the borrower says themselves (not quoted or reported), or shouting."""
-    if _SHOUTING.search(text):
-        return True
-    for clause in clauses(plain):
-        for word in rp["rude_words"]:
-            at = clause.find(word)
-            if at >= 0 and not _REPORTED.search(clause[:at]):
-                return True
-        if _GET_LOST.fullmatch(clause.strip()):
-            return True
-        for word in rp["rude_if_addressed"]:
-            at = clause.find(word)
-            addressed = _ADDRESSED.search(clause[:at]) or _ADDRESSED_AFTER.match(clause, at + len(word))
-            if at >= 0 and addressed and not _REPORTED.search(clause[:at]):
-                return True
-    return False
 
 
 @dataclass(frozen=True)

@@ -686,3 +686,26 @@ def test_a_scam_said_to_be_reported_is_marked_so_and_stays_danger(text: str, rep
     reading = read(text, intent, [], key, 0.9)
     assert reading.urgent, "still danger: its help comes first"
     assert reading.danger_reported == reported
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["傻逼客服就知道催", "操你的 又是这套", "烦不烦啊你们", "你们这些骗子", "还钱还钱还钱！！！", "我就去你们公司闹"],
+)
+def test_profanity_and_shouting_are_rude_by_the_words_alone(text: str) -> None:
+    assert concerns.rude_by_words(LEXICON, normalise(text))
+
+
+@pytest.mark.parametrize(
+    "text", ["我被骗子骗了两千", "催收骂我傻逼", "他们说我是老赖 还骂我混蛋", "之前有个骗子冒充你们", "我命真他妈苦"]
+)
+def test_words_reported_or_quoted_are_not_rude_by_the_words(text: str) -> None:
+    assert not concerns.rude_by_words(LEXICON, normalise(text))
+
+
+def test_the_learned_rudeness_is_taken_where_the_words_find_none() -> None:
+    line = normalise("你算哪根葱 叫你们领导来")
+    assert not concerns.rude_by_words(LEXICON, line)
+    assert concerns.read(LEXICON, line, "request_human", rude_score=0.9).rude
+    assert not concerns.read(LEXICON, line, "request_human", rude_score=0.2).rude
+    assert "learned_rude: 0.90" in concerns.read(LEXICON, line, "request_human", rude_score=0.9).trace

@@ -2,7 +2,7 @@
 
 The turns in BEFORE are played first, in one conversation, through the trained model and the real actions,
 so that the message is read in their context. Printed: what the conversation was about before it, the
-message's reading (intent, topic, concerns, danger, follow-up, feeling, numbers with their roles), the
+message's reading (intent, topic, concerns, danger, follow-up, feeling, rudeness, numbers with roles), the
 trace of each decision that shaped it (``bot.concerns.read``), and the answer's opening lines.
 """
 
@@ -43,6 +43,7 @@ def describe(parse: Mapping[str, Any], last_topic: str | None, replies: Sequence
         "maybe follow-up": parse.get(concerns.POSSIBLE_FOLLOW_UP) or "—",
         "several": "yes" if parse.get(concerns.SEVERAL) else "no",
         "feeling": parse.get(concerns.FEELING) or "—",
+        "rude": f"{'yes' if parse.get(concerns.RUDE) else 'no'} ({float(parse.get(concerns.RUDE_SCORE) or 0):.2f})",
         "numbers": "; ".join(numbers) or "—",
     }
     lines = [f"{name:>15}  {value}" for name, value in fields.items()]

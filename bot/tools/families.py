@@ -30,6 +30,7 @@ from bot.concerns import (
     FOLLOW_UP,
     FOLLOW_UP_INTENT,
     POSSIBLE_FOLLOW_UP,
+    RUDE,
     SAFETY_PREFIX,
     URGENT,
     label_of,
@@ -189,14 +190,6 @@ def _roleplay() -> Mapping[str, Any]:
     return knowledge.load(ROOT / "data" / "knowledge").roleplay
 
 
-def rude(text: str) -> bool:
-    """Whether the practice call's scorer takes a line as rude to the agent (``bot.scoring.is_rude``)."""
-    from bot import scoring
-    from bot.text import normalise
-
-    return scoring.is_rude(_roleplay(), text, normalise(text))
-
-
 def passes(expected: Mapping[str, Any], parse: Mapping[str, Any], case: Case | None = None) -> bool:
     """``danger``: the reading holds one of these danger kinds (``none``: no danger kind at all), or is
     one of ``also`` (a scam offer answered by its own warning, "交八百包删征信" by the credit-repair one);
@@ -210,7 +203,7 @@ def passes(expected: Mapping[str, Any], parse: Mapping[str, Any], case: Case | N
     ``call_answer: <question>``: the numbers the writer gave it, as the rehearsal takes them in answer to the
     agent's question (``call_answer``);
     ``follows: stated``: what the writer says it does after the answer before it (``KINDS``);
-    ``rude``: whether the practice call's scorer takes the line as rude to the agent (and, when not, no danger);
+    ``rude``: whether the reading takes the line as rude to the agent (and, when not, no danger);
     ``reported``: no danger kind, or only a scam the reading marks as reported to the police.
     """
     found = danger_kinds(parse)
@@ -218,9 +211,8 @@ def passes(expected: Mapping[str, Any], parse: Mapping[str, Any], case: Case | N
         return False
     if expected.get("reported"):  # no danger, or a scam reported to the police (a call goes on)
         return not found or bool(parse.get(DANGER_REPORTED))
-    if "rude" in expected:  # a line in a call: rude to the agent or not, as the scorer reads it
-        said = case.text if case else parse.get("text") or ""
-        return rude(said) == expected["rude"] and (expected["rude"] or not found)
+    if "rude" in expected:  # a line in a call: rude to the agent or not, as the reading has it
+        return bool(parse.get(RUDE)) == expected["rude"] and (expected["rude"] or not found)
     if "danger" in expected:
         wanted = expected["danger"]
         if wanted == "none":
