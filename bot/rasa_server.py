@@ -50,6 +50,9 @@ def serve(config: Settings) -> None:
     from rasa.utils.io import configure_colored_logging
     from rasa.utils.log_utils import configure_structlog
 
+    from bot import rasa_patches
+
+    rasa_patches.apply()  # what this project changes in Rasa, and why: bot/rasa_patches.py
     # What `rasa run` sets up before serving: INFO logs (no message text at this level), colours, structlog.
     configure_logging_and_warnings(logging.INFO, warn_only_once=True, filter_repeated_logs=True)
     configure_colored_logging(logging.INFO)
