@@ -515,11 +515,11 @@ class RudeClassifier(LinearIntentClassifier):
         return "|".join(f"{path.name}:{file_fingerprint(str(path))}" for path in files)
 
     def train(self, training_data: TrainingData) -> Resource:
-        lexicon = concerns.Lexicon.from_dict(yaml.safe_load(Path(self._config["lexicon"]).read_text(encoding="utf-8")))
+        lexicon = concerns.Lexicon.from_file(self._config["lexicon"])
         lines = rude_lines(Path(self._config["examples"]))
         others = [m.get(TEXT) for m in training_data.intent_examples if m.get(TEXT)]
-        texts = [line for line, _ in lines] + others
-        labels = [rude for _, rude in lines] + [concerns.rude_by_words(lexicon, other) for other in others]
+        texts = [line["text"] for line in lines] + others
+        labels = [line["rude"] for line in lines] + [concerns.rude_by_words(lexicon, other) for other in others]
         return self.save(fit_rude(texts, labels, self._config))
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -531,10 +531,10 @@ class RudeClassifier(LinearIntentClassifier):
         return messages
 
 
-def rude_lines(folder: Path) -> List[tuple]:
-    """(normalised line, rude) for every line in ``folder`` (``data/rude``)."""
+def rude_lines(folder: Path) -> List[Dict[str, Any]]:
+    """Every line in ``folder`` (``data/rude``): from, rude, and its text normalised as the pipeline reads it."""
     return [
-        (text.normalise(item["text"]), bool(item["rude"]))
+        {**item, "text": text.normalise(item["text"]), "rude": bool(item["rude"])}
         for path in sorted(folder.glob("*.yml"))
         for item in yaml.safe_load(path.read_text(encoding="utf-8"))["lines"]
     ]  # fmt: skip

@@ -135,6 +135,14 @@ class Lexicon:
     rude_if_addressed: Tuple[str, ...] = ()  # rude only when said to the agent (你们就是骗子, not 被骗子骗了)
 
     @classmethod
+    def from_file(cls, path: Any) -> Lexicon:
+        """The lexicon in a YAML file (``data/lexicon/concerns.yml``), for the tools and training."""
+        import yaml
+
+        with open(path, encoding="utf-8") as file:
+            return cls.from_dict(yaml.safe_load(file))
+
+    @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> Lexicon:
         follow = raw.get("follow_up", {})
         routing = raw.get("routing", {})

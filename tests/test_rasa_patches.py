@@ -53,7 +53,7 @@ def test_a_malformed_response_is_refused_as_before(result) -> None:
     assert "Failed to validate Action server response" in after.value.message
 
 
-def test_the_schema_is_checked_once(monkeypatch) -> None:
+def test_the_schema_is_checked_once() -> None:
     rasa_patches._action_response_validator.cache_clear()
     for result in GOOD * 3:
         rasa_patches.validate_action_result(ACTION, result)

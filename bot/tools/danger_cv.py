@@ -84,9 +84,7 @@ def main(argv: List[str] | None = None) -> int:
         (text.normalise(m.get(TEXT)), m.get(INTENT_RESPONSE_KEY) or m.get(INTENT))
         for m in training.intent_examples if m.get(TEXT)
     ]  # fmt: skip
-    lexicon = concerns.Lexicon.from_dict(
-        yaml.safe_load((ROOT / "data" / "lexicon" / "concerns.yml").read_text(encoding="utf-8"))
-    )
+    lexicon = concerns.Lexicon.from_file(ROOT / "data" / "lexicon" / "concerns.yml")
     expected = families.expectations()
     every = families.load("train")
     cases = [c for c in every if not c.numbers]  # the numbers families say nothing of danger

@@ -10,8 +10,6 @@ import argparse
 from collections import Counter
 from typing import Any, Dict, List
 
-import yaml
-
 from bot import concerns
 from bot.components import FollowUpClassifier, context_items, fit_follow_ups, follow_up_scores, follows_label
 from bot.config import ROOT
@@ -33,7 +31,7 @@ def read_as(lexicon: concerns.Lexicon, text: str, follows: Dict[str, float]) -> 
 
 def main(argv: List[str] | None = None) -> int:
     argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args(argv)
-    lexicon = concerns.Lexicon.from_dict(yaml.safe_load((ROOT / "data/lexicon/concerns.yml").read_text()))
+    lexicon = concerns.Lexicon.from_file(ROOT / "data" / "lexicon" / "concerns.yml")
     items = [{**i, "text": normalise(i["text"])} for i in context_items(ROOT / "data" / "context")]  # as the pipeline
     new = [normalise(text) for text, intent in load_examples(training_files()) if intent != concerns.FOLLOW_UP_INTENT]
     writers = sorted({i["from"] for i in items if i["from"].startswith("follow_up_in_context/")})

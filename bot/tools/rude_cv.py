@@ -11,10 +11,8 @@ from __future__ import annotations
 import argparse
 from typing import Any, Dict, List
 
-import yaml
-
 from bot import concerns
-from bot.components import RudeClassifier, fit_rude
+from bot.components import RudeClassifier, fit_rude, rude_lines
 from bot.config import ROOT
 from bot.text import normalise
 from bot.tools.nlu_bench import load_examples, training_files
@@ -25,12 +23,8 @@ THRESHOLDS = (0.5, 0.7)
 
 def main(argv: List[str] | None = None) -> int:
     argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args(argv)
-    lexicon = concerns.Lexicon.from_dict(yaml.safe_load((ROOT / "data/lexicon/concerns.yml").read_text()))
-    lines = [
-        {**line, "text": normalise(line["text"])}  # as the pipeline reads them
-        for path in sorted((ROOT / "data" / "rude").glob("*.yml"))
-        for line in yaml.safe_load(path.read_text(encoding="utf-8"))["lines"]
-    ]  # fmt: skip
+    lexicon = concerns.Lexicon.from_file(ROOT / "data" / "lexicon" / "concerns.yml")
+    lines = rude_lines(ROOT / "data" / "rude")
     others = [normalise(text) for text, _ in load_examples(training_files())]
     floor = [concerns.rude_by_words(lexicon, text) for text in others]
     writers = sorted({line["from"].split("/")[1] for line in lines})
